@@ -1,0 +1,157 @@
+/**
+ * The one typed API contract. Electron IPC and HTTP both serve exactly these methods,
+ * each validated at the boundary with its zod input schema.
+ */
+import { z } from 'zod';
+import { INTENSITIES, RECORD_STATUSES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import type * as T from './types';
+
+/** A method: its input schema, and its output type carried as a phantom. */
+export interface Method<I extends z.ZodType, O> {
+  input: I;
+  output?: O;
+}
+function method<O>() {
+  return <I extends z.ZodType>(input: I): Method<I, O> => ({ input });
+}
+
+export const AUMarkSchema = z.object({
+  au: z.string().regex(/^AU\d+$/),
+  intensity: z.enum(INTENSITIES).nullable().optional(),
+  side: z.enum(SIDES).nullable().optional(),
+});
+
+export const RecordFilterSchema = z
+  .object({
+    status: z.enum(RECORD_STATUSES).optional(),
+    emotion: z.string().optional(),
+    au: z.string().regex(/^AU\d+$/).optional(),
+    source: z.string().optional(),
+    split: z.string().optional(),
+    part: z.string().optional(),
+    author: z.string().optional(),
+    search: z.string().optional(),
+  })
+  .strict();
+export type RecordFilter = z.infer<typeof RecordFilterSchema>;
+
+export const RecordSortSchema = z.object({
+  field: z.enum(['id', 'status', 'emotion', 'source', 'updated']),
+  dir: z.enum(['asc', 'desc']),
+});
+export type RecordSort = z.infer<typeof RecordSortSchema>;
+
+const userId = z.number().int().positive();
+const recordId = z.string().min(1);
+const annotationBody = {
+  recordId,
+  userId,
+  emotion: z.string().nullable(),
+  aus: z.array(AUMarkSchema),
+  reasoning: z.string(),
+  parentPredictionId: z.number().int().nullable().optional(),
+};
+const empty = z.object({}).strict();
+
+export const api = {
+  'workspace.info': method<T.WorkspaceInfo>()(empty),
+
+  'users.list': method<{ users: T.User[] }>()(empty),
+  'users.upsert': method<T.User>()(z.object({ name: z.string().trim().min(1).max(64), role: z.enum(USER_ROLES) })),
+  'users.getSettings': method<{ keymap: Record<string, string> }>()(z.object({ userId })),
+  'users.saveSettings': method<{ keymap: Record<string, string> }>()(
+    z.object({ userId, keymap: z.record(z.string(), z.string().max(32)) }),
+  ),
+
+  'records.query': method<{ total: number; rows: T.RecordRow[] }>()(
+    z.object({
+      filter: RecordFilterSchema.default({}),
+      sort: RecordSortSchema.default({ field: 'id', dir: 'asc' }),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+  ),
+  'records.get': method<T.RecordDetail>()(z.object({ id: recordId, userId: userId.optional() })),
+  'records.history': method<{ revisions: T.Revision[] }>()(z.object({ id: recordId })),
+  'records.sources': method<{ sources: string[]; authors: string[] }>()(empty),
+
+  'queue.next': method<{ ids: string[] }>()(
+    z.object({
+      filter: RecordFilterSchema.default({}),
+      sort: RecordSortSchema.default({ field: 'id', dir: 'asc' }),
+      afterId: recordId.nullable().default(null),
+      count: z.number().int().min(1).max(20).default(1),
+    }),
+  ),
+
+  'annotations.submit': method<{ revisionId: number; decisionId: number }>()(
+    z.object({ ...annotationBody, baseRevisionId: z.number().int().nullable().optional(), leadTimeMs: z.number().min(0).optional() }),
+  ),
+  'annotations.skip': method<{ decisionId: number }>()(z.object({ recordId, userId, reason: z.string().trim().min(1).max(500) })),
+
+  'drafts.save': method<{ savedAt: string }>()(z.object(annotationBody)),
+  'drafts.discard': method<{ discarded: boolean }>()(z.object({ recordId, userId })),
+
+  'decisions.recent': method<{ decisions: T.Decision[] }>()(
+    z.object({ userId, limit: z.number().int().min(1).max(50).default(10) }),
+  ),
+  'decisions.undo': method<{ recordId: string; restoredRevisionId: number | null }>()(
+    z.object({ userId, decisionId: z.number().int().optional() }),
+  ),
+
+  'stats.get': method<T.WorkspaceStats>()(empty),
+
+  'splits.list': method<{ splits: T.SplitSummary[] }>()(empty),
+  'splits.create': method<T.SplitSummary>()(
+    z.object({
+      name: z.string().trim().min(1).max(64),
+      ratios: z.record(z.string(), z.number().positive()),
+      stratify: z.enum(['emotion']).nullable().default('emotion'),
+      group: z.enum(['subject']).nullable().default('subject'),
+      seed: z.number().int().default(0),
+    }),
+  ),
+
+  'jobs.list': method<{ jobs: T.Job[] }>()(empty),
+  'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
+  'analysis.start': method<{ jobId: string }>()(z.object({ workers: z.number().int().min(1).max(16).optional() })),
+
+  'training.start': method<{ jobId: string; runId: number }>()(
+    z.object({
+      stage: z.enum(['sft', 'rl']),
+      split: z.string().min(1),
+      epochs: z.number().int().positive().optional(),
+      steps: z.number().int().positive().optional(),
+      from: z.number().int().positive().optional(),
+      seed: z.number().int().optional(),
+      config: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+    }),
+  ),
+  'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
+  'training.resume': method<{ jobId: string; runId: number }>()(z.object({ runId: z.number().int() })),
+  'runs.list': method<{ runs: T.RunSummary[] }>()(empty),
+  'runs.get': method<{ run: T.RunSummary; metrics: T.MetricPoint[] }>()(z.object({ runId: z.number().int() })),
+  'models.list': method<{ models: T.ModelSummary[] }>()(empty),
+  'models.eval': method<T.EvalReport>()(
+    z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test') }),
+  ),
+  'models.samples': method<{ samples: T.SampleOutput[] }>()(
+    z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test'), limit: z.number().int().min(1).max(50).default(12) }),
+  ),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type Input<K extends MethodName> = z.input<Api[K]['input']>;
+export type ParsedInput<K extends MethodName> = z.output<Api[K]['input']>;
+export type Output<K extends MethodName> = NonNullable<Api[K]['output']>;
+
+export const METHOD_NAMES = Object.keys(api) as MethodName[];
+
+/** What a caller of the API sees, in either transport. */
+export type ApiClient = { [K in MethodName]: (input: Input<K>) => Promise<Output<K>> };
+
+/** What the main process implements once, for both transports. */
+export type ApiHandlers = { [K in MethodName]: (input: ParsedInput<K>) => Output<K> | Promise<Output<K>> };
+
+export type ApiResult<O> = { ok: true; value: O } | { ok: false; error: { code: string; message: string; issues?: unknown } };

@@ -1,0 +1,33 @@
+/** Validates a raw call against the contract and runs its handler; shared by IPC and HTTP. */
+import { api, type ApiHandlers, type ApiResult, type MethodName } from './api';
+
+export class ApiError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+export async function dispatch(handlers: ApiHandlers, name: string, raw: unknown): Promise<ApiResult<unknown>> {
+  if (!isMethodName(name)) return { ok: false, error: { code: 'unknown_method', message: `Unknown method ${name}` } };
+  const parsed = api[name].input.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'invalid_input', message: `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, issues: parsed.error.issues },
+    };
+  }
+  try {
+    const handler = handlers[name] as (input: unknown) => unknown;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, error: { code: err.code, message: err.message } };
+    return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
+  }
+}

@@ -1,0 +1,194 @@
+/** Data shapes that cross the API boundary. Plain JSON: no class instances, no Buffers. */
+import type { AUMark, RecordStatus, RevisionKind, UserRole } from '../pipelines/facs/vocabulary';
+
+export interface User {
+  id: number;
+  name: string;
+  role: UserRole;
+}
+
+export interface WorkspaceInfo {
+  name: string;
+  path: string;
+  schemaVersion: number;
+  emotions: string[];
+  aus: { au: string; name: string }[];
+  recordCount: number;
+  /** Tensor backend used by the last analysis or training job, if any. */
+  backend: string | null;
+}
+
+export interface RecordRow {
+  id: string;
+  status: RecordStatus;
+  emotion: string | null;
+  aus: string[];
+  subject: string | null;
+  source: string | null;
+  /** Key of the image under the workspace media root; turned into a URL by the transport. */
+  imageKey: string;
+  author: string | null;
+  updatedAt: string | null;
+}
+
+export interface Revision {
+  id: number;
+  recordId: string;
+  emotion: string | null;
+  aus: AUMark[];
+  reasoning: string;
+  author: string;
+  kind: RevisionKind;
+  parentRevisionId: number | null;
+  parentPredictionId: number | null;
+  createdAt: string;
+  /** True while this revision is the record's current one. */
+  current: boolean;
+}
+
+export interface Draft {
+  emotion: string | null;
+  aus: AUMark[];
+  reasoning: string;
+  parentPredictionId: number | null;
+  savedAt: string;
+}
+
+/** A model's suggestion for a record, shown beside the form. */
+export interface Suggestion {
+  predictionId: number;
+  model: string;
+  emotion: string | null;
+  emotionScore: number | null;
+  aus: { au: string; score: number; present: boolean }[];
+  reasoning: string;
+}
+
+export interface AnalysisOverlay {
+  faceFound: boolean;
+  box: { x: number; y: number; width: number; height: number } | null;
+  landmarks: [number, number][];
+  /** Image-space polygons/boxes of AU regions, for the overlay. */
+  auRegions: { au: string; points: [number, number][]; score: number; present: boolean }[];
+}
+
+export interface RecordDetail {
+  row: RecordRow;
+  image: { key: string; width: number; height: number; sha256: string; fileName: string };
+  question: string;
+  current: Revision | null;
+  draft: Draft | null;
+  suggestion: Suggestion | null;
+  analysis: AnalysisOverlay | null;
+  splits: { name: string; part: string }[];
+}
+
+export interface Decision {
+  id: number;
+  recordId: string;
+  kind: 'submit' | 'skip';
+  revisionId: number | null;
+  reason: string | null;
+  createdAt: string;
+  undone: boolean;
+}
+
+export interface WorkspaceStats {
+  records: number;
+  images: number;
+  labeled: number;
+  weak: number;
+  unlabeled: number;
+  reviewed: number;
+  byEmotion: Record<string, number>;
+  byAU: Record<string, number>;
+  /** Human revisions per day. */
+  progress: { day: string; count: number }[];
+  throughput: { userId: number; name: string; lastHour: number; last24h: number; total: number }[];
+}
+
+export interface SplitPartSummary {
+  n: number;
+  byEmotion: Record<string, number>;
+}
+
+export interface SplitSummary {
+  name: string;
+  parts: Record<string, SplitPartSummary>;
+  maxStratDeviation: number;
+  sharedSubjects: number;
+  seed: number;
+  createdAt: string;
+}
+
+export type JobKind = 'import' | 'export' | 'analyze' | 'train' | 'eval';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  status: JobStatus;
+  done: number;
+  total: number;
+  message: string;
+  startedAt: string;
+  runId?: number;
+}
+
+export interface RunSummary {
+  id: number;
+  stage: 'sft' | 'rl';
+  status: 'running' | 'stopped' | 'done' | 'failed';
+  split: string;
+  seed: number;
+  backend: string;
+  config: Record<string, unknown>;
+  progress: { step: number; totalSteps: number };
+  modelId: number | null;
+  parentModelId: number | null;
+  createdAt: string;
+  updatedAt: string;
+  error: string | null;
+}
+
+export interface MetricPoint {
+  step: number;
+  values: Record<string, number>;
+}
+
+export interface EvalReport {
+  n: number;
+  accuracy: number;
+  macroF1: number;
+  auF1Macro: number;
+  auF1Micro: number;
+  formatRate: number;
+  rougeL: number;
+  hallucinatedAURate: number;
+  misalignedRate: number;
+  confusion: { labels: string[]; matrix: number[][] };
+  perAU: Record<string, { f1: number; support: number }>;
+}
+
+export interface ModelSummary {
+  id: number;
+  name: string;
+  stage: 'sft' | 'rl';
+  runId: number | null;
+  parentModelId: number | null;
+  backend: string;
+  createdAt: string;
+  evals: ({ split: string; part: string } & EvalReport)[];
+}
+
+export interface SampleOutput {
+  recordId: string;
+  imageKey: string;
+  output: string;
+  label: { emotion: string | null; aus: string[]; reasoning: string };
+}
+
+export type ApiEvent =
+  | { type: 'job.progress'; job: Job }
+  | { type: 'run.metrics'; runId: number; point: MetricPoint }
+  | { type: 'records.changed'; ids: string[] };

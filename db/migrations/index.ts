@@ -1,0 +1,9 @@
+import type Database from 'better-sqlite3';
+import * as m001 from './001-initial';
+
+/** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
+export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
+  { version: 1, name: 'initial', up: m001.up },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

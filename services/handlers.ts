@@ -1,0 +1,19 @@
+/**
+ * Composes the contract's handlers from the service areas. Each area implements its own methods;
+ * the type ensures that every contract method has exactly one implementation.
+ */
+import type { ApiHandlers } from '../contract/api';
+import type { ServiceContext } from './context';
+import { foundationHandlers } from './foundation-handlers';
+import { analysisHandlers } from './analysis-handlers';
+import { trainingHandlers } from './training-handlers';
+
+export function createHandlers(ctx: ServiceContext): ApiHandlers {
+  return {
+    ...foundationHandlers(ctx),
+    ...analysisHandlers(ctx),
+    ...trainingHandlers(ctx),
+    'jobs.list': () => ({ jobs: ctx.jobs.list() }),
+    'jobs.cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
+  };
+}
