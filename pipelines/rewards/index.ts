@@ -1,0 +1,2 @@
+export * from './facial-r1';
+export * from './python-text';
