@@ -1,4 +1,134 @@
-/** Placeholder: the dashboard (counts, distributions, progress, throughput). */
+/** The dashboard: counts by status, label distributions, labeling progress, throughput and splits. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SplitSummary, WorkspaceInfo, WorkspaceStats } from '../../../contract/types';
+import { FACIAL_R1_AU_NAMES } from '../../../pipelines/facs/vocabulary';
+import { useApi, useApiEvents } from '../api/ApiContext';
+import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
+import { fmtAgo, fmtInt } from '../charts/format';
+import { useThrottledCallback } from '../charts/useThrottledCallback';
+import { AUChart } from './AUChart';
+import { readCurrentUserId } from './currentUser';
+import { EmotionChart } from './EmotionChart';
+import { ProgressChart } from './ProgressChart';
+import { SplitsSummary } from './SplitsSummary';
+import { StatusTiles } from './StatusTiles';
+import { ThroughputTable } from './ThroughputTable';
+import '../charts/charts.css';
+import './dashboard.css';
+
+/** Events that can change the numbers arrive in bursts (a whole import); refresh at most this often. */
+const REFRESH_THROTTLE_MS = 2000;
+
+interface DashboardData {
+  info: WorkspaceInfo | null;
+  stats: WorkspaceStats;
+  splits: SplitSummary[];
+  loadedAt: number;
+}
+
 export function DashboardView() {
-  return <div data-testid="dashboard-view">Dashboard</div>;
+  const api = useApi();
+  const [data, setData] = useState<DashboardData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [userId, setUserId] = useState<number | null>(() => readCurrentUserId());
+  const inFlight = useRef(false);
+  const again = useRef(false);
+
+  const load = useCallback(async () => {
+    // One request at a time; a refresh asked for meanwhile runs once when it finishes.
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
+    inFlight.current = true;
+    setLoading(true);
+    try {
+      do {
+        again.current = false;
+        const [stats, splits, info] = await Promise.all([
+          api['stats.get']({}),
+          api['splits.list']({}).then((r) => r.splits),
+          api['workspace.info']({}).catch(() => null),
+        ]);
+        setData({ stats, splits, info, loadedAt: Date.now() });
+        setUserId(readCurrentUserId());
+        setError(null);
+      } while (again.current);
+    } catch (e) {
+      setError(`Could not load the dashboard: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      inFlight.current = false;
+      setLoading(false);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const refresh = useThrottledCallback(() => void load(), REFRESH_THROTTLE_MS);
+  useApiEvents((event) => {
+    if (event.type === 'records.changed' || event.type === 'job.progress') refresh();
+  });
+
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key === null || e.key === 'fea.userId') setUserId(readCurrentUserId());
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
+
+  const emotions = data?.info?.emotions ?? Object.keys(data?.stats.byEmotion ?? {});
+  const auNames: Record<string, string> = data?.info
+    ? Object.fromEntries(data.info.aus.map((a) => [a.au, a.name]))
+    : { ...FACIAL_R1_AU_NAMES };
+
+  return (
+    <div className="dt-root db-root" data-testid="dashboard-view" data-loaded={data ? 'true' : 'false'}>
+      <div className="dt-pagehead">
+        <h2>Dashboard</h2>
+        {data?.info ? (
+          <span className="dt-pagehead__meta">
+            {data.info.name} · {fmtInt(data.info.recordCount)} records
+          </span>
+        ) : null}
+        <div className="dt-pagehead__actions">
+          {data ? <span className="dt-pagehead__meta">updated {fmtAgo(new Date(data.loadedAt).toISOString())}</span> : null}
+          <button type="button" className="dt-btn" onClick={() => void load()} disabled={loading} data-testid="dashboard-refresh">
+            {loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
+      </div>
+      {error ? <ErrorBanner error={error} onRetry={() => void load()} /> : null}
+      {!data ? (
+        error ? null : <div className="dt-muted">Loading…</div>
+      ) : data.stats.records === 0 ? (
+        <EmptyState title="This workspace has no records yet" testId="dashboard-empty">
+          Import images and labels with <code>fea import &lt;workspace&gt; &lt;folder&gt;</code>, or create a demo workspace with{' '}
+          <code>fea init &lt;workspace&gt; --demo 60</code>.
+        </EmptyState>
+      ) : (
+        <div className="db-grid">
+          <StatusTiles stats={data.stats} />
+          <ChartCard title="Emotions" subtitle="records per label" className="db-span-4" testId="card-emotions">
+            <EmotionChart byEmotion={data.stats.byEmotion} emotions={emotions} />
+          </ChartCard>
+          <ChartCard title="Action units" subtitle="records per AU, by AU number" className="db-span-8" testId="card-aus">
+            <AUChart byAU={data.stats.byAU} auNames={auNames} records={data.stats.records} />
+          </ChartCard>
+          <ChartCard title="Labeling progress" subtitle="human revisions per day and cumulative" className="db-span-7" testId="card-progress">
+            <ProgressChart progress={data.stats.progress} />
+          </ChartCard>
+          <ChartCard title="Throughput" subtitle="revisions per user" className="db-span-5" testId="card-throughput">
+            <ThroughputTable throughput={data.stats.throughput} currentUserId={userId} />
+          </ChartCard>
+          <ChartCard title="Splits" subtitle={`${data.splits.length} defined`} className="db-span-12" testId="card-splits">
+            <SplitsSummary splits={data.splits} emotions={emotions} />
+          </ChartCard>
+        </div>
+      )}
+    </div>
+  );
 }
