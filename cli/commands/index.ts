@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as serve } from './serve';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [];
+export const COMMANDS: ((program: Command) => void)[] = [serve];

@@ -1,0 +1,136 @@
+/**
+ * Server mode's express app: the built renderer, the typed API (`POST /api/call/<method>`), events (SSE) and media.
+ *
+ * API status codes (the body is always an ApiResult):
+ *   200 ok, and handled errors raised by a handler (ApiError codes such as not_found, conflict, not_implemented);
+ *   400 invalid_input / invalid_json; 403 forbidden (foreign Origin, not JSON); 404 unknown_method;
+ *   413 payload_too_large; 500 internal.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { dispatch } from '../../contract/dispatch';
+import type { ApiHandlers, ApiResult } from '../../contract/api';
+import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_MEDIA_PREFIX } from '../../contract/transport';
+import type { EventBus } from '../../services/events';
+import { MEDIA_CACHE_CONTROL, mediaContentType, resolveMediaPath } from '../media-path';
+import { loopbackHostOnly, sameOriginOnly, securityHeaders } from './security';
+import { EventStreams } from './sse';
+
+export const BODY_LIMIT = '1mb';
+
+export interface ServerAppOptions {
+  handlers: ApiHandlers;
+  events: EventBus;
+  mediaDir: string;
+  rendererDir: string;
+  log?: (line: string) => void;
+  heartbeatMs?: number;
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  invalid_input: 400,
+  invalid_json: 400,
+  forbidden: 403,
+  unknown_method: 404,
+  payload_too_large: 413,
+  internal: 500,
+};
+
+function sendResult(res: Response, result: ApiResult<unknown>): void {
+  res.status(result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 200));
+  res.setHeader('Cache-Control', 'no-store');
+  res.json(result);
+}
+
+const fail = (code: string, message: string): ApiResult<unknown> => ({ ok: false, error: { code, message } });
+
+export function createServerApp(options: ServerAppOptions): { app: express.Express; streams: EventStreams } {
+  const log = options.log ?? (() => undefined);
+  const streams = new EventStreams(options.events, options.heartbeatMs);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders);
+  app.use(loopbackHostOnly);
+
+  // Media first, on the raw URL: express would decode `%2f` before we could see it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const rawPath = req.originalUrl.split('?')[0];
+    if (!rawPath.startsWith(HTTP_MEDIA_PREFIX)) return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.status(405).setHeader('Allow', 'GET, HEAD').type('text/plain').send('method not allowed');
+      return;
+    }
+    const resolved = resolveMediaPath(options.mediaDir, rawPath.slice(HTTP_MEDIA_PREFIX.length));
+    if (!resolved.ok) {
+      log(`media refused ${resolved.status} ${rawPath}: ${resolved.reason}`);
+      res.status(resolved.status).type('text/plain').send(resolved.status === 404 ? 'not found' : 'refused');
+      return;
+    }
+    res.setHeader('Cache-Control', MEDIA_CACHE_CONTROL);
+    res.setHeader('Content-Type', mediaContentType(resolved.file));
+    res.sendFile(resolved.file, { dotfiles: 'allow', cacheControl: false, lastModified: false }, (err) => {
+      if (err && !res.headersSent) res.status(404).type('text/plain').send('not found');
+    });
+  });
+
+  app.get(HTTP_EVENTS_PATH, streams.handle);
+
+  app.all(`${HTTP_CALL_PREFIX}:method`, (req, res, next) => {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      res.status(405).json(fail('method_not_allowed', 'API calls are POST with a JSON body'));
+      return;
+    }
+    if (!sameOriginOnly(req)) return sendResult(res, fail('forbidden', 'cross-origin API call refused'));
+    if (!req.is('application/json')) return sendResult(res, fail('forbidden', 'API calls must send content-type application/json'));
+    next();
+  });
+  app.post(`${HTTP_CALL_PREFIX}:method`, express.json({ limit: BODY_LIMIT, strict: false }), async (req: Request, res: Response) => {
+    const method = String(req.params.method);
+    const started = Date.now();
+    const result = await dispatch(options.handlers, method, req.body);
+    log(`call ${method} ${result.ok ? 'ok' : result.error.code} ${Date.now() - started}ms`);
+    sendResult(res, result);
+  });
+
+  if (fs.existsSync(path.join(options.rendererDir, 'index.html'))) {
+    app.use(
+      express.static(options.rendererDir, {
+        index: 'index.html',
+        dotfiles: 'deny',
+        redirect: false,
+        setHeaders(res, file) {
+          // Vite's assets are content-hashed; index.html is not.
+          res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? MEDIA_CACHE_CONTROL : 'no-cache');
+        },
+      }),
+    );
+  } else {
+    app.get('/', (_req, res) => {
+      res.status(503).type('text/plain').send(`The renderer is not built (${options.rendererDir} is missing); run "npm run build".`);
+    });
+  }
+
+  app.use((req: Request, res: Response) => {
+    if (req.path.startsWith('/api/')) return sendResult(res, fail('not_found', `no route ${req.method} ${req.path}`));
+    res.status(404).type('text/plain').send('not found');
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (res.headersSent) return;
+    if (e.type === 'entity.too.large') return sendResult(res, fail('payload_too_large', `request body over ${BODY_LIMIT}`));
+    if (e.type === 'entity.parse.failed') return sendResult(res, fail('invalid_json', `body is not valid JSON: ${e.message}`));
+    if (e.status && e.status >= 400 && e.status < 500) {
+      res.status(e.status).type('text/plain').send('bad request');
+      return;
+    }
+    log(`error ${req.method} ${req.originalUrl}: ${e.message ?? String(err)}`);
+    if (req.path.startsWith('/api/')) return sendResult(res, fail('internal', e.message ?? 'internal error'));
+    res.status(500).type('text/plain').send('internal error');
+  });
+
+  return { app, streams };
+}

@@ -1,0 +1,78 @@
+/** Server mode: the same UI and typed API as the Electron shell, over HTTP on a loopback address. */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServiceContext } from '../../services/context';
+import { rendererDir as defaultRendererDir } from '../paths';
+import { openServices } from '../workspace';
+import { createServerApp } from './app';
+import { assertLoopback } from './security';
+
+export { ServerConfigError, isLoopbackHost } from './security';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4317;
+
+export interface StartServerOptions {
+  workspaceDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  rendererDir?: string;
+  log?: (line: string) => void;
+  heartbeatMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: ServiceContext;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  assertLoopback(host);
+  const services = openServices(options.workspaceDir);
+  const { app, streams } = createServerApp({
+    handlers: services.handlers,
+    events: services.ctx.events,
+    mediaDir: services.ctx.ws.mediaDir,
+    rendererDir: options.rendererDir ?? defaultRendererDir(),
+    log: options.log,
+    heartbeatMs: options.heartbeatMs,
+  });
+  const server = http.createServer(app);
+  server.requestTimeout = 60_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? DEFAULT_PORT, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    services.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost}:${port}/`,
+    port,
+    ctx: services.ctx,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        streams.closeAll();
+        server.close(() => {
+          services.close();
+          resolve();
+        });
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      return closing;
+    },
+  };
+}
