@@ -1,0 +1,53 @@
+/** Decisions: the undo stack of submit/skip actions, with the previous revision and status to restore. */
+import type Database from 'better-sqlite3';
+import type { RecordStatus } from '../../pipelines/facs/vocabulary';
+import { nowIso, stmt } from './statements';
+
+export interface DecisionRow {
+  id: number;
+  user_id: number;
+  record_id: string;
+  kind: 'submit' | 'skip';
+  revision_id: number | null;
+  previous_revision_id: number | null;
+  previous_status: RecordStatus | null;
+  reason: string | null;
+  created_at: string;
+  undone_at: string | null;
+}
+
+export function insertDecision(
+  db: Database.Database,
+  d: {
+    userId: number;
+    recordId: string;
+    kind: 'submit' | 'skip';
+    revisionId: number | null;
+    previousRevisionId: number | null;
+    previousStatus: RecordStatus | null;
+    reason?: string | null;
+    createdAt?: string;
+  },
+): number {
+  const info = stmt(
+    db,
+    'INSERT INTO decisions (user_id, record_id, kind, revision_id, previous_revision_id, previous_status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(d.userId, d.recordId, d.kind, d.revisionId, d.previousRevisionId, d.previousStatus, d.reason ?? null, d.createdAt ?? nowIso());
+  return Number(info.lastInsertRowid);
+}
+
+export function getDecision(db: Database.Database, id: number): DecisionRow | undefined {
+  return stmt(db, 'SELECT * FROM decisions WHERE id = ?').get(id) as DecisionRow | undefined;
+}
+
+export function latestOpenDecision(db: Database.Database, userId: number): DecisionRow | undefined {
+  return stmt(db, 'SELECT * FROM decisions WHERE user_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1').get(userId) as DecisionRow | undefined;
+}
+
+export function recentDecisions(db: Database.Database, userId: number, limit: number): DecisionRow[] {
+  return stmt(db, 'SELECT * FROM decisions WHERE user_id = ? ORDER BY id DESC LIMIT ?').all(userId, limit) as DecisionRow[];
+}
+
+export function markDecisionUndone(db: Database.Database, id: number, at = nowIso()): void {
+  stmt(db, 'UPDATE decisions SET undone_at = ? WHERE id = ? AND undone_at IS NULL').run(at, id);
+}

@@ -1,0 +1,240 @@
+/**
+ * Records: one per external id. The row carries denormalised copies of its current revision (emotion, aus,
+ * author_id, status) so that filtering and paging 100k records stays on indexes.
+ */
+import type Database from 'better-sqlite3';
+import type { RecordStatus } from '../../pipelines/facs/vocabulary';
+import { nowIso, parseJson, stmt } from './statements';
+
+export const DEFAULT_QUESTION = 'What is the emotion of this face?';
+
+export interface RecordRowDb {
+  id: string;
+  image_id: number;
+  source: string | null;
+  question: string;
+  status: RecordStatus;
+  current_revision_id: number | null;
+  emotion: string | null;
+  aus: string;
+  author_id: number | null;
+  meta: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A record joined with its image and author, as lists show it. */
+export interface RecordListRow {
+  id: string;
+  status: RecordStatus;
+  emotion: string | null;
+  aus: string;
+  source: string | null;
+  subject: string | null;
+  rel_path: string;
+  author: string | null;
+  updated_at: string;
+  image_id: number;
+  current_revision_id: number | null;
+}
+
+export interface NewRecord {
+  id: string;
+  imageId: number;
+  source?: string | null;
+  question?: string | null;
+  meta?: Record<string, unknown>;
+  createdAt?: string;
+}
+
+export function insertRecord(db: Database.Database, rec: NewRecord): void {
+  const ts = rec.createdAt ?? nowIso();
+  stmt(db, "INSERT INTO records (id, image_id, source, question, status, meta, created_at, updated_at) VALUES (?, ?, ?, ?, 'unlabeled', ?, ?, ?)").run(
+    rec.id,
+    rec.imageId,
+    rec.source ?? null,
+    rec.question ?? DEFAULT_QUESTION,
+    JSON.stringify(rec.meta ?? {}),
+    ts,
+    ts,
+  );
+}
+
+export function recordExists(db: Database.Database, id: string): boolean {
+  return stmt(db, 'SELECT 1 FROM records WHERE id = ?').get(id) !== undefined;
+}
+
+export function getRecordRow(db: Database.Database, id: string): RecordRowDb | undefined {
+  return stmt(db, 'SELECT * FROM records WHERE id = ?').get(id) as RecordRowDb | undefined;
+}
+
+export function recordMeta(row: Pick<RecordRowDb, 'meta'>): Record<string, unknown> {
+  return parseJson<Record<string, unknown>>(row.meta, {});
+}
+
+export function countRecords(db: Database.Database): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
+}
+
+export function countByStatus(db: Database.Database): Record<RecordStatus, number> {
+  const out: Record<RecordStatus, number> = { unlabeled: 0, weak: 0, labeled: 0, reviewed: 0 };
+  for (const r of stmt(db, 'SELECT status, COUNT(*) AS n FROM records GROUP BY status').all() as { status: RecordStatus; n: number }[]) out[r.status] = r.n;
+  return out;
+}
+
+// ---- filtered, sorted, paged queries -------------------------------------------------------------
+
+export interface RecordQueryFilter {
+  status?: RecordStatus;
+  emotion?: string;
+  au?: string;
+  source?: string;
+  split?: string;
+  part?: string;
+  /** User name of the current revision's author. */
+  author?: string;
+  /** Substring of the record id. */
+  search?: string;
+}
+
+export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated';
+export interface RecordQuerySort {
+  field: RecordSortField;
+  dir: 'asc' | 'desc';
+}
+
+const SORT_COLUMN: Record<RecordSortField, string> = {
+  id: 'r.id',
+  status: 'r.status',
+  emotion: 'r.emotion',
+  source: 'r.source',
+  updated: 'r.updated_at',
+};
+/** The same orderings with NULL folded to '' (NULL and '' both sort first ascending), for keyset comparisons. */
+const SORT_KEY: Record<RecordSortField, string> = {
+  id: 'r.id',
+  status: 'r.status',
+  emotion: "COALESCE(r.emotion, '')",
+  source: "COALESCE(r.source, '')",
+  updated: 'r.updated_at',
+};
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Builds the WHERE clause of a filter. Every condition is either on an indexed column or a cheap per-row test. */
+export function filterClause(filter: RecordQueryFilter): { where: string; args: unknown[] } {
+  const conds: string[] = [];
+  const args: unknown[] = [];
+  if (filter.status) {
+    conds.push('r.status = ?');
+    args.push(filter.status);
+  }
+  if (filter.emotion !== undefined && filter.emotion !== '') {
+    if (filter.emotion === '(none)') conds.push('r.emotion IS NULL');
+    else {
+      conds.push('r.emotion = ?');
+      args.push(filter.emotion);
+    }
+  }
+  if (filter.au) {
+    // records.aus is the space-separated sorted AU list of the current revision
+    conds.push("instr(' ' || r.aus || ' ', ?) > 0");
+    args.push(` ${filter.au} `);
+  }
+  if (filter.source) {
+    conds.push('r.source = ?');
+    args.push(filter.source);
+  }
+  if (filter.split) {
+    if (filter.part) {
+      conds.push('r.id IN (SELECT sa.record_id FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = ? AND sa.part = ?)');
+      args.push(filter.split, filter.part);
+    } else {
+      conds.push('r.id IN (SELECT sa.record_id FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = ?)');
+      args.push(filter.split);
+    }
+  }
+  if (filter.author) {
+    conds.push('r.author_id = (SELECT id FROM users WHERE name = ?)');
+    args.push(filter.author);
+  }
+  if (filter.search) {
+    conds.push("r.id LIKE ? ESCAPE '\\'");
+    args.push(`%${escapeLike(filter.search)}%`);
+  }
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
+}
+
+const LIST_COLUMNS = `r.id, r.status, r.emotion, r.aus, r.source, r.updated_at, r.image_id, r.current_revision_id,
+  i.subject, i.rel_path, u.name AS author`;
+const LIST_FROM = 'records r JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id';
+
+function orderBy(sort: RecordQuerySort, keyed = false): string {
+  const col = (keyed ? SORT_KEY : SORT_COLUMN)[sort.field];
+  const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
+  return sort.field === 'id' ? `ORDER BY r.id ${dir}` : `ORDER BY ${col} ${dir}, r.id ${dir}`;
+}
+
+export function queryRecordRows(
+  db: Database.Database,
+  filter: RecordQueryFilter,
+  sort: RecordQuerySort,
+  offset: number,
+  limit: number,
+): { total: number; rows: RecordListRow[] } {
+  const { where, args } = filterClause(filter);
+  const total = (stmt(db, `SELECT COUNT(*) AS n FROM records r ${where}`).get(...args) as { n: number }).n;
+  const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${LIST_FROM} ${where} ${orderBy(sort)} LIMIT ? OFFSET ?`).all(...args, limit, offset) as RecordListRow[];
+  return { total, rows };
+}
+
+/** The ids that follow `afterId` in the filter's order (keyset paging, so it works even when afterId left the filter). */
+export function nextRecordIds(
+  db: Database.Database,
+  filter: RecordQueryFilter,
+  sort: RecordQuerySort,
+  afterId: string | null,
+  count: number,
+): string[] {
+  const { where, args } = filterClause(filter);
+  if (afterId === null) {
+    return (stmt(db, `SELECT r.id FROM records r ${where} ${orderBy(sort, true)} LIMIT ?`).all(...args, count) as { id: string }[]).map((r) => r.id);
+  }
+  const key = SORT_KEY[sort.field];
+  const anchor = stmt(db, `SELECT ${key} AS k FROM records r WHERE r.id = ?`).get(afterId) as { k: string } | undefined;
+  const cmp = sort.dir === 'desc' ? '<' : '>';
+  let keyset: string;
+  let keyArgs: unknown[];
+  if (!anchor) {
+    // The anchor vanished: continue from its id position.
+    keyset = `r.id ${cmp} ?`;
+    keyArgs = [afterId];
+  } else if (sort.field === 'id') {
+    keyset = `r.id ${cmp} ?`;
+    keyArgs = [afterId];
+  } else {
+    keyset = `(${key} ${cmp} ? OR (${key} = ? AND r.id ${cmp} ?))`;
+    keyArgs = [anchor.k, anchor.k, afterId];
+  }
+  const fullWhere = where ? `${where} AND ${keyset}` : `WHERE ${keyset}`;
+  return (stmt(db, `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort, true)} LIMIT ?`).all(...args, ...keyArgs, count) as { id: string }[]).map(
+    (r) => r.id,
+  );
+}
+
+export function getRecordListRow(db: Database.Database, id: string): RecordListRow | undefined {
+  return stmt(db, `SELECT ${LIST_COLUMNS} FROM ${LIST_FROM} WHERE r.id = ?`).get(id) as RecordListRow | undefined;
+}
+
+export function distinctSources(db: Database.Database): string[] {
+  return (stmt(db, 'SELECT DISTINCT source FROM records WHERE source IS NOT NULL ORDER BY source').all() as { source: string }[]).map((r) => r.source);
+}
+
+/** Names of users who authored a current revision. */
+export function distinctAuthors(db: Database.Database): string[] {
+  return (
+    stmt(db, 'SELECT u.name FROM users u WHERE EXISTS (SELECT 1 FROM records r WHERE r.author_id = u.id) ORDER BY u.name').all() as { name: string }[]
+  ).map((r) => r.name);
+}

@@ -1,0 +1,60 @@
+/** Named splits: a config, a summary, and one (record → part) assignment per record. */
+import type Database from 'better-sqlite3';
+import { nowIso, parseJson, stmt } from './statements';
+
+export interface SplitRowDb {
+  id: number;
+  name: string;
+  config: string;
+  summary: string;
+  created_at: string;
+}
+
+export interface StoredSplit<C, S> {
+  id: number;
+  name: string;
+  config: C;
+  summary: S;
+  createdAt: string;
+}
+
+function toStored<C, S>(r: SplitRowDb): StoredSplit<C, S> {
+  return { id: r.id, name: r.name, config: parseJson<C>(r.config, {} as C), summary: parseJson<S>(r.summary, {} as S), createdAt: r.created_at };
+}
+
+export function getSplit<C, S>(db: Database.Database, name: string): StoredSplit<C, S> | undefined {
+  const r = stmt(db, 'SELECT * FROM splits WHERE name = ?').get(name) as SplitRowDb | undefined;
+  return r ? toStored<C, S>(r) : undefined;
+}
+
+export function listSplits<C, S>(db: Database.Database): StoredSplit<C, S>[] {
+  return (stmt(db, 'SELECT * FROM splits ORDER BY created_at, id').all() as SplitRowDb[]).map((r) => toStored<C, S>(r));
+}
+
+/** Inserts a split with its assignments (caller supplies the transaction). */
+export function insertSplit(
+  db: Database.Database,
+  name: string,
+  config: unknown,
+  summary: unknown,
+  assignments: Iterable<[recordId: string, part: string]>,
+  createdAt = nowIso(),
+): number {
+  const info = stmt(db, 'INSERT INTO splits (name, config, summary, created_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(config), JSON.stringify(summary), createdAt);
+  const id = Number(info.lastInsertRowid);
+  const ins = stmt(db, 'INSERT INTO split_assignments (split_id, record_id, part) VALUES (?, ?, ?)');
+  for (const [recordId, part] of assignments) ins.run(id, recordId, part);
+  return id;
+}
+
+export function splitAssignments(db: Database.Database, splitId: number): Map<string, string> {
+  const rows = stmt(db, 'SELECT record_id, part FROM split_assignments WHERE split_id = ?').all(splitId) as { record_id: string; part: string }[];
+  return new Map(rows.map((r) => [r.record_id, r.part]));
+}
+
+export function recordSplits(db: Database.Database, recordId: string): { name: string; part: string }[] {
+  return stmt(db, 'SELECT s.name, sa.part FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE sa.record_id = ? ORDER BY s.name').all(recordId) as {
+    name: string;
+    part: string;
+  }[];
+}

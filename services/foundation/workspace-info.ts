@@ -1,0 +1,46 @@
+/** workspace.info and users.*: small reads and writes around the open workspace. */
+import * as path from 'node:path';
+import type Database from 'better-sqlite3';
+import { ApiError } from '../../contract/dispatch';
+import type { User, WorkspaceInfo } from '../../contract/types';
+import { schemaVersion, type Workspace } from '../../db/open';
+import { appendAudit, countRecords, getMeta, getSettings, getUser, listUsers, saveSettings, upsertUser, vocabulary } from '../../db/repositories';
+import { auName, type UserRole } from '../../pipelines/facs/vocabulary';
+
+export function workspaceInfo(ws: Workspace): WorkspaceInfo {
+  const db = ws.db;
+  return {
+    name: getMeta(db, 'name') ?? path.basename(ws.dir),
+    path: ws.dir,
+    schemaVersion: schemaVersion(db),
+    emotions: vocabulary(db, 'emotion'),
+    aus: vocabulary(db, 'au').map((au) => ({ au, name: auName(au) })),
+    recordCount: countRecords(db),
+    backend: getMeta(db, 'backend') ?? null,
+  };
+}
+
+export function usersList(db: Database.Database): { users: User[] } {
+  return { users: listUsers(db) };
+}
+
+export function usersUpsert(db: Database.Database, name: string, role: UserRole, actor = 'system'): User {
+  return db.transaction(() => {
+    const { user, created, changed } = upsertUser(db, name, role);
+    if (changed) appendAudit(db, { actor, action: 'user', entity: 'user', entityId: user.id, detail: { name, role, created } });
+    return user;
+  }).immediate();
+}
+
+export function userKeymap(db: Database.Database, userId: number): { keymap: Record<string, string> } {
+  if (!getUser(db, userId)) throw new ApiError('not_found', `User ${userId} does not exist`);
+  return { keymap: getSettings(db, userId).keymap ?? {} };
+}
+
+export function saveUserKeymap(db: Database.Database, userId: number, keymap: Record<string, string>): { keymap: Record<string, string> } {
+  return db.transaction(() => {
+    if (!getUser(db, userId)) throw new ApiError('not_found', `User ${userId} does not exist`);
+    saveSettings(db, userId, { ...getSettings(db, userId), keymap });
+    return { keymap };
+  }).immediate();
+}
