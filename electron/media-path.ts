@@ -8,6 +8,9 @@ import * as path from 'node:path';
 export type MediaRefusal = { status: 400 | 403 | 404; reason: string };
 export type MediaResolution = { ok: true; file: string } | ({ ok: false } & MediaRefusal);
 
+/** Media keys live under the workspace media dir; the same rules confine the Electron app protocol to dist/renderer. */
+export const resolveMediaPath = (mediaDir: string, encodedKey: string): MediaResolution => resolveConfinedPath(mediaDir, encodedKey);
+
 const refuse = (status: MediaRefusal['status'], reason: string): MediaResolution => ({ ok: false, status, reason });
 
 /**
@@ -15,7 +18,7 @@ const refuse = (status: MediaRefusal['status'], reason: string): MediaResolution
  * `.`/`..`/empty segments, backslashes, NUL and control characters, drive letters, absolute paths,
  * a `%` left after decoding (double encoding), and symlinks whose target leaves the media dir.
  */
-export function resolveMediaPath(mediaDir: string, encodedKey: string): MediaResolution {
+export function resolveConfinedPath(rootDir: string, encodedKey: string): MediaResolution {
   if (encodedKey.length === 0 || encodedKey.length > 1024) return refuse(400, 'bad media key length');
   let key: string;
   try {
@@ -30,7 +33,7 @@ export function resolveMediaPath(mediaDir: string, encodedKey: string): MediaRes
   const segments = key.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) return refuse(400, 'path traversal in media key');
 
-  const root = path.resolve(mediaDir);
+  const root = path.resolve(rootDir);
   const candidate = path.resolve(root, ...segments);
   if (!isInside(root, candidate)) return refuse(403, 'outside the media dir');
 
@@ -71,6 +74,23 @@ const MEDIA_TYPES: Record<string, string> = {
 /** Media are images only; anything else goes out as an opaque download type (never rendered as HTML). */
 export function mediaContentType(file: string): string {
   return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+const APP_TYPES: Record<string, string> = {
+  ...MEDIA_TYPES,
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
+
+export function appContentType(file: string): string {
+  return APP_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** Media keys are content-addressed, so a URL always names the same bytes. */
