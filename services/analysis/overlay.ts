@@ -1,11 +1,47 @@
 /** Reads the analysis overlay and the model suggestion for the label view. */
 import type Database from 'better-sqlite3';
 import type { AnalysisOverlay, Suggestion } from '../../contract/types';
+import { getAnalysis, predictionsOfRecord } from '../../db/repositories/analysis';
+import { parseJson } from '../../db/repositories/statements';
+import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
+import type { AUEstimates } from '../../pipelines/vision/au-estimates';
 
-export function loadOverlay(_db: Database.Database, _imageId: number): AnalysisOverlay | null {
-  return null;
+/** Box, landmarks and AU regions of an image's analysis, in image pixels; null when unanalysed or failed. */
+export function loadOverlay(db: Database.Database, imageId: number): AnalysisOverlay | null {
+  const row = getAnalysis(db, imageId);
+  if (!row || row.error !== null) return null;
+  const landmarks = parseJson<[number, number][]>(row.landmarks, []);
+  const estimates = parseJson<AUEstimates>(row.au_estimates, {});
+  return {
+    faceFound: row.face_found === 1,
+    box: parseJson<AnalysisOverlay['box']>(row.box, null),
+    landmarks,
+    auRegions: auRegionsFromLandmarks(landmarks, estimates),
+  };
 }
 
-export function loadSuggestion(_db: Database.Database, _recordId: string): Suggestion | null {
-  return null;
+type AUScore = { au: string; score: number; present: boolean };
+
+/**
+ * The suggestion shown beside the form: the newest prediction that carries a reasoning (the row the annotator
+ * accepts, so its id becomes the revision's parent prediction), with AU scores from that row or, when it has
+ * none, from the newest prediction that has them (the geometric AU estimator).
+ */
+export function loadSuggestion(db: Database.Database, recordId: string): Suggestion | null {
+  const rows = predictionsOfRecord(db, recordId);
+  if (rows.length === 0) return null;
+  const main = rows.find((r) => r.reasoning.trim() !== '') ?? rows.find((r) => r.emotion !== null) ?? rows[0];
+  let aus = parseJson<AUScore[]>(main.aus, []);
+  if (aus.length === 0) {
+    const withAus = rows.find((r) => parseJson<AUScore[]>(r.aus, []).length > 0);
+    if (withAus) aus = parseJson<AUScore[]>(withAus.aus, []);
+  }
+  return {
+    predictionId: main.id,
+    model: `${main.model_name}@${main.model_version}`,
+    emotion: main.emotion,
+    emotionScore: main.score,
+    aus: aus.map((a) => ({ au: a.au, score: a.score, present: !!a.present })),
+    reasoning: main.reasoning,
+  };
 }

@@ -1,0 +1,188 @@
+/**
+ * Face analyses (one row per image, keyed by image id so nothing is analysed twice) and the predictions
+ * that analysis writes for the image's records.
+ */
+import type Database from 'better-sqlite3';
+import { nowIso, parseJson, stmt } from './statements';
+
+export interface PendingImage {
+  id: number;
+  sha256: string;
+  rel_path: string;
+  subject: string | null;
+  original_name: string;
+}
+
+export interface AnalysisRowDb {
+  image_id: number;
+  face_found: number;
+  box: string | null;
+  landmarks: string;
+  descriptor: Buffer | null;
+  crop_gray_path: string | null;
+  crop_color_path: string | null;
+  au_estimates: string;
+  expressions: string;
+  phash: string | null;
+  backend: string;
+  error: string | null;
+  created_at: string;
+}
+
+/** Images with no analyses row yet, in id order. */
+export function pendingImages(db: Database.Database): PendingImage[] {
+  return stmt(
+    db,
+    `SELECT i.id, i.sha256, i.rel_path, i.subject, i.original_name FROM images i
+     LEFT JOIN analyses a ON a.image_id = i.id WHERE a.image_id IS NULL ORDER BY i.id`,
+  ).all() as PendingImage[];
+}
+
+export function countAnalyses(db: Database.Database): { total: number; failed: number; facesFound: number } {
+  return stmt(
+    db,
+    'SELECT COUNT(*) AS total, COALESCE(SUM(error IS NOT NULL), 0) AS failed, COALESCE(SUM(face_found), 0) AS facesFound FROM analyses',
+  ).get() as { total: number; failed: number; facesFound: number };
+}
+
+/** Forgets failed analyses so that the next run tries those images again. */
+export function deleteFailedAnalyses(db: Database.Database): number {
+  return stmt(db, 'DELETE FROM analyses WHERE error IS NOT NULL').run().changes;
+}
+
+/**
+ * Each subject's neutral reference image: the lowest-id image of that subject whose record is labelled neutral,
+ * human labels (reviewed, labeled) before weak ones.
+ */
+export function neutralReferenceImages(db: Database.Database): Map<string, number> {
+  const rows = stmt(
+    db,
+    `SELECT i.subject AS subject, i.id AS id,
+            CASE r.status WHEN 'reviewed' THEN 0 WHEN 'labeled' THEN 1 ELSE 2 END AS rank
+     FROM images i JOIN records r ON r.image_id = i.id
+     WHERE i.subject IS NOT NULL AND r.emotion = 'neutral' AND r.status != 'unlabeled'
+     ORDER BY i.subject, rank, i.id`,
+  ).all() as { subject: string; id: number }[];
+  const out = new Map<string, number>();
+  for (const r of rows) if (!out.has(r.subject)) out.set(r.subject, r.id);
+  return out;
+}
+
+export function getAnalysis(db: Database.Database, imageId: number): AnalysisRowDb | undefined {
+  return stmt(db, 'SELECT * FROM analyses WHERE image_id = ?').get(imageId) as AnalysisRowDb | undefined;
+}
+
+/** The stored landmarks of a successful analysis, or null. */
+export function analysisLandmarks(db: Database.Database, imageId: number): [number, number][] | null {
+  const row = stmt(db, 'SELECT landmarks FROM analyses WHERE image_id = ? AND error IS NULL').get(imageId) as { landmarks: string } | undefined;
+  if (!row) return null;
+  const lm = parseJson<[number, number][]>(row.landmarks, []);
+  return lm.length === 68 ? lm : null;
+}
+
+/** The id of a model row, created on first use (models are unique by name and version). */
+export function ensureModel(
+  db: Database.Database,
+  m: { name: string; version: string; kind: string; backend?: string | null; config?: Record<string, unknown> },
+): number {
+  stmt(
+    db,
+    'INSERT INTO models (name, version, kind, backend, config, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name, version) DO NOTHING',
+  ).run(m.name, m.version, m.kind, m.backend ?? null, JSON.stringify(m.config ?? {}), nowIso());
+  return (stmt(db, 'SELECT id FROM models WHERE name = ? AND version = ?').get(m.name, m.version) as { id: number }).id;
+}
+
+export interface NewAnalysis {
+  imageId: number;
+  faceFound: boolean;
+  box: unknown | null;
+  landmarks: unknown[];
+  descriptor: Float32Array | null;
+  cropGrayPath: string | null;
+  cropColorPath: string | null;
+  auEstimates: Record<string, unknown>;
+  expressions: Record<string, number>;
+  phash: string | null;
+  backend: string;
+  error: string | null;
+}
+
+export interface NewPrediction {
+  modelId: number;
+  emotion: string | null;
+  score: number | null;
+  emotionScores: Record<string, number>;
+  aus: { au: string; score: number; present: boolean }[];
+  reasoning: string;
+}
+
+export function recordIdsOfImage(db: Database.Database, imageId: number): string[] {
+  return (stmt(db, 'SELECT id FROM records WHERE image_id = ? ORDER BY id').all(imageId) as { id: string }[]).map((r) => r.id);
+}
+
+/**
+ * Writes one image's analysis and its records' predictions in one transaction.
+ * Returns false (and writes nothing) when the image already has an analysis.
+ */
+export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions: NewPrediction[] = []): boolean {
+  return db.transaction(() => {
+    const now = nowIso();
+    const info = stmt(
+      db,
+      `INSERT INTO analyses (image_id, face_found, box, landmarks, descriptor, crop_gray_path, crop_color_path,
+         au_estimates, expressions, phash, backend, error, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id) DO NOTHING`,
+    ).run(
+      a.imageId,
+      a.faceFound ? 1 : 0,
+      a.box === null ? null : JSON.stringify(a.box),
+      JSON.stringify(a.landmarks),
+      a.descriptor ? Buffer.from(a.descriptor.buffer, a.descriptor.byteOffset, a.descriptor.byteLength) : null,
+      a.cropGrayPath,
+      a.cropColorPath,
+      JSON.stringify(a.auEstimates),
+      JSON.stringify(a.expressions),
+      a.phash,
+      a.backend,
+      a.error,
+      now,
+    );
+    if (info.changes === 0) return false;
+    const upsert = stmt(
+      db,
+      `INSERT INTO predictions (record_id, model_id, emotion, score, emotion_scores, aus, reasoning, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (record_id, model_id) DO UPDATE SET emotion = excluded.emotion, score = excluded.score,
+         emotion_scores = excluded.emotion_scores, aus = excluded.aus, reasoning = excluded.reasoning, created_at = excluded.created_at`,
+    );
+    for (const recordId of recordIdsOfImage(db, a.imageId)) {
+      for (const p of predictions) {
+        upsert.run(recordId, p.modelId, p.emotion, p.score, JSON.stringify(p.emotionScores), JSON.stringify(p.aus), p.reasoning, now);
+      }
+    }
+    return true;
+  })();
+}
+
+export interface PredictionRowDb {
+  id: number;
+  record_id: string;
+  model_id: number;
+  model_name: string;
+  model_version: string;
+  emotion: string | null;
+  score: number | null;
+  emotion_scores: string;
+  aus: string;
+  reasoning: string;
+  created_at: string;
+}
+
+/** A record's predictions, newest first. */
+export function predictionsOfRecord(db: Database.Database, recordId: string): PredictionRowDb[] {
+  return stmt(
+    db,
+    `SELECT p.*, m.name AS model_name, m.version AS model_version FROM predictions p JOIN models m ON m.id = p.model_id
+     WHERE p.record_id = ? ORDER BY p.created_at DESC, p.id DESC`,
+  ).all(recordId) as PredictionRowDb[];
+}
