@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './rouge';
+export * from './porter-stemmer';
