@@ -1,0 +1,77 @@
+/** Live curves of one run as small multiples: loss, reward components, KL, clip fraction, tokens/s, then any other metric. */
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { MetricPoint, RunSummary } from '../../../contract/types';
+import { EmptyState } from '../charts/ChartCard';
+import { fmtNum } from '../charts/format';
+import { axisProps, COLORS, gridProps, SERIES, tooltipProps } from '../charts/theme';
+import { metricKeys, metricPanels, metricRows, type PanelDef } from './metricPanels';
+
+function lastValue(rows: Record<string, number>[], key: string): number | undefined {
+  for (let i = rows.length - 1; i >= 0; i--) if (Number.isFinite(rows[i][key])) return rows[i][key];
+  return undefined;
+}
+
+function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[] }) {
+  const latest = panel.series.map((s) => lastValue(rows, s.key));
+  return (
+    <div className="tr-mult" data-testid={`curve-${panel.id}`}>
+      <div className="tr-mult__head">
+        <span className="tr-mult__title">{panel.title}</span>
+        <span className="tr-mult__last">
+          {panel.series.map((s, i) => (
+            <span key={s.key} style={{ color: SERIES[i % SERIES.length] }} title={s.key}>
+              {panel.series.length > 1 ? `${s.label} ` : ''}
+              {fmtNum(latest[i])}
+            </span>
+          ))}
+        </span>
+      </div>
+      <ResponsiveContainer width="100%" height={150}>
+        <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
+          <CartesianGrid {...gridProps} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...axisProps} allowDecimals={false} tickCount={5} />
+          <YAxis
+            {...axisProps}
+            width={46}
+            domain={panel.unit === 'rate' ? [0, 'auto'] : ['auto', 'auto']}
+            tickFormatter={(v: number) => fmtNum(v)}
+          />
+          <Tooltip {...tooltipProps} labelFormatter={(s) => `step ${s}`} formatter={(v, name) => [fmtNum(Number(v)), name]} />
+          {panel.series.length > 1 ? <Legend iconSize={8} height={16} wrapperStyle={{ fontSize: 10, color: COLORS.muted }} /> : null}
+          {panel.series.map((s, i) => (
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              type="linear"
+              stroke={SERIES[i % SERIES.length]}
+              strokeWidth={1.4}
+              dot={rows.length <= 1 ? { r: 2 } : false}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+export function RunCurves({ run, metrics, loading }: { run: RunSummary | null; metrics: MetricPoint[]; loading: boolean }) {
+  if (!run) return <EmptyState title="No run selected">Pick a run in the list to see its curves.</EmptyState>;
+  if (metrics.length === 0)
+    return (
+      <EmptyState title={loading ? 'Loading metrics…' : run.status === 'running' ? 'Waiting for the first step…' : 'This run logged no metrics'}>
+        {run.status === 'running' ? 'Curves update live as the run logs each step.' : null}
+      </EmptyState>
+    );
+  const panels = metricPanels(metricKeys(metrics), run.stage);
+  const rows = metricRows(metrics);
+  return (
+    <div className="tr-mults" data-testid="run-curves">
+      {panels.map((p) => (
+        <Panel key={p.id} panel={p} rows={rows} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Groups a run's per-step metric keys into small-multiple panels. Trainers name keys in different
+ * styles (`val_loss`, `valLoss`, `val/loss`), so keys are matched after dropping case and punctuation.
+ * Keys no panel claims get a panel of their own.
+ */
+import type { MetricPoint } from '../../../contract/types';
+
+export interface SeriesDef {
+  key: string;
+  label: string;
+}
+export interface PanelDef {
+  id: string;
+  title: string;
+  series: SeriesDef[];
+  /** Panels whose values are rates in [0, 1]. */
+  unit?: 'rate';
+}
+
+interface PanelSpec {
+  id: string;
+  title: string;
+  unit?: 'rate';
+  series: { label: string; aliases: string[]; rlOnly?: string[] }[];
+}
+
+const PANELS: PanelSpec[] = [
+  {
+    id: 'loss',
+    title: 'Loss',
+    series: [
+      { label: 'train', aliases: ['loss', 'trainloss', 'sftloss', 'policyloss', 'lossmean', 'celoss'] },
+      { label: 'val', aliases: ['valloss', 'validationloss', 'evalloss', 'heldoutloss'] },
+    ],
+  },
+  {
+    id: 'reward',
+    title: 'Reward components',
+    series: [
+      { label: 'format', aliases: ['rewardformat', 'rformat', 'formatreward', 'rewardsformat'], rlOnly: ['format'] },
+      { label: 'accuracy', aliases: ['rewardaccuracy', 'rewardacc', 'racc', 'accuracyreward', 'accreward', 'rewardsaccuracy'], rlOnly: ['accuracy', 'acc'] },
+      { label: 'au', aliases: ['rewardau', 'rau', 'aureward', 'rewardsau'], rlOnly: ['au'] },
+      { label: 'total', aliases: ['reward', 'rewardtotal', 'rewardmean', 'totalreward', 'meanreward', 'rewardsmean'], rlOnly: ['total'] },
+    ],
+  },
+  { id: 'kl', title: 'KL to reference', series: [{ label: 'KL', aliases: ['kl', 'klmean', 'klref', 'klreference', 'klk3'] }] },
+  {
+    id: 'clip',
+    title: 'Clip fraction',
+    unit: 'rate',
+    series: [
+      { label: 'clipped', aliases: ['clipfraction', 'clipfrac', 'clipratio', 'clippedfraction'] },
+      { label: 'low', aliases: ['lowclipfraction', 'clipfractionlow', 'clipratiolow'] },
+      { label: 'high', aliases: ['highclipfraction', 'clipfractionhigh', 'clipratiohigh'] },
+    ],
+  },
+  {
+    id: 'tps',
+    title: 'Tokens / s',
+    series: [{ label: 'tokens/s', aliases: ['tokenss', 'tokenspers', 'tokenspersec', 'tokenspersecond', 'tps', 'tokpers', 'throughputtokens'] }],
+  },
+];
+
+/** Keys never plotted: they are the x axis or bookkeeping. */
+const SKIP = new Set(['step', 'globalstep', 'time', 'timestamp', 'wallclock', 'elapsed']);
+/** At most this many panels for keys no panel claims. */
+const MAX_EXTRA = 8;
+
+export function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function metricPanels(keys: Iterable<string>, stage: 'sft' | 'rl'): PanelDef[] {
+  const byNorm = new Map<string, string>();
+  for (const k of keys) if (!byNorm.has(normaliseKey(k))) byNorm.set(normaliseKey(k), k);
+  const used = new Set<string>();
+  const panels: PanelDef[] = [];
+  for (const spec of PANELS) {
+    const series: SeriesDef[] = [];
+    for (const s of spec.series) {
+      const aliases = stage === 'rl' ? [...s.aliases, ...(s.rlOnly ?? [])] : s.aliases;
+      const hit = aliases.find((a) => byNorm.has(a) && !used.has(byNorm.get(a)!));
+      if (hit) {
+        const key = byNorm.get(hit)!;
+        used.add(key);
+        series.push({ key, label: s.label });
+      }
+    }
+    if (series.length) panels.push({ id: spec.id, title: spec.title, series, unit: spec.unit });
+  }
+  const extra = [...byNorm.entries()]
+    .filter(([norm, key]) => !used.has(key) && !SKIP.has(norm))
+    .map(([, key]) => key)
+    .sort()
+    .slice(0, MAX_EXTRA);
+  for (const key of extra) panels.push({ id: `extra:${key}`, title: key, series: [{ key, label: key }] });
+  return panels;
+}
+
+/** Rows for recharts: `{step, ...values}`, sorted by step, thinned evenly to at most `max` rows (the last always kept). */
+export function metricRows(points: MetricPoint[], max = 1500): Record<string, number>[] {
+  const sorted = [...points].sort((a, b) => a.step - b.step);
+  let picked = sorted;
+  if (sorted.length > max) {
+    const stride = sorted.length / max;
+    picked = Array.from({ length: max }, (_, i) => sorted[Math.min(sorted.length - 1, Math.floor(i * stride))]);
+    picked[picked.length - 1] = sorted[sorted.length - 1];
+  }
+  return picked.map((p) => ({ step: p.step, ...p.values }));
+}
+
+/** Adds points to a series by step; a point for a step already present replaces it. */
+export function mergePoints(base: MetricPoint[], more: MetricPoint[]): MetricPoint[] {
+  if (more.length === 0) return base;
+  const byStep = new Map(base.map((p) => [p.step, p]));
+  for (const p of more) byStep.set(p.step, { step: p.step, values: { ...(byStep.get(p.step)?.values ?? {}), ...p.values } });
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+export function metricKeys(points: MetricPoint[]): string[] {
+  const keys = new Set<string>();
+  for (const p of points) for (const k of Object.keys(p.values)) keys.add(k);
+  return [...keys];
+}

@@ -1,0 +1,154 @@
+/** Runs, models and splits for the training view, kept live from job.progress and run.metrics events. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiEvent, MetricPoint, ModelSummary, RunSummary, SplitSummary } from '../../../contract/types';
+import { useApi, useApiEvents } from '../api/ApiContext';
+import { useThrottledCallback } from '../charts/useThrottledCallback';
+import { mergePoints } from './metricPanels';
+
+const RELOAD_THROTTLE_MS = 1500;
+/** Safety net while a run is live, in case an event was missed (e.g. the event stream reconnected). */
+const POLL_WHILE_RUNNING_MS = 10_000;
+
+export interface TrainingData {
+  runs: RunSummary[];
+  models: ModelSummary[];
+  splits: SplitSummary[];
+  loaded: boolean;
+  error: string | null;
+  reload: () => Promise<void>;
+  selectedRunId: number | null;
+  selectRun: (id: number | null) => void;
+  /** Metrics of the selected run, live. */
+  metrics: MetricPoint[];
+  metricsLoading: boolean;
+}
+
+function runStatusFromJob(status: string): RunSummary['status'] {
+  if (status === 'done') return 'done';
+  if (status === 'failed') return 'failed';
+  if (status === 'stopped') return 'stopped';
+  return 'running';
+}
+
+export function useTrainingData(): TrainingData {
+  const api = useApi();
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [models, setModels] = useState<ModelSummary[]>([]);
+  const [splits, setSplits] = useState<SplitSummary[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [selectedRunId, setSelectedRunId] = useState<number | null>(null);
+  const [metrics, setMetrics] = useState<MetricPoint[]>([]);
+  const [metricsLoading, setMetricsLoading] = useState(false);
+  const userPicked = useRef(false);
+  const selectedRef = useRef<number | null>(null);
+  /** run.metrics events for the selected run that arrive while runs.get is in flight. */
+  const pending = useRef<MetricPoint[] | null>(null);
+  const runsRef = useRef<RunSummary[]>(runs);
+  runsRef.current = runs;
+
+  const reload = useCallback(async () => {
+    try {
+      const [r, m, s] = await Promise.all([api['runs.list']({}), api['models.list']({}), api['splits.list']({})]);
+      setRuns([...r.runs].sort((a, b) => b.id - a.id));
+      setModels([...m.models].sort((a, b) => b.id - a.id));
+      setSplits(s.splits);
+      setError(null);
+    } catch (e) {
+      setError(`Could not load runs and models: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setLoaded(true);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  // Until the user picks one, follow the newest run (running first).
+  useEffect(() => {
+    if (userPicked.current && runs.some((r) => r.id === selectedRunId)) return;
+    const next = runs.find((r) => r.status === 'running') ?? runs[0];
+    if (next && next.id !== selectedRunId) setSelectedRunId(next.id);
+  }, [runs, selectedRunId]);
+
+  useEffect(() => {
+    selectedRef.current = selectedRunId;
+    setMetrics([]);
+    if (selectedRunId === null) return;
+    let cancelled = false;
+    pending.current = [];
+    setMetricsLoading(true);
+    api['runs.get']({ runId: selectedRunId })
+      .then((res) => {
+        if (cancelled) return;
+        setMetrics(mergePoints(res.metrics, pending.current ?? []));
+        setRuns((rs) => rs.map((r) => (r.id === res.run.id ? res.run : r)));
+      })
+      .catch((e) => {
+        if (!cancelled) setError(`Could not load run ${selectedRunId}: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => {
+        if (!cancelled) {
+          pending.current = null;
+          setMetricsLoading(false);
+        }
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [api, selectedRunId]);
+
+  const throttledReload = useThrottledCallback(() => void reload(), RELOAD_THROTTLE_MS);
+
+  const onEvent = useCallback(
+    (event: ApiEvent) => {
+      if (event.type === 'run.metrics') {
+        const { runId, point } = event;
+        if (runId === selectedRef.current) {
+          if (pending.current) pending.current.push(point);
+          else setMetrics((ms) => mergePoints(ms, [point]));
+        }
+        setRuns((rs) =>
+          rs.map((r) => (r.id === runId && point.step > r.progress.step ? { ...r, progress: { ...r.progress, step: point.step } } : r)),
+        );
+        return;
+      }
+      if (event.type === 'job.progress') {
+        const { job } = event;
+        if (job.kind === 'eval' && job.status !== 'running' && job.status !== 'queued') throttledReload();
+        if (job.kind !== 'train' || job.runId === undefined) return;
+        const runId = job.runId;
+        const known = runsRef.current.some((r) => r.id === runId);
+        setRuns((rs) =>
+          rs.map((r) => {
+            if (r.id !== runId) return r;
+            return {
+              ...r,
+              status: runStatusFromJob(job.status),
+              progress: job.total > 0 ? { step: job.done, totalSteps: job.total } : r.progress,
+            };
+          }),
+        );
+        // A new run, or a run that just ended (its model and eval now exist): fetch the lists again.
+        if (!known || job.status === 'done' || job.status === 'failed' || job.status === 'stopped') throttledReload();
+      }
+    },
+    [throttledReload],
+  );
+  useApiEvents(onEvent, [onEvent]);
+
+  const anyRunning = runs.some((r) => r.status === 'running');
+  useEffect(() => {
+    if (!anyRunning) return;
+    const t = setInterval(() => void reload(), POLL_WHILE_RUNNING_MS);
+    return () => clearInterval(t);
+  }, [anyRunning, reload]);
+
+  const selectRun = useCallback((id: number | null) => {
+    userPicked.current = id !== null;
+    setSelectedRunId(id);
+  }, []);
+
+  return { runs, models, splits, loaded, error, reload, selectedRunId, selectRun, metrics, metricsLoading };
+}
