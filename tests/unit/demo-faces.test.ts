@@ -8,7 +8,7 @@ jest.setTimeout(30_000);
 /** Mean absolute grey-level change (0–255) inside the AU's region at 64 px, at the weakest sampled intensity. */
 const MIN_REGION_DIFF = 3.5;
 /** …and some pixel there changes by at least this much. */
-const MIN_PIXEL_DIFF = 40;
+const MIN_PIXEL_DIFF = 30;
 
 const CORE: Record<string, string[]> = {
   anger: ['AU4', 'AU7', 'AU23'],
