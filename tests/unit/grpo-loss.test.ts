@@ -1,7 +1,7 @@
 /** training-engines.md §1.6 test vectors, on the cpu and wasm backends. */
 import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../pipelines/runtime/backend';
-import { groupAdvantages, grpoLoss, grpoStats, k3, tokenLogProbs, type GrpoLossInput, type GrpoLossType } from '../../pipelines/rl/grpo-loss';
+import { groupAdvantages, grpoLoss, grpoStats, k3, tokenLogProbs, type GrpoLossInput, type GrpoLossType, type GrpoStats } from '../../pipelines/rl/grpo-loss';
 
 const LOGP = [[-0.3, -1.0, -0.2], [-2.0, -0.1], [-0.3, -0.3, -0.3, -0.3], [-1.0]];
 const OLD = [[-0.6, -0.8, -0.2], [-1.5, -0.1], [-0.3, -0.3, -0.3, -0.3], [-1.2]];
@@ -107,7 +107,10 @@ describe.each(['cpu', 'wasm'])('GRPO loss on the %s backend', (backend) => {
   });
 
   test('stats: clip fraction and KL mean', () => {
-    const stats = tf.tidy(() => grpoStats(inputs(tf.tensor2d(pad(LOGP)), A_TRL, 'dapo')));
+    let stats!: GrpoStats;
+    tf.tidy(() => {
+      stats = grpoStats(inputs(tf.tensor2d(pad(LOGP)), A_TRL, 'dapo'));
+    });
     // Only seq0 token 0 (ρ 1.35 > 1.2, A > 0) is clipped: 1 of 10 tokens. seq1 token 0 (ρ 0.61) has A = 0.
     expectClose(stats.clipFraction, 0.1, 7);
     expectClose(stats.highClipFraction, 0.1, 7);
@@ -159,11 +162,13 @@ describe.each(['cpu', 'wasm'])('GRPO loss on the %s backend', (backend) => {
     const step = () => {
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => grpoLoss({ ...constants, logp: policyLogp() }), [W]);
-        optimizer.applyGradients(grads);
+        optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
         value.dataSync();
         grpoStats({ ...constants, logp: policyLogp() });
       });
-      tf.tidy(() => optimizer.minimize(() => grpoLoss({ ...constants, logp: policyLogp() }), false, [W]));
+      tf.tidy(() => {
+        optimizer.minimize(() => grpoLoss({ ...constants, logp: policyLogp() }), false, [W]);
+      });
     };
     step(); // optimizer slots are created on the first step
     const before = tf.memory().numTensors;
