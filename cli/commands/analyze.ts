@@ -1,0 +1,64 @@
+/** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
+import type { Command } from 'commander';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { runAnalysis } from '../../services/analysis/run';
+import { CliError, printJson, progressBar } from '../output';
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('detect faces, landmarks, expressions and AU estimates for every image without an analysis (resumes where it stopped)')
+    .argument('<workspace>', 'workspace folder')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--max-pixels <n>', 'refuse images with more pixels than this, before decoding', '40000000')
+    .option('--retry-failed', 'try images that were refused or undecodable in an earlier run again')
+    .option('--json', 'print the summary as one JSON object on the last line')
+    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; json?: boolean }) => {
+      const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
+        throw new CliError(`--workers: "${opts.workers}" is not a whole number between 1 and 64`);
+      }
+      const pixelLimit = Number(opts.maxPixels);
+      if (!Number.isFinite(pixelLimit) || pixelLimit < 1) throw new CliError(`--max-pixels: "${opts.maxPixels}" is not a positive number`);
+      let ws;
+      try {
+        ws = openWorkspace(workspace);
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message);
+        throw err;
+      }
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let bar: ReturnType<typeof progressBar> | null = null;
+      try {
+        const summary = await runAnalysis(ws, {
+          workers,
+          pixelLimit,
+          retryFailed: opts.retryFailed,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (!bar && p.total > 0) bar = progressBar('analyze', p.total);
+            bar?.update(p.done, p.total);
+          },
+        });
+        (bar as ReturnType<typeof progressBar> | null)?.stop();
+        const { analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
+        if (opts.json) {
+          printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors });
+        } else {
+          for (const e of errors) process.stderr.write(`fea analyze: ${e.image}: ${e.reason}\n`);
+          process.stdout.write(
+            `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
+          );
+        }
+        if (stopped) process.exitCode = 130;
+        else if (failed > 0) process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        ws.close();
+      }
+    });
+}
