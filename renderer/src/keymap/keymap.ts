@@ -1,0 +1,154 @@
+/** The annotator's actions, their default keys, conflict detection and the per-user keymap merge. */
+import { bindingParts } from './keys';
+
+export type Keymap = Record<string, string>;
+
+export interface ActionInfo {
+  id: string;
+  label: string;
+  group: 'Record' | 'Form' | 'Image' | 'Emotion' | 'AU';
+}
+
+export const COMMAND_ACTIONS: ActionInfo[] = [
+  { id: 'submit', label: 'Submit and next', group: 'Record' },
+  { id: 'skip', label: 'Skip with a reason', group: 'Record' },
+  { id: 'undo', label: 'Undo last decision', group: 'Record' },
+  { id: 'next', label: 'Next record', group: 'Record' },
+  { id: 'prev', label: 'Previous record', group: 'Record' },
+  { id: 'help', label: 'Key help', group: 'Record' },
+  { id: 'accept', label: 'Accept the model suggestion', group: 'Form' },
+  { id: 'compose', label: 'Compose reasoning from the form', group: 'Form' },
+  { id: 'focusReasoning', label: 'Edit the reasoning', group: 'Form' },
+  { id: 'clear', label: 'Clear the form', group: 'Form' },
+  { id: 'overlay', label: 'Toggle the analysis overlay', group: 'Image' },
+  { id: 'zoomIn', label: 'Zoom in', group: 'Image' },
+  { id: 'zoomOut', label: 'Zoom out', group: 'Image' },
+  { id: 'zoomReset', label: 'Reset zoom and pan', group: 'Image' },
+];
+
+const COMMAND_DEFAULTS: Keymap = {
+  submit: 'ctrl+enter',
+  skip: 's',
+  undo: 'ctrl+z',
+  next: 'arrowright',
+  prev: 'arrowleft',
+  help: '?',
+  accept: 'a',
+  compose: 'ctrl+shift+space',
+  focusReasoning: 'enter',
+  clear: 'shift+backspace',
+  overlay: 'o',
+  zoomIn: '+',
+  zoomOut: '-',
+  zoomReset: '0',
+};
+
+/** Mnemonic letters for AUs; letters used by commands (a, o, s) are left out. */
+const AU_MNEMONICS: Record<string, string> = {
+  AU1: 'i', // inner brow
+  AU2: 'u', // oUter brow
+  AU4: 'b', // brow lowerer
+  AU5: 'e', // upper lid: eyes wide
+  AU6: 'c', // cheek raiser
+  AU7: 't', // lid tightener
+  AU9: 'n', // nose wrinkler
+  AU10: 'r', // upper lip raiser
+  AU11: 'f', // nasolabial furrow
+  AU12: 'p', // lip corner puller
+  AU13: 'y', // cheek puffer
+  AU14: 'd', // dimpler
+  AU15: 'w', // lip corner depressor: down
+  AU16: 'v', // lower lip depressor
+  AU17: 'h', // chin raiser
+  AU18: 'k', // pucker: kiss
+  AU19: 'g', // tongue
+  AU20: 'x', // lip stretcher: eXtend
+  AU22: 'q', // funneler
+  AU23: 'z', // lip tightener
+  AU24: 'm', // lip pressor
+  AU25: 'l', // lips parted
+  AU26: 'j', // jaw drop
+};
+
+export function emotionAction(emotion: string): string {
+  return `emotion.${emotion}`;
+}
+export function auAction(au: string): string {
+  return `au.${au}`;
+}
+
+/** All actions for a workspace: commands, one per emotion (1–9), one per AU. */
+export function workspaceActions(emotions: string[], aus: { au: string; name: string }[]): ActionInfo[] {
+  return [
+    ...COMMAND_ACTIONS,
+    ...emotions.map((e, i) => ({ id: emotionAction(e), label: `Emotion ${i + 1}: ${e}`, group: 'Emotion' as const })),
+    ...aus.map((a) => ({ id: auAction(a.au), label: `${a.au} ${a.name}`, group: 'AU' as const })),
+  ];
+}
+
+export function defaultKeymap(emotions: string[], aus: { au: string }[]): Keymap {
+  const map: Keymap = { ...COMMAND_DEFAULTS };
+  emotions.forEach((e, i) => {
+    map[emotionAction(e)] = i < 9 ? String(i + 1) : '';
+  });
+  const used = new Set(Object.values(map));
+  const spare = 'abcdefghijklmnopqrstuvwxyz'.split('').filter((l) => !used.has(l) && !Object.values(AU_MNEMONICS).includes(l));
+  for (const { au } of aus) {
+    const mnemonic = AU_MNEMONICS[au];
+    if (mnemonic && !used.has(mnemonic)) {
+      map[auAction(au)] = mnemonic;
+      used.add(mnemonic);
+    } else {
+      const letter = spare.shift();
+      map[auAction(au)] = letter ?? '';
+      if (letter) used.add(letter);
+    }
+  }
+  return map;
+}
+
+/** The user's saved keymap over the defaults; unknown actions are dropped. */
+export function mergeKeymap(defaults: Keymap, saved: Keymap | null | undefined): Keymap {
+  const map = { ...defaults };
+  for (const [action, key] of Object.entries(saved ?? {})) if (action in map) map[action] = key;
+  return map;
+}
+
+/** Keys an AU binding also claims: Shift cycles its intensity, Alt its side (single-key bindings only). */
+export function derivedKeys(action: string, key: string): string[] {
+  if (!action.startsWith('au.') || !key || bindingParts(key).length !== 1) return [];
+  return [`shift+${key}`, `alt+${key}`];
+}
+
+/** Keys bound to more than one action: key → actions. */
+export function findConflicts(map: Keymap): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  const claim = (key: string, action: string) => {
+    if (!key) return;
+    const list = byKey.get(key) ?? [];
+    if (!list.includes(action)) list.push(action);
+    byKey.set(key, list);
+  };
+  for (const [action, key] of Object.entries(map)) {
+    claim(key, action);
+    for (const d of derivedKeys(action, key)) claim(d, action);
+  }
+  for (const [key, actions] of [...byKey]) if (actions.length < 2) byKey.delete(key);
+  return byKey;
+}
+
+/** The actions that clash with `action` in `map`. */
+export function conflictsOf(map: Keymap, action: string): string[] {
+  const out = new Set<string>();
+  for (const actions of findConflicts(map).values()) {
+    if (actions.includes(action)) for (const a of actions) if (a !== action) out.add(a);
+  }
+  return [...out];
+}
+
+/** Saved keymaps hold only what differs from the defaults, so new defaults reach old users. */
+export function keymapOverrides(defaults: Keymap, map: Keymap): Keymap {
+  const out: Keymap = {};
+  for (const [action, key] of Object.entries(map)) if (defaults[action] !== key) out[action] = key;
+  return out;
+}
