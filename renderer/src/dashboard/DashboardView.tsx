@@ -4,7 +4,7 @@ import type { SplitSummary, WorkspaceInfo, WorkspaceStats } from '../../../contr
 import { FACIAL_R1_AU_NAMES } from '../../../pipelines/facs/vocabulary';
 import { useApi, useApiEvents } from '../api/ApiContext';
 import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
-import { fmtAgo, fmtInt } from '../charts/format';
+import { fmtInt } from '../charts/format';
 import { useThrottledCallback } from '../charts/useThrottledCallback';
 import { AUChart } from './AUChart';
 import { readCurrentUserId } from './currentUser';
@@ -95,7 +95,7 @@ export function DashboardView() {
           </span>
         ) : null}
         <div className="dt-pagehead__actions">
-          {data ? <span className="dt-pagehead__meta">updated {fmtAgo(new Date(data.loadedAt).toISOString())}</span> : null}
+          {data ? <span className="dt-pagehead__meta">updated {new Date(data.loadedAt).toLocaleTimeString()}</span> : null}
           <button type="button" className="dt-btn" onClick={() => void load()} disabled={loading} data-testid="dashboard-refresh">
             {loading ? 'Refreshing…' : 'Refresh'}
           </button>

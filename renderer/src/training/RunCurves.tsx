@@ -27,12 +27,12 @@ function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[
         </span>
       </div>
       <ResponsiveContainer width="100%" height={150}>
-        <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
+        <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...axisProps} allowDecimals={false} tickCount={5} />
           <YAxis
             {...axisProps}
-            width={46}
+            width={44}
             domain={panel.unit === 'rate' ? [0, 'auto'] : ['auto', 'auto']}
             tickFormatter={(v: number) => fmtNum(v)}
           />
@@ -57,8 +57,13 @@ function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[
   );
 }
 
-export function RunCurves({ run, metrics, loading }: { run: RunSummary | null; metrics: MetricPoint[]; loading: boolean }) {
-  if (!run) return <EmptyState title="No run selected">Pick a run in the list to see its curves.</EmptyState>;
+export function RunCurves({ run, metrics, loading, hasRuns }: { run: RunSummary | null; metrics: MetricPoint[]; loading: boolean; hasRuns: boolean }) {
+  if (!run)
+    return hasRuns ? (
+      <EmptyState title="No run selected">Pick a run in the list to see its curves.</EmptyState>
+    ) : (
+      <EmptyState title="No curves yet">Loss, reward components, KL, clip fraction and tokens/s plot here, live, once a run starts.</EmptyState>
+    );
   if (metrics.length === 0)
     return (
       <EmptyState title={loading ? 'Loading metrics…' : run.status === 'running' ? 'Waiting for the first step…' : 'This run logged no metrics'}>

@@ -61,7 +61,7 @@ export function TrainingView() {
             className="tr-full"
             testId="card-curves"
           >
-            <RunCurves run={selectedRun} metrics={metrics} loading={metricsLoading} />
+            <RunCurves run={selectedRun} metrics={metrics} loading={metricsLoading} hasRuns={runs.length > 0} />
           </ChartCard>
           <ChartCard title="Models" subtitle="evaluation, comparison and outputs" className="tr-full" testId="card-models">
             <ModelsPanel models={models} splits={splits} onChanged={() => void reload()} />
