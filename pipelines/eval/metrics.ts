@@ -5,6 +5,7 @@
  */
 import { EMOTION_PROTOTYPES, sortAUs } from '../facs';
 import { formatReward } from '../rewards/facial-r1';
+import { PY_WHITESPACE_CLASS, pyStrip } from '../rewards/python-text';
 import { rougeL } from './rouge';
 
 export interface EvalItem {
@@ -31,14 +32,16 @@ export const OTHER_LABEL = '(other)';
 
 const FIRST_ANSWER = /<answer>([\s\S]*?)<\/answer>/;
 const FIRST_THINK = /<think>([\s\S]*?)<\/think>/;
-/** The reference evaluation matches AUs case-sensitively (no upper-casing, unlike the AU reward). */
-const AU_TOKEN = /AU\d+/g;
+/** The reference evaluation matches AUs case-sensitively (no upper-casing, unlike the AU reward); `\d` is Python's. */
+const AU_TOKEN = /AU\p{Nd}+/gu;
+/** `re.split(r'[,;，；\s]+', …)` with Python's `\s`. */
+const ANSWER_SEPARATORS = new RegExp(`(?:[,;，；]|${PY_WHITESPACE_CLASS})+`);
 
 /** Tokens of the first `<answer>` (or the whole output), split on `[,;，；\s]+`; the first is the predicted emotion. */
 export function answerLabels(output: string): string[] {
   const m = FIRST_ANSWER.exec(output);
-  const text = m ? m[1].trim() : output;
-  return text.split(/[,;，；\s]+/).map((x) => x.trim()).filter(Boolean);
+  const text = m ? pyStrip(m[1]) : output;
+  return text.split(ANSWER_SEPARATORS).map(pyStrip).filter(Boolean);
 }
 
 export function predictedEmotion(output: string): string | null {

@@ -26,7 +26,8 @@ export interface FilterResult {
 export const MISSING_THINK = 'Missing or empty <think>...</think> tag.';
 export const MISSING_ANSWER = 'Missing or empty <answer>...</answer> tag.';
 
-const AU_ANYWHERE = /AU\d+/g;
+/** Python's `\d` is any Unicode decimal digit. */
+const AU_ANYWHERE = /AU\p{Nd}+/gu;
 const FIRST_THINK = /<think>([\s\S]*?)<\/think>/;
 const FIRST_ANSWER = /<answer>([\s\S]*?)<\/answer>/;
 

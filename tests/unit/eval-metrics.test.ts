@@ -110,10 +110,14 @@ describe('parsing as the reference evaluation does', () => {
     expect(predictedEmotion('<answer>happiness; sadness</answer>')).toBe('happiness');
     expect(predictedEmotion('fear is shown')).toBe('fear');
     expect(predictedEmotion('<answer> </answer>')).toBeNull();
+    // Python's \s: U+001C separates, U+FEFF does not
+    expect(predictedEmotion('<answer>fear\u001csadness</answer>')).toBe('fear');
+    expect(predictedEmotion('<answer>fear\ufeff sadness</answer>')).toBe('fear\ufeff');
   });
   test('AUs of the first <think>, case-sensitive; whole output without the tag', () => {
     expect(mentionedAUs('<think>(AU12) (AU6) au9</think><think>AU1</think>')).toEqual(['AU6', 'AU12']);
     expect(mentionedAUs('AU4 and AU4')).toEqual(['AU4']);
+    expect(mentionedAUs('<think>AU\u0664</think>')).toEqual(['AU\u0664']); // Python's \d matches any decimal digit
   });
 });
 

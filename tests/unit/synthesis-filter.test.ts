@@ -58,6 +58,7 @@ describe('synthesis exact-match filter (spec §6 step 4)', () => {
 
   test('helpers', () => {
     expect(outputAUs('AU12 then AU4, AU12, au6')).toEqual(['AU12', 'AU4']);
+    expect(outputAUs('AU\u0664')).toEqual(['AU\u0664']); // Python's \d: an extra AU, so the set differs
     expect(pyListRepr([])).toBe('[]');
     expect(pyListRepr(["it's", 'a\\b'])).toBe(`["it's", 'a\\\\b']`);
   });
