@@ -106,6 +106,17 @@ describe.each(['cpu', 'wasm'])('GRPO loss on the %s backend', (backend) => {
     });
   });
 
+  test('asymmetric clip (ε_high 0.4): seq0 token 0 is no longer clipped and its policy gradient flows', () => {
+    const g0 = tf.tidy(() => {
+      const constants = { ...inputs(tf.tensor2d(pad(LOGP)), A_TRL, 'dapo'), epsHigh: 0.4 };
+      const g = tf.grad((logp: tf.Tensor) => grpoLoss({ ...constants, logp: logp as tf.Tensor2D }));
+      return g(tf.tensor2d(pad(LOGP))).dataSync()[0];
+    });
+    const rho = Math.exp(-0.3 - -0.6);
+    const klGrad = 0.04 * (1 - Math.exp(-0.55 - -0.3));
+    expectClose(g0, (-A_TRL[0] * rho + klGrad) / 10, 7);
+  });
+
   test('stats: clip fraction and KL mean', () => {
     let stats!: GrpoStats;
     tf.tidy(() => {
