@@ -2,13 +2,13 @@
 import type { CSSProperties } from 'react';
 
 export const COLORS = {
-  bg: '#15171b',
-  panel: '#1c1f24',
-  panelAlt: '#22262c',
-  border: '#2e333b',
-  grid: '#2a2f36',
-  text: '#d5d9df',
-  muted: '#8a919c',
+  bg: '#1e1e1e',
+  panel: '#252526',
+  panelAlt: '#2d2d30',
+  border: '#3c3c3c',
+  grid: '#333336',
+  text: '#d4d4d4',
+  muted: '#9a9a9a',
   accent: '#4c8dff',
   good: '#3fb950',
   bad: '#f85149',
@@ -75,7 +75,7 @@ export const tooltipProps = {
  */
 export function heatColor(t: number): string {
   const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0));
-  const from = [0x22, 0x26, 0x2c];
+  const from = [0x2d, 0x2d, 0x30];
   const to = [0x3b, 0x82, 0xf6];
   const c = from.map((f, i) => Math.round(f + (to[i] - f) * Math.pow(x, 0.8)));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;

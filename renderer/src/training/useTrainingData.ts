@@ -48,17 +48,22 @@ export function useTrainingData(): TrainingData {
   runsRef.current = runs;
 
   const reload = useCallback(async () => {
-    try {
-      const [r, m, s] = await Promise.all([api['runs.list']({}), api['models.list']({}), api['splits.list']({})]);
-      setRuns([...r.runs].sort((a, b) => b.id - a.id));
-      setModels([...m.models].sort((a, b) => b.id - a.id));
-      setSplits(s.splits);
-      setError(null);
-    } catch (e) {
-      setError(`Could not load runs and models: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      setLoaded(true);
-    }
+    // Each list on its own: a failing one (e.g. training not available) must not hide the others.
+    const [r, m, s] = await Promise.allSettled([api['runs.list']({}), api['models.list']({}), api['splits.list']({})]);
+    if (r.status === 'fulfilled') setRuns([...r.value.runs].sort((a, b) => b.id - a.id));
+    if (m.status === 'fulfilled') setModels([...m.value.models].sort((a, b) => b.id - a.id));
+    if (s.status === 'fulfilled') setSplits(s.value.splits);
+    const failed = [
+      ['runs', r],
+      ['models', m],
+      ['splits', s],
+    ].filter(([, x]) => (x as PromiseSettledResult<unknown>).status === 'rejected') as [string, PromiseRejectedResult][];
+    setError(
+      failed.length
+        ? `Could not load ${failed.map(([n]) => n).join(', ')}: ${[...new Set(failed.map(([, x]) => (x.reason instanceof Error ? x.reason.message : String(x.reason))))].join('; ')}`
+        : null,
+    );
+    setLoaded(true);
   }, [api]);
 
   useEffect(() => {
