@@ -11,7 +11,7 @@ type Folder = (typeof FOLDERS)[number];
 const ALLOWED: Record<Folder, string[]> = {
   renderer: ['contract', 'pipelines/facs'],
   electron: ['contract', 'services', 'db/open'],
-  cli: ['contract', 'services', 'db', 'pipelines', 'fixtures'],
+  cli: ['contract', 'services', 'db', 'pipelines', 'fixtures', 'electron/server'],
   services: ['contract', 'db', 'pipelines', 'fixtures'],
   contract: ['pipelines/facs'],
   db: ['pipelines/facs'],
