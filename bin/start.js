@@ -106,8 +106,8 @@ async function runServer(opts) {
     const exists = fs.existsSync(path.join(workspace, 'fea.sqlite'));
     if (!exists) process.stdout.write(`Creating the demo workspace in ${workspace} (first run)…\n`);
     await ensureDemoWorkspace(workspace, {
-      onProgress: (...args) => {
-        if (process.stderr.isTTY) process.stderr.write(`\r  ${args.map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a))).join(' ')}   `);
+      onProgress: (done, total, phase) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r  ${phase === 'ingest' ? 'saving' : 'drawing'} demo faces ${done}/${total}   `);
       },
     });
     if (!exists && process.stderr.isTTY) process.stderr.write('\n');

@@ -26,7 +26,8 @@ export function isWorkspace(dir: string): boolean {
   return fs.existsSync(path.join(dir, DB_FILE));
 }
 
-type InitWorkspace = (dir: string, opts: { demo?: number; seed?: number; onProgress?: (...args: unknown[]) => void }) => Promise<unknown>;
+type ProgressFn = (done: number, total: number, phase: 'render' | 'ingest') => void;
+type InitWorkspace = (dir: string, opts: { demo?: number; seed?: number; onProgress?: ProgressFn }) => Promise<unknown>;
 
 function loadInitWorkspace(): InitWorkspace {
   try {
@@ -43,7 +44,7 @@ function loadInitWorkspace(): InitWorkspace {
  */
 export async function ensureDemoWorkspace(
   dir: string,
-  options: { demo?: number; seed?: number; onProgress?: (...args: unknown[]) => void } = {},
+  options: { demo?: number; seed?: number; onProgress?: ProgressFn } = {},
 ): Promise<{ dir: string; created: boolean }> {
   if (isWorkspace(dir)) return { dir, created: false };
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
@@ -51,15 +52,16 @@ export async function ensureDemoWorkspace(
   }
   const initWorkspace = loadInitWorkspace();
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const staging = `${dir}.creating-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
+  // Same basename inside a hidden sibling folder: the workspace takes its name from its folder.
+  const stagingParent = path.join(path.dirname(dir), `.creating-${path.basename(dir)}-${process.pid}`);
+  const staging = path.join(stagingParent, path.basename(dir));
+  fs.rmSync(stagingParent, { recursive: true, force: true });
   try {
     await initWorkspace(staging, { demo: options.demo ?? DEMO_RECORDS, seed: options.seed ?? DEMO_SEED, onProgress: options.onProgress });
     if (fs.existsSync(dir)) fs.rmdirSync(dir);
     fs.renameSync(staging, dir);
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw err;
+  } finally {
+    fs.rmSync(stagingParent, { recursive: true, force: true });
   }
   return { dir, created: true };
 }

@@ -26,9 +26,11 @@ import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ApiResult } from '../../contract/api';
 import { openWorkspace } from '../../db/open';
+import { packageRoot } from '../../electron/paths';
 import { startServer, type RunningServer } from '../../electron/server';
 
-export const ROOT = path.resolve(__dirname, '../..');
+/** The package root, from the sources (jest) or from dist/ (bench). */
+export const ROOT = packageRoot(__dirname);
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts');
 export const VIEWPORT = { width: 1300, height: 800 };
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
