@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { register as init } from './init';
+import { register as importCmd } from './import';
+import { register as exportCmd } from './export';
+import { register as split } from './split';
+import { register as stats } from './stats';
+import { register as records } from './records';
+import { register as label } from './label';
 import { register as serve } from './serve';
 import { register as analyze } from './analyze';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [serve, analyze];
+export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze];

@@ -1,5 +1,6 @@
 /** The append-only audit log: who changed what. Triggers in the schema forbid UPDATE and DELETE. */
 import type Database from 'better-sqlite3';
+import { APP_VERSION } from '../app-version';
 import { nowIso, parseJson, stmt } from './statements';
 
 export type AuditAction = 'import' | 'label' | 'skip' | 'undo' | 'split' | 'user' | 'init' | 'export' | 'settings';
@@ -24,7 +25,7 @@ export function appendAudit(
     entry.action,
     entry.entity,
     entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
-    JSON.stringify(entry.detail ?? {}),
+    JSON.stringify({ ...(entry.detail as Record<string, unknown> | undefined), app_version: APP_VERSION }),
   );
   return Number(info.lastInsertRowid);
 }

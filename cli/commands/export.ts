@@ -1,0 +1,56 @@
+/** `fea export <ws> --format facial-r1 --out DIR [--split NAME] [--json]` (and `--format csv`). */
+import type { Command } from 'commander';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { exportCsv } from '../../services/analysis/csv-export';
+import { ExportError, exportFacialR1 } from '../../services/foundation/export';
+import { CliError, printJson, progressBar, type Progress } from '../output';
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description('export Facial-R1 JSONL (one file per split part) with images and the config.json registry, or a CSV table')
+    .argument('<workspace>', 'workspace folder')
+    .requiredOption('--format <format>', 'facial-r1 or csv')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--split <name>', 'facial-r1: write one JSONL per part of this split')
+    .option('--json', 'print the report as one JSON object on the last line')
+    .action(async (workspace: string, opts: { format: string; out: string; split?: string; json?: boolean }) => {
+      if (opts.format !== 'facial-r1' && opts.format !== 'csv') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv`);
+      if (opts.format === 'csv' && opts.split) throw new CliError('--split applies to --format facial-r1 only');
+      let ws;
+      try {
+        ws = openWorkspace(workspace);
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      try {
+        if (opts.format === 'csv') {
+          // CSV export is provided by services/analysis/csv-export.ts
+          const result = await exportCsv(ws, opts.out);
+          if (opts.json) printJson(result);
+          else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
+          return;
+        }
+        let bar: Progress | null = null;
+        const report = exportFacialR1(ws, opts.out, {
+          split: opts.split,
+          onProgress: (done, total) => {
+            bar ??= progressBar('export', total);
+            bar.update(done, total);
+          },
+        });
+        (bar as Progress | null)?.stop();
+        if (opts.json) printJson(report);
+        else {
+          for (const f of report.files) process.stdout.write(`${f.file}: ${f.records} records\n`);
+          process.stdout.write(`${report.images} images (${report.linked} linked, ${report.copied} copied); registry in ${report.config}\n`);
+        }
+      } catch (err) {
+        if (err instanceof ExportError) throw new CliError(err.message);
+        throw err;
+      } finally {
+        ws.close();
+      }
+    });
+}

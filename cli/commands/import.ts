@@ -1,0 +1,62 @@
+/** `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--json]`. */
+import type { Command } from 'commander';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { ImportInputError, importDataset, type ImportFormat } from '../../services/foundation/import';
+import { CliError, printJson, progressBar, type Progress } from '../output';
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import a Facial-R1 / FEA-20K JSONL file or an emotion folder tree; re-importing changes nothing')
+    .argument('<workspace>', 'workspace folder')
+    .argument('<path>', 'JSONL file (facial-r1) or root folder (folders)')
+    .option('--format <format>', 'facial-r1 or folders', 'facial-r1')
+    .option('--images <dir>', 'folder the JSONL image paths are relative to (default: the JSONL file\'s folder)')
+    .option('--subject-pattern <regex>', 'folders: regex on the file name whose first capture group is the subject id')
+    .option('--json', 'print the report as one JSON object on the last line')
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; json?: boolean }) => {
+      if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
+      if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
+      if (opts.images && opts.format !== 'facial-r1') throw new CliError('--images applies to --format facial-r1 only');
+      let ws;
+      try {
+        ws = openWorkspace(workspace);
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      let bar: Progress | null = null;
+      try {
+        const report = await importDataset(ws, input, {
+          format: opts.format as ImportFormat,
+          imagesDir: opts.images,
+          subjectPattern: opts.subjectPattern,
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            bar ??= progressBar('import', total);
+            bar.update(done, total);
+          },
+        });
+        (bar as Progress | null)?.stop();
+        if (opts.json) {
+          printJson(report);
+        } else {
+          for (const e of report.errors) process.stderr.write(`fea import: ${input}:${e.line}: ${e.reason}\n`);
+          process.stdout.write(
+            `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (is_valid: false), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
+          );
+        }
+        if (report.cancelled) process.exitCode = 130;
+      } catch (err) {
+        (bar as Progress | null)?.stop();
+        if (err instanceof ImportInputError || (err instanceof Error && err.message.startsWith('--subject-pattern'))) throw new CliError(err.message);
+        throw err;
+      } finally {
+        process.off('SIGINT', stop);
+        ws.close();
+      }
+    });
+}

@@ -1,0 +1,86 @@
+/**
+ * `fea label <ws> <recordId> [--emotion E] [--aus AU1,AU4] [--reasoning TEXT] --user NAME [--json]`:
+ * adds a human revision exactly as the UI's submit does; fields not given carry over from the current revision.
+ */
+import type { Command } from 'commander';
+import { ApiError } from '../../contract/dispatch';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { ensureUser, getRecordRow, getRevision, appendAudit } from '../../db/repositories';
+import { normaliseAU } from '../../pipelines/facs/normalise';
+import type { AUMark } from '../../pipelines/facs/vocabulary';
+import { isFacsAU } from '../../pipelines/formats/vocabulary-check';
+import { submitAnnotation } from '../../services/foundation/annotations';
+import { CliError, printJson } from '../output';
+
+export function parseAUList(raw: string): string[] {
+  const tokens = raw.split(/[,\s]+/).filter(Boolean);
+  const out: string[] = [];
+  for (const t of tokens) {
+    const au = normaliseAU(t);
+    if (!au || !isFacsAU(au)) throw new CliError(`--aus: "${t}" is not an AU (expected e.g. AU1,AU4,AU15)`);
+    out.push(au);
+  }
+  return out;
+}
+
+export function register(program: Command): void {
+  program
+    .command('label')
+    .description('add a human revision to a record (as the labeling UI does); unspecified fields keep their current value')
+    .argument('<workspace>', 'workspace folder')
+    .argument('<recordId>', 'record id')
+    .requiredOption('--user <name>', 'annotator name (created as an annotator when missing)')
+    .option('--emotion <emotion>', 'emotion label ("" or none to clear)')
+    .option('--aus <list>', 'comma-separated AUs, e.g. AU1,AU4 ("" or none to clear)')
+    .option('--reasoning <text>', 'reasoning text, <think>…</think><answer>…</answer>')
+    .option('--json', 'print {recordId, revisionId, status} as one JSON object on the last line')
+    .action((workspace: string, recordId: string, opts: { user: string; emotion?: string; aus?: string; reasoning?: string; json?: boolean }) => {
+      const userName = opts.user.trim();
+      if (!userName || userName.length > 64) throw new CliError('--user must be 1–64 characters');
+      if (opts.emotion === undefined && opts.aus === undefined && opts.reasoning === undefined) {
+        throw new CliError('nothing to change: give --emotion, --aus and/or --reasoning');
+      }
+      const clear = (v: string) => v.trim() === '' || v.trim().toLowerCase() === 'none';
+      const newAUs = opts.aus === undefined ? undefined : clear(opts.aus) ? [] : parseAUList(opts.aus);
+      let ws;
+      try {
+        ws = openWorkspace(workspace);
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      try {
+        const rec = getRecordRow(ws.db, recordId);
+        if (!rec) throw new CliError(`record "${recordId}" does not exist in ${ws.dir}`, 1);
+        const current = rec.current_revision_id !== null ? getRevision(ws.db, rec.current_revision_id) : undefined;
+        let aus: AUMark[] = current?.aus ?? [];
+        if (newAUs !== undefined) {
+          // keep intensity/side of AUs that stay
+          const prev = new Map(aus.map((m) => [m.au, m]));
+          aus = newAUs.map((au) => prev.get(au) ?? { au });
+        }
+        const emotion = opts.emotion === undefined ? current?.emotion ?? null : clear(opts.emotion) ? null : opts.emotion.trim();
+        const reasoning = opts.reasoning ?? current?.reasoning ?? '';
+        const result = ws.db.transaction(() => {
+          const { user, created } = ensureUser(ws.db, userName, 'annotator');
+          if (created) appendAudit(ws.db, { actor: 'cli', action: 'user', entity: 'user', entityId: user.id, detail: { name: user.name, role: user.role, created: true } });
+          return submitAnnotation(ws.db, {
+            recordId,
+            userId: user.id,
+            emotion,
+            aus,
+            reasoning,
+            baseRevisionId: rec.current_revision_id,
+            provenance: { via: 'cli' },
+          });
+        }).immediate();
+        if (opts.json) printJson({ recordId, revisionId: result.revisionId, status: result.status, decisionId: result.decisionId });
+        else process.stdout.write(`${recordId}: revision ${result.revisionId}, status ${result.status}\n`);
+      } catch (err) {
+        if (err instanceof ApiError) throw new CliError(err.message, err.code === 'invalid_label' ? 2 : 1);
+        throw err;
+      } finally {
+        ws.close();
+      }
+    });
+}

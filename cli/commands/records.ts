@@ -1,0 +1,49 @@
+/** `fea records <ws> [--status S] [--limit N] [--json]`: list records with their current labels. */
+import type { Command } from 'commander';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { queryRecordRows } from '../../db/repositories';
+import { RECORD_STATUSES, type RecordStatus } from '../../pipelines/facs/vocabulary';
+import { imagePath } from '../../services/foundation/records';
+import { CliError, printJson } from '../output';
+
+export function register(program: Command): void {
+  program
+    .command('records')
+    .description('list records (id, status, emotion, AUs, subject, image path)')
+    .argument('<workspace>', 'workspace folder')
+    .option('--status <status>', `only records with this status (${RECORD_STATUSES.join(', ')})`)
+    .option('--limit <n>', 'at most N records', '100')
+    .option('--offset <n>', 'skip the first N records', '0')
+    .option('--json', 'print {records: [...]} as one JSON object on the last line')
+    .action((workspace: string, opts: { status?: string; limit: string; offset: string; json?: boolean }) => {
+      if (opts.status !== undefined && !(RECORD_STATUSES as readonly string[]).includes(opts.status)) {
+        throw new CliError(`--status: "${opts.status}" is not one of ${RECORD_STATUSES.join(', ')}`);
+      }
+      if (!/^\d+$/.test(opts.limit) || Number(opts.limit) < 1) throw new CliError(`--limit: "${opts.limit}" is not a whole number ≥ 1`);
+      if (!/^\d+$/.test(opts.offset)) throw new CliError(`--offset: "${opts.offset}" is not a whole number ≥ 0`);
+      let ws;
+      try {
+        ws = openWorkspace(workspace);
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      try {
+        const { total, rows } = queryRecordRows(ws.db, { status: opts.status as RecordStatus | undefined }, { field: 'id', dir: 'asc' }, Number(opts.offset), Number(opts.limit));
+        const records = rows.map((r) => ({
+          id: r.id,
+          status: r.status,
+          emotion: r.emotion,
+          aus: r.aus ? r.aus.split(' ') : [],
+          subject: r.subject,
+          image: imagePath(ws, r.rel_path),
+          source: r.source,
+          author: r.author,
+        }));
+        if (opts.json) printJson({ records, total });
+        else for (const r of records) process.stdout.write(`${r.id}\t${r.status}\t${r.emotion ?? '-'}\t${r.aus.join(',') || '-'}\t${r.subject ?? '-'}\t${r.image}\n`);
+      } finally {
+        ws.close();
+      }
+    });
+}

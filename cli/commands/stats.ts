@@ -1,0 +1,33 @@
+/** `fea stats <ws> [--json]`: counts by status, emotion and AU, progress and throughput. */
+import type { Command } from 'commander';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { workspaceStats } from '../../services/foundation/stats';
+import { CliError, printJson } from '../output';
+
+export function register(program: Command): void {
+  program
+    .command('stats')
+    .description('workspace statistics')
+    .argument('<workspace>', 'workspace folder')
+    .option('--json', 'print the statistics as one JSON object on the last line')
+    .action((workspace: string, opts: { json?: boolean }) => {
+      let ws;
+      try {
+        ws = openWorkspace(workspace, { readonly: false });
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      try {
+        const s = workspaceStats(ws.db);
+        if (opts.json) printJson(s);
+        else {
+          process.stdout.write(`${s.records} records, ${s.images} images: ${s.labeled} labeled, ${s.weak} weak, ${s.unlabeled} unlabeled, ${s.reviewed} reviewed\n`);
+          process.stdout.write(`emotions: ${Object.entries(s.byEmotion).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
+          process.stdout.write(`AUs: ${Object.entries(s.byAU).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
+        }
+      } finally {
+        ws.close();
+      }
+    });
+}

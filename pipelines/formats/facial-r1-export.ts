@@ -1,0 +1,70 @@
+/** Strict Facial-R1 export (spec §2, §2.4, §11.1): one JSON line per record and the config.json registry entry. */
+import { sortAUs } from '../facs/vocabulary';
+
+export interface ExportRecord {
+  id: string;
+  dataset: string | null;
+  image: string;
+  question: string;
+  emotion: string | null;
+  aus: string[];
+  description: string;
+  subject: string | null;
+  /** The imported meta_info, if any; provenance and subject are written over it. */
+  metaInfo: Record<string, unknown>;
+  provenance: { revision_id: number | null; author: string | null; kind: string | null; source: string | null };
+  /** Unknown keys of the imported line (e.g. accu_reward_method), written back. */
+  extra?: Record<string, unknown>;
+}
+
+export function toFacialR1Line(r: ExportRecord): string {
+  const metaInfo: Record<string, unknown> = { ...r.metaInfo, provenance: r.provenance };
+  if (r.subject !== null) metaInfo.subject = r.subject;
+  else delete metaInfo.subject;
+  const obj: Record<string, unknown> = {
+    id: r.id,
+    dataset: r.dataset ?? '',
+    image: r.image,
+    question: r.question,
+    AUs: sortAUs(r.aus),
+    labels: r.emotion ? [r.emotion.toLowerCase()] : [],
+    description: r.description,
+    meta_info: metaInfo,
+  };
+  for (const [k, v] of Object.entries(r.extra ?? {})) if (!(k in obj)) obj[k] = v;
+  return JSON.stringify(obj);
+}
+
+export interface RegistryEntry {
+  emotions: Record<string, number>;
+  AUs: Record<string, number>;
+}
+
+/**
+ * The registry entry the reference loaders look up by JSONL basename: emotion class proportions (every
+ * vocabulary emotion, so the prompt's {Emotions} lists them all) and AU frequencies (only AUs that occur:
+ * the GRPO loader weights samples by inverse AU frequency).
+ */
+export function registryEntry(records: readonly Pick<ExportRecord, 'emotion' | 'aus'>[], emotionVocabulary: readonly string[]): RegistryEntry {
+  const n = records.length;
+  const emo = new Map<string, number>();
+  const au = new Map<string, number>();
+  let labeled = 0;
+  for (const r of records) {
+    if (r.emotion) {
+      labeled++;
+      emo.set(r.emotion, (emo.get(r.emotion) ?? 0) + 1);
+    }
+    for (const a of new Set(r.aus)) au.set(a, (au.get(a) ?? 0) + 1);
+  }
+  const emotions: Record<string, number> = {};
+  for (const e of emotionVocabulary) emotions[e] = labeled ? round((emo.get(e) ?? 0) / labeled) : 0;
+  for (const [e, c] of emo) if (!(e in emotions)) emotions[e] = round(c / labeled);
+  const AUs: Record<string, number> = {};
+  for (const a of sortAUs(au.keys())) AUs[a] = round(au.get(a)! / n);
+  return { emotions, AUs };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,76 @@
+/**
+ * Folder trees (`--format folders`): ROOT/<emotion>/<image>. The folder name is the label, through the usual
+ * aliases (happy, sad, angry, fearful, disgusted, surprised…). Ids are "<folder>/<file name without extension>".
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ImportCandidate, LineError } from './types';
+import { checkLabel, type LabelVocabulary } from './vocabulary-check';
+
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif']);
+
+export interface FolderScan {
+  candidates: ImportCandidate[];
+  errors: LineError[];
+}
+
+export function compileSubjectPattern(pattern: string | undefined): RegExp | null {
+  if (!pattern) return null;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (err) {
+    throw new Error(`--subject-pattern is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return re;
+}
+
+export function subjectFromName(fileName: string, re: RegExp | null): string | null {
+  if (!re) return null;
+  const m = re.exec(fileName);
+  if (!m) return null;
+  return m[1] ?? m[0] ?? null;
+}
+
+export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern: RegExp | null): FolderScan {
+  const candidates: ImportCandidate[] = [];
+  const errors: LineError[] = [];
+  const source = path.basename(path.resolve(root));
+  const dirs = fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+    .map((d) => d.name)
+    .sort();
+  let ordinal = 0;
+  for (const dir of dirs) {
+    const files = fs
+      .readdirSync(path.join(root, dir), { withFileTypes: true })
+      .filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path.extname(f.name).toLowerCase()))
+      .map((f) => f.name)
+      .sort();
+    const label = checkLabel(dir, vocab);
+    for (const file of files) {
+      ordinal++;
+      const rel = `${dir}/${file}`;
+      if (!label.ok) {
+        errors.push({ line: ordinal, file: rel, reason: `folder "${dir}": ${label.reason}` });
+        continue;
+      }
+      candidates.push({
+        line: ordinal,
+        id: `${dir}/${file.slice(0, file.length - path.extname(file).length)}`,
+        source,
+        question: null,
+        emotion: label.value,
+        aus: [],
+        reasoning: '',
+        subject: subjectFromName(file, subjectPattern),
+        image: rel,
+        imagePath: path.join(root, dir, file),
+        meta: { meta_info: {}, image: rel, folder: dir },
+        normalised: label.normalised ? [{ field: 'label', from: dir, to: label.value }] : [],
+      });
+    }
+  }
+  return { candidates, errors };
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './image-probe';
+export * from './vocabulary-check';
+export * from './facial-r1';
+export * from './facial-r1-export';
+export * from './folders';

@@ -1,0 +1,180 @@
+/**
+ * `fea export --format facial-r1`: one JSONL per split part (or one file), images hard-linked (or copied) under
+ * DIR/images/, and DIR/config.json holding the registry entry of every JSONL basename.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Workspace } from '../../db/open';
+import { appendAudit, getMeta, getSplit, parseJson, stmt, vocabulary } from '../../db/repositories';
+import { registryEntry, toFacialR1Line, type ExportRecord, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
+
+export interface ExportOptions {
+  split?: string;
+  actor?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportReport {
+  outDir: string;
+  files: { file: string; part: string | null; records: number }[];
+  records: number;
+  images: number;
+  linked: number;
+  copied: number;
+  /** Records with no annotation at all (no current revision), not written. */
+  skippedUnlabeled: number;
+  config: string;
+}
+
+export class ExportError extends Error {}
+
+interface Row {
+  id: string;
+  source: string | null;
+  question: string;
+  emotion: string | null;
+  aus: string;
+  meta: string;
+  current_revision_id: number | null;
+  rel_path: string;
+  subject: string | null;
+  reasoning: string | null;
+  kind: string | null;
+  provenance: string | null;
+  author: string | null;
+  part: string | null;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/** An image path under DIR/images/: the imported relative path when it is safe, else the media path. */
+function safeRelative(p: unknown): string | null {
+  if (typeof p !== 'string' || p === '') return null;
+  const norm = p.replace(/\\/g, '/');
+  if (norm.startsWith('/') || /^[A-Za-z]:/.test(norm)) return null;
+  const parts = norm.split('/').filter((s) => s !== '' && s !== '.');
+  if (parts.some((s) => s === '..') || parts.length === 0) return null;
+  return parts.join('/');
+}
+
+function placeImage(src: string, dst: string, stats: { linked: number; copied: number }): void {
+  fs.mkdirSync(path.dirname(dst), { recursive: true });
+  try {
+    const s = fs.statSync(dst);
+    const t = fs.statSync(src);
+    if (s.ino === t.ino && s.dev === t.dev) return;
+    fs.unlinkSync(dst);
+  } catch {
+    /* not there yet */
+  }
+  try {
+    fs.linkSync(src, dst);
+    stats.linked++;
+  } catch {
+    fs.copyFileSync(src, dst);
+    stats.copied++;
+  }
+}
+
+export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOptions = {}): ExportReport {
+  const db = ws.db;
+  const out = path.resolve(outDir);
+  let splitId: number | null = null;
+  if (options.split) {
+    const s = getSplit(db, options.split);
+    if (!s) throw new ExportError(`No split named "${options.split}" (create it with "fea split")`);
+    splitId = s.id;
+  }
+  const wsName = getMeta(db, 'name') ?? path.basename(ws.dir);
+  const base = `SELECT r.id, r.source, r.question, r.emotion, r.aus, r.meta, r.current_revision_id, i.rel_path, i.subject,
+      v.reasoning, v.kind, v.provenance, u.name AS author, ${splitId !== null ? 'sa.part' : 'NULL'} AS part
+    FROM records r JOIN images i ON i.id = r.image_id
+    LEFT JOIN revisions v ON v.id = r.current_revision_id LEFT JOIN users u ON u.id = v.author_id
+    ${splitId !== null ? 'JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ?' : ''}
+    ORDER BY ${splitId !== null ? 'sa.part, ' : ''}r.id`;
+  const rows = (splitId !== null ? stmt(db, base).all(splitId) : stmt(db, base).all()) as Row[];
+
+  fs.mkdirSync(path.join(out, 'images'), { recursive: true });
+  const byPart = new Map<string | null, ExportRecord[]>();
+  const usedPaths = new Map<string, string>(); // export path → media rel path
+  const placed = new Set<string>();
+  const stats = { linked: 0, copied: 0 };
+  let skippedUnlabeled = 0;
+  let done = 0;
+  for (const r of rows) {
+    done++;
+    if (r.current_revision_id === null) {
+      skippedUnlabeled++;
+      continue;
+    }
+    const meta = parseJson<Record<string, unknown>>(r.meta, {});
+    let rel = safeRelative(meta.image);
+    if (rel === null || (usedPaths.has(rel) && usedPaths.get(rel) !== r.rel_path)) rel = r.rel_path;
+    usedPaths.set(rel, r.rel_path);
+    if (!placed.has(rel)) {
+      placeImage(path.join(ws.mediaDir, ...r.rel_path.split('/')), path.join(out, 'images', ...rel.split('/')), stats);
+      placed.add(rel);
+    }
+    const prov = parseJson<Record<string, unknown>>(r.provenance, {});
+    const metaInfo = meta.meta_info && typeof meta.meta_info === 'object' ? { ...(meta.meta_info as Record<string, unknown>) } : {};
+    const rec: ExportRecord = {
+      id: r.id,
+      dataset: r.source,
+      image: rel,
+      question: r.question,
+      emotion: r.emotion,
+      aus: r.aus ? r.aus.split(' ') : [],
+      description: r.reasoning ?? '',
+      subject: r.subject,
+      metaInfo,
+      provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: (prov.source as string | undefined) ?? r.kind },
+      extra: meta.extra && typeof meta.extra === 'object' ? (meta.extra as Record<string, unknown>) : undefined,
+    };
+    const list = byPart.get(r.part) ?? [];
+    list.push(rec);
+    byPart.set(r.part, list);
+    if (done % 1000 === 0) options.onProgress?.(done, rows.length);
+  }
+  options.onProgress?.(rows.length, rows.length);
+
+  const emotions = vocabulary(db, 'emotion');
+  const configPath = path.join(out, 'config.json');
+  let registry: Record<string, RegistryEntry> = {};
+  if (fs.existsSync(configPath)) {
+    const existing = parseJson<unknown>(fs.readFileSync(configPath, 'utf8'), null);
+    if (existing && typeof existing === 'object' && !Array.isArray(existing)) registry = existing as Record<string, RegistryEntry>;
+  }
+  const files: ExportReport['files'] = [];
+  const parts = splitId !== null ? [...byPart.keys()].sort() : [null];
+  for (const part of parts) {
+    const recs = byPart.get(part) ?? [];
+    const name = part === null ? `${safeName(wsName)}.jsonl` : `${safeName(options.split!)}-${safeName(part)}.jsonl`;
+    const file = path.join(out, name);
+    const tmp = `${file}.tmp`;
+    fs.writeFileSync(tmp, recs.map((r) => `${toFacialR1Line(r)}\n`).join(''));
+    fs.renameSync(tmp, file);
+    registry[name] = registryEntry(recs, emotions);
+    files.push({ file, part, records: recs.length });
+  }
+  fs.writeFileSync(configPath, `${JSON.stringify(registry, null, 2)}\n`);
+  const report: ExportReport = {
+    outDir: out,
+    files,
+    records: files.reduce((s, f) => s + f.records, 0),
+    images: placed.size,
+    linked: stats.linked,
+    copied: stats.copied,
+    skippedUnlabeled,
+    config: configPath,
+  };
+  appendAudit(db, {
+    actor: options.actor ?? 'system',
+    action: 'export',
+    entity: 'export',
+    entityId: out,
+    detail: { format: 'facial-r1', split: options.split ?? null, records: report.records, files: files.map((f) => path.basename(f.file)) },
+  });
+  return report;
+}
