@@ -508,7 +508,9 @@ export function LabelView({ recordId }: { recordId: string | null }) {
             reset <Kbd k={keymap.zoomReset} />
           </button>
           <span className="grow" />
-          <span className="muted">{detail?.question}</span>
+          <span className="muted stage-question" title={detail?.question}>
+            {detail?.question}
+          </span>
           <button type="button" className="small" tabIndex={-1} onClick={() => setModal('help')}>
             Keys <Kbd k={keymap.help} />
           </button>
