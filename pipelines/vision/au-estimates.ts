@@ -51,7 +51,8 @@ export const AU_RULES: Readonly<Record<(typeof ESTIMATED_AUS)[number], Rule>> = 
   AU2: { raw: (g, r) => g.outerBrow - r.outerBrow, threshold: 0.07 },
   AU4: { raw: (g, r) => r.innerBrow - g.innerBrow + 0.5 * (r.browGap - g.browGap), threshold: 0.07 },
   AU5: { raw: (g, r) => g.upperLid - r.upperLid, threshold: 0.06 },
-  AU6: { raw: (g, r) => narrowing(g, r) + 0.5 * (smile(g, r) - SMILE_THRESHOLD), threshold: 0.03 },
+  // The smile's share is capped below the threshold: AU6 needs some eye narrowing of its own.
+  AU6: { raw: (g, r) => narrowing(g, r) + 0.5 * Math.min(smile(g, r) - SMILE_THRESHOLD, 0.04), threshold: 0.03 },
   AU7: { raw: (g, r) => narrowing(g, r) - 0.5 * pos(smile(g, r) - SMILE_THRESHOLD), threshold: 0.05 },
   AU12: { raw: (g, r) => smile(g, r), threshold: SMILE_THRESHOLD },
   AU15: { raw: (g, r) => r.cornerVsCentre - g.cornerVsCentre - pos(smile(g, r)), threshold: 0.07 },

@@ -47,6 +47,14 @@ function convexHull(points: Pt[]): Pt[] {
 }
 
 function padOutward(poly: Pt[], pad: number): Pt[] {
+  if (poly.length < 3) {
+    // Collinear points (a flat brow): a padded box around them instead.
+    const xs = poly.map((p) => p[0]);
+    const ys = poly.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs) - pad, Math.max(...xs) + pad, Math.min(...ys) - pad, Math.max(...ys) + pad];
+    const r = (v: number) => Math.round(v * 10) / 10;
+    return [[r(x0), r(y0)], [r(x1), r(y0)], [r(x1), r(y1)], [r(x0), r(y1)]];
+  }
   const c = mean(poly);
   return poly.map((p) => {
     const d = dist(p, c) || 1;
