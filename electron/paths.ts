@@ -2,10 +2,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** The nearest folder with a package.json, skipping dist/ (tsc copies package.json there when code imports it). */
 export function packageRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.basename(dir) !== 'dist' && fs.existsSync(path.join(dir, 'package.json'))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`no package.json above ${from}`);
     dir = parent;

@@ -31,6 +31,13 @@ import { startServer, type RunningServer } from '../../electron/server';
 
 /** The package root, from the sources (jest) or from dist/ (bench). */
 export const ROOT = packageRoot(__dirname);
+
+/** The browser globals the functions run inside the page use (this file compiles without the DOM lib). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  childElementCount: number;
+}
+declare const document: { querySelector(selector: string): PageElement | null; getElementById(id: string): PageElement | null };
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts');
 export const VIEWPORT = { width: 1300, height: 800 };
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
