@@ -112,10 +112,10 @@ export function DashboardView() {
       ) : (
         <div className="db-grid">
           <StatusTiles stats={data.stats} />
-          <ChartCard title="Emotions" subtitle="records per label" className="db-span-4" testId="card-emotions">
+          <ChartCard title="Emotions" subtitle="records per label" className="db-span-5" testId="card-emotions">
             <EmotionChart byEmotion={data.stats.byEmotion} emotions={emotions} />
           </ChartCard>
-          <ChartCard title="Action units" subtitle="records per AU, by AU number" className="db-span-8" testId="card-aus">
+          <ChartCard title="Action units" subtitle="records per AU, by AU number" className="db-span-7" testId="card-aus">
             <AUChart byAU={data.stats.byAU} auNames={auNames} records={data.stats.records} />
           </ChartCard>
           <ChartCard title="Labeling progress" subtitle="human revisions per day and cumulative" className="db-span-7" testId="card-progress">

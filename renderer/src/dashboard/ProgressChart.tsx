@@ -31,7 +31,7 @@ export function ProgressChart({ progress }: { progress: { day: string; count: nu
           <Legend iconSize={9} wrapperStyle={{ fontSize: 11, color: COLORS.muted }} />
           <Area
             yAxisId="cum"
-            type="monotone"
+            type="linear"
             dataKey="cumulative"
             name="cumulative"
             stroke={COLORS.accent}

@@ -7,7 +7,8 @@ export interface ProgressDatum {
 
 const DAY_MS = 86_400_000;
 
-export function progressSeries(progress: { day: string; count: number }[], maxDays = 366): ProgressDatum[] {
+/** `minDays`: a short history is padded with empty days before it, so that it still reads as a timeline. */
+export function progressSeries(progress: { day: string; count: number }[], maxDays = 366, minDays = 14): ProgressDatum[] {
   const byDay = new Map<string, number>();
   for (const p of progress) {
     const day = p.day.slice(0, 10);
@@ -15,8 +16,8 @@ export function progressSeries(progress: { day: string; count: number }[], maxDa
   }
   const days = [...byDay.keys()].sort();
   if (days.length === 0) return [];
-  const first = Date.parse(`${days[0]}T00:00:00Z`);
   const last = Date.parse(`${days[days.length - 1]}T00:00:00Z`);
+  const first = Math.min(Date.parse(`${days[0]}T00:00:00Z`), last - (minDays - 1) * DAY_MS);
   // Unparseable day strings: keep them as they are, in order, without filling gaps.
   const filled =
     Number.isFinite(first) && Number.isFinite(last) && (last - first) / DAY_MS <= maxDays

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiEvent, MetricPoint, ModelSummary, RunSummary, SplitSummary } from '../../../contract/types';
 import { useApi, useApiEvents } from '../api/ApiContext';
+import { ApiCallError } from '../api/client';
 import { useThrottledCallback } from '../charts/useThrottledCallback';
 import { mergePoints } from './metricPanels';
 
@@ -58,10 +59,13 @@ export function useTrainingData(): TrainingData {
       ['models', m],
       ['splits', s],
     ].filter(([, x]) => (x as PromiseSettledResult<unknown>).status === 'rejected') as [string, PromiseRejectedResult][];
+    const notThere = failed.length > 0 && failed.every(([, x]) => x.reason instanceof ApiCallError && x.reason.code === 'not_implemented');
     setError(
-      failed.length
-        ? `Could not load ${failed.map(([n]) => n).join(', ')}: ${[...new Set(failed.map(([, x]) => (x.reason instanceof Error ? x.reason.message : String(x.reason))))].join('; ')}`
-        : null,
+      failed.length === 0
+        ? null
+        : notThere
+          ? `Training is not available in this build yet (${failed.map(([n]) => n).join(', ')}).`
+          : `Could not load ${failed.map(([n]) => n).join(', ')}: ${[...new Set(failed.map(([, x]) => (x.reason instanceof Error ? x.reason.message : String(x.reason))))].join('; ')}`,
     );
     setLoaded(true);
   }, [api]);
