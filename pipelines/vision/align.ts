@@ -59,7 +59,7 @@ export async function alignedCrops(img: RgbImage, landmarks: Pt[], size = 112): 
   const raw = { raw: { width: size, height: size, channels: 3 as const } };
   const [colorPng, grayPng] = await Promise.all([
     sharp(rgb, raw).png().toBuffer(),
-    sharp(rgb, raw).grayscale().png().toBuffer(),
+    sharp(rgb, raw).toColourspace('b-w').png().toBuffer(),
   ]);
   return { size, colorPng: new Uint8Array(colorPng), grayPng: new Uint8Array(grayPng) };
 }
