@@ -10,6 +10,7 @@
  * Timing is taken inside the page: from the Ctrl+Enter keydown to the DOM mutation that marks the label view
  * `data-ready="true"` with a new `data-record-id` (the UI sets it once the record's data and image are shown);
  * `paintP95Ms` adds the next animation frame. `roundTripP95Ms` is the same interval seen from Node (playwright overhead included).
+ * The server's log (one line per API call with its duration) is saved to test-artifacts/bench/ui-server.log.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -228,6 +229,8 @@ async function main(): Promise<void> {
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
+    fs.mkdirSync(path.join(ROOT, 'test-artifacts', 'bench'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'test-artifacts', 'bench', 'ui-server.log'), `${server.log.join('\n')}\n`);
   }
 }
 
