@@ -9,11 +9,13 @@ function setup(n = 5): { ws: Workspace; h: ReturnType<typeof foundationHandlers>
   const ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
   const db = ws.db;
   const sys = systemUserId(db);
+  db.transaction(() => {
   for (let i = 1; i <= n; i++) {
     const img = insertImage(db, { sha256: String(i).padStart(64, '0'), ext: 'png', width: 8, height: 8, originalName: `${i}.png`, subject: `s${i % 2}` });
     insertRecord(db, { id: `r${i}`, imageId: img.id, source: i % 2 ? 'A' : 'B' });
     if (i % 2) addRevision(db, { recordId: `r${i}`, emotion: 'fear', aus: [], reasoning: 'imported', authorId: sys, kind: 'import' });
   }
+  })();
   const alice = upsertUser(db, 'alice', 'annotator').user.id;
   const bob = upsertUser(db, 'bob', 'annotator').user.id;
   return { ws, h: foundationHandlers(createContext(ws)), alice, bob };
