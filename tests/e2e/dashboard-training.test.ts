@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunSummary, User } from '../../contract/types';
+import { progressSeries } from '../../renderer/src/dashboard/progressSeries';
+import { metricPanels, mergePoints } from '../../renderer/src/training/metricPanels';
+import { outputSegments, sampleMarks } from '../../renderer/src/training/sampleMarks';
 import { ARTIFACTS_DIR, useE2E } from './harness';
 
 const e2e = useE2E({ demo: 60, seed: 1 });
@@ -182,3 +185,44 @@ e2e.test(
   },
   90_000,
 );
+
+// The views' pure helpers: how trainer metric keys become curves, how outputs are marked, how progress is laid out.
+
+describe('view helpers', () => {
+  test('metric keys in any naming style land in the right panels; unknown keys get their own', () => {
+    const panels = metricPanels(['loss', 'val_loss', 'reward/format', 'rewardAccuracy', 'reward_au', 'reward', 'klMean', 'clipFraction', 'tokens_per_sec', 'gradNorm', 'step'], 'rl');
+    const byId = Object.fromEntries(panels.map((p) => [p.id, p.series.map((s) => `${s.label}=${s.key}`)]));
+    expect(byId).toEqual({
+      loss: ['train=loss', 'val=val_loss'],
+      reward: ['format=reward/format', 'accuracy=rewardAccuracy', 'au=reward_au', 'total=reward'],
+      kl: ['KL=klMean'],
+      clip: ['clipped=clipFraction'],
+      tps: ['tokens/s=tokens_per_sec'],
+      'extra:gradNorm': ['gradNorm=gradNorm'],
+    });
+    // In SFT a bare "accuracy" is not a reward.
+    expect(metricPanels(['loss', 'accuracy'], 'sft').map((p) => p.id)).toEqual(['loss', 'extra:accuracy']);
+  });
+
+  test('live points merge by step', () => {
+    const merged = mergePoints([{ step: 1, values: { loss: 2 } }, { step: 2, values: { loss: 1.5 } }], [{ step: 2, values: { valLoss: 1.7 } }, { step: 3, values: { loss: 1.2 } }]);
+    expect(merged).toEqual([{ step: 1, values: { loss: 2 } }, { step: 2, values: { loss: 1.5, valLoss: 1.7 } }, { step: 3, values: { loss: 1.2 } }]);
+  });
+
+  test('sample marks: answer, AUs hit, hallucinated and missed, as Facial-R1 parses them', () => {
+    const out = '<think>Brows lowered (AU4), lips tightened (AU23) and cheeks raised (AU6).</think><answer>anger</answer>';
+    expect(sampleMarks(out, { emotion: 'anger', aus: ['AU4', 'AU5', 'AU23'] })).toEqual({ formatOk: true, answer: 'anger', emotionOk: true, hit: ['AU4', 'AU23'], extra: ['AU6'], missed: ['AU5'] });
+    expect(sampleMarks('<think>x</think><answer>fear, maybe</answer>', { emotion: 'anger', aus: [] }).emotionOk).toBe(false);
+    expect(outputSegments(out, ['AU4']).filter((s) => s.kind.startsWith('au')).map((s) => `${s.text}:${s.kind}`)).toEqual(['AU4:au-hit', 'AU23:au-extra', 'AU6:au-extra']);
+  });
+
+  test('progress: gap days filled with zeros, running total, short histories padded', () => {
+    const s = progressSeries([{ day: '2026-11-20', count: 2 }, { day: '2026-11-22', count: 3 }], 366, 3);
+    expect(s).toEqual([
+      { day: '2026-11-20', count: 2, cumulative: 2 },
+      { day: '2026-11-21', count: 0, cumulative: 2 },
+      { day: '2026-11-22', count: 3, cumulative: 5 },
+    ]);
+    expect(progressSeries([{ day: '2026-11-29', count: 1 }]).length).toBe(14);
+  });
+});
