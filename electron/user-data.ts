@@ -26,16 +26,12 @@ export function isWorkspace(dir: string): boolean {
   return fs.existsSync(path.join(dir, DB_FILE));
 }
 
-type ProgressFn = (done: number, total: number, phase: 'render' | 'ingest') => void;
-type InitWorkspace = (dir: string, opts: { demo?: number; seed?: number; onProgress?: ProgressFn }) => Promise<unknown>;
+type InitWorkspace = typeof import('../services/foundation/workspace-init').initWorkspace;
+type ProgressFn = NonNullable<NonNullable<Parameters<InitWorkspace>[1]>['onProgress']>;
 
+/** Loaded on first run only: the demo generator is not needed to open an existing workspace. */
 function loadInitWorkspace(): InitWorkspace {
-  try {
-    // Resolved at run time: services/foundation/workspace-init is written alongside this shell.
-    return (require('../services/foundation/workspace-init') as { initWorkspace: InitWorkspace }).initWorkspace;
-  } catch (err) {
-    throw new Error(`cannot create the demo workspace: services/foundation/workspace-init is not available (${(err as Error).message})`);
-  }
+  return (require('../services/foundation/workspace-init') as { initWorkspace: InitWorkspace }).initWorkspace;
 }
 
 /**

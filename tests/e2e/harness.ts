@@ -25,8 +25,8 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ApiResult } from '../../contract/api';
-import { openWorkspace } from '../../db/open';
 import { packageRoot } from '../../electron/paths';
+import { initWorkspace } from '../../services/foundation/workspace-init';
 import { startServer, type RunningServer } from '../../electron/server';
 
 /** The package root, from the sources (jest) or from dist/ (bench). */
@@ -53,23 +53,11 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-type InitWorkspace = (dir: string, opts: { demo?: number; seed?: number; onProgress?: (...args: unknown[]) => void }) => Promise<unknown>;
-
 /**
- * A workspace with `demo` demo records, made by services/foundation/workspace-init's initWorkspace.
- * demo: 0 makes an empty workspace with openWorkspace, so a spec can run before initWorkspace exists.
+ * A workspace with `demo` demo records, made by initWorkspace (services/foundation/workspace-init).
+ * demo: 0 makes an empty workspace.
  */
 export async function createWorkspace(dir: string, options: { demo: number; seed: number }): Promise<string> {
-  if (options.demo === 0) {
-    openWorkspace(dir, { create: true }).close();
-    return dir;
-  }
-  let initWorkspace: InitWorkspace;
-  try {
-    initWorkspace = (require('../../services/foundation/workspace-init') as { initWorkspace: InitWorkspace }).initWorkspace;
-  } catch (err) {
-    throw new Error(`e2e harness: demo workspaces need initWorkspace from services/foundation/workspace-init (${(err as Error).message})`);
-  }
   await initWorkspace(dir, { demo: options.demo, seed: options.seed });
   return dir;
 }
