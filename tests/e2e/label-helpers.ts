@@ -56,3 +56,11 @@ export function humanRevisions(db: Database.Database, recordId?: string): Revisi
 export function currentOf(db: Database.Database, recordId: string): { current_revision_id: number | null; emotion: string | null; status: string } {
   return db.prepare('SELECT current_revision_id, emotion, status FROM records WHERE id = ?').get(recordId) as { current_revision_id: number | null; emotion: string | null; status: string };
 }
+
+/** Submits are written in the background while the next record shows; Recent lists one once it is stored. */
+export async function waitForDecisions(page: Page, recordId: string, count = 1): Promise<void> {
+  await page.waitForFunction(
+    ({ id, n }) => document.querySelectorAll(`[data-testid="recent-item"][data-record-id="${id}"]`).length >= n,
+    { id: recordId, n: count },
+  );
+}

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { composeReasoning } from '../../pipelines/facs/reasoning';
 import { ARTIFACTS_DIR, useE2E } from './harness';
-import { checks, currentOf, formState, humanRevisions, signInAs } from './label-helpers';
+import { checks, currentOf, formState, humanRevisions, signInAs, waitForDecisions } from './label-helpers';
 
 const e2e = useE2E({ demo: 10, seed: 3 });
 
@@ -38,6 +38,7 @@ e2e.test('labels three records with the keyboard only; the database holds them w
     id = await labelView({ notId: id });
   }
   expect(new Set(labeled).size).toBe(3);
+  for (const recordId of labeled) await waitForDecisions(page, recordId);
 
   const rows = humanRevisions(db());
   expect(rows.map((r) => ({ record: r.record_id, emotion: r.emotion, aus: r.aus, reasoning: r.reasoning, author: r.author }))).toEqual(
@@ -90,6 +91,7 @@ e2e.test('the reasoning checks flag a mismatch, ask before submitting it, and pa
   await page.keyboard.press('Control+Enter');
   await labelView({ notId: 'demo-000004' });
   expect(await page.getByTestId('confirm-modal').count()).toBe(0);
+  await waitForDecisions(page, 'demo-000004');
   const [rev] = humanRevisions(db(), 'demo-000004');
   expect(rev).toMatchObject({ emotion: 'happiness', aus: 'AU6 AU12', author: 'lee' });
 });
@@ -133,6 +135,7 @@ e2e.test('undo puts the previous revision back, in the database and on screen', 
   await page.keyboard.press('Control+Shift+Space');
   await page.keyboard.press('Control+Enter');
   await labelView({ notId: 'demo-000006' });
+  await waitForDecisions(page, 'demo-000006');
   const after = currentOf(db(), 'demo-000006');
   expect(after.emotion).toBe(other);
   expect(after.current_revision_id).not.toBe(before.current_revision_id);

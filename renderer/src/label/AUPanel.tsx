@@ -1,4 +1,5 @@
 /** AU toggles with key hints; a selected AU gets intensity A–E and side L/R controls. */
+import { memo } from 'react';
 import type { AUMark, Intensity, Side } from '../../../pipelines/facs/vocabulary';
 import { INTENSITIES, SIDES } from '../../../pipelines/facs/vocabulary';
 import { Kbd } from '../components/Kbd';
@@ -13,7 +14,7 @@ interface Props {
   onMark(au: string, patch: Partial<AUMark>): void;
 }
 
-export function AUPanel({ aus, value, suggested, keymap, onToggle, onMark }: Props) {
+export const AUPanel = memo(function AUPanel({ aus, value, suggested, keymap, onToggle, onMark }: Props) {
   const selected = new Map(value.map((m) => [m.au, m]));
   return (
     <section className="panel-section">
@@ -79,4 +80,4 @@ export function AUPanel({ aus, value, suggested, keymap, onToggle, onMark }: Pro
       </div>
     </section>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** Single-choice emotion, keyed 1–9 in vocabulary order. */
+import { memo } from 'react';
 import { Kbd } from '../components/Kbd';
 import { emotionAction, type Keymap } from '../keymap/keymap';
 
@@ -10,7 +11,7 @@ interface Props {
   onChange(emotion: string | null): void;
 }
 
-export function EmotionPicker({ emotions, value, suggested, keymap, onChange }: Props) {
+export const EmotionPicker = memo(function EmotionPicker({ emotions, value, suggested, keymap, onChange }: Props) {
   return (
     <section className="panel-section">
       <div className="section-title">Emotion</div>
@@ -34,4 +35,4 @@ export function EmotionPicker({ emotions, value, suggested, keymap, onChange }: 
       </div>
     </section>
   );
-}
+});

@@ -1,9 +1,10 @@
 /** A record's revisions: who, when, kind, and what changed from the one before. */
+import { memo } from 'react';
 import type { Revision } from '../../../contract/types';
 import { diffRevisions, markLabel } from './form';
 import { relativeTime } from './time';
 
-export function HistoryPanel({ revisions, loading }: { revisions: Revision[] | null; loading: boolean }) {
+export const HistoryPanel = memo(function HistoryPanel({ revisions, loading }: { revisions: Revision[] | null; loading: boolean }) {
   const ordered = [...(revisions ?? [])].sort((a, b) => a.id - b.id);
   const items = ordered.map((r, i) => ({ r, diff: diffRevisions(i > 0 ? ordered[i - 1] : null, r) })).reverse();
   return (
@@ -46,4 +47,4 @@ export function HistoryPanel({ revisions, loading }: { revisions: Revision[] | n
       </ol>
     </section>
   );
-}
+});

@@ -1,5 +1,5 @@
 /** The face image, large, with wheel/key zoom, drag pan, and the analysis overlay as SVG in image space. */
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import type { AnalysisOverlay } from '../../../contract/types';
 
 export interface ImageStageHandle {
@@ -21,7 +21,8 @@ interface Props {
 const MIN_ZOOM = 0.5;
 const MAX_ZOOM = 12;
 
-export const ImageStage = forwardRef<ImageStageHandle, Props>(function ImageStage(
+export const ImageStage = memo(
+  forwardRef<ImageStageHandle, Props>(function ImageStage(
   { src, width, height, alt, analysis, overlay, highlightAUs, onLoaded },
   ref,
 ) {
@@ -157,4 +158,5 @@ export const ImageStage = forwardRef<ImageStageHandle, Props>(function ImageStag
       <div className="stage-zoom">{Math.round(view.zoom * 100)}%</div>
     </div>
   );
-});
+}),
+);

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Decision, RecordDetail, Revision } from '../../../contract/types';
+import type { AUMark } from '../../../pipelines/facs/vocabulary';
 import { checkReasoning, composeReasoning } from '../../../pipelines/facs/reasoning';
 import { useApi, useApiEvents, useMediaUrl } from '../api/ApiContext';
 import { Kbd } from '../components/Kbd';
@@ -53,7 +54,6 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const [modal, setModal] = useState<ModalName>(null);
   const [history, setHistory] = useState<Revision[] | null>(null);
   const [recent, setRecent] = useState<Decision[]>([]);
-  const [busy, setBusy] = useState(false);
   const [reloadToken, setReloadToken] = useState(0);
 
   const stageRef = useRef<ImageStageHandle>(null);
@@ -63,6 +63,8 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const nextIds = useRef<{ from: string; key: string; ids: string[] } | null>(null);
   const pendingDraft = useRef<{ recordId: string; form: FormState; timer: ReturnType<typeof setTimeout> } | null>(null);
   const writeChain = useRef<Promise<unknown>>(Promise.resolve());
+  /** A form to put back when a submit failed after the view had moved on. */
+  const restoreForm = useRef<{ recordId: string; form: FormState } | null>(null);
 
   /** Writes go one after another, so a late draft save never lands after the submit it preceded. */
   const enqueueWrite = useCallback(<T,>(fn: () => Promise<T>): Promise<T> => {
@@ -111,7 +113,9 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   );
 
   const show = useCallback((d: RecordDetail) => {
-    const { form: f, fromDraft } = initialForm(d);
+    const restored = restoreForm.current?.recordId === d.row.id ? restoreForm.current.form : null;
+    restoreForm.current = null;
+    const { form: f, fromDraft } = restored ? { form: restored, fromDraft: true } : initialForm(d);
     shownId.current = d.row.id;
     shownAt.current = performance.now();
     formRef.current = f;
@@ -229,6 +233,11 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     const known = !backward && nextIds.current && nextIds.current.from === from && nextIds.current.key === qKey ? nextIds.current.ids : null;
     const ids = known ?? (await cache.nextIds(queue, from, backward ? 1 : PREFETCH_AHEAD, backward));
     const target = ids.find((id) => id !== from);
+    if (target && !backward) {
+      // What follows the target is already known: the next submit need not wait for the prefetch.
+      const rest = ids.slice(ids.indexOf(target) + 1);
+      if (rest.length) nextIds.current = { from: target, key: qKey, ids: rest };
+    }
     if (target) navigate({ view: 'label', id: target });
     else toast(backward ? 'This is the first record of the queue' : 'No more records in this queue');
     return target ?? null;
@@ -237,9 +246,13 @@ export function LabelView({ recordId }: { recordId: string | null }) {
 
   const checks = useMemo(() => checkReasoning(form.reasoning, form.emotion, auSet(form)), [form]);
 
+  /**
+   * Submits and moves on at once: the write is queued (after any draft save) and the next record, already
+   * prefetched, is shown in the same task. If the write fails, the record is reopened with what was typed.
+   */
   const submit = useCallback(
-    async (confirmed: boolean) => {
-      if (!detail || busy) return;
+    (confirmed: boolean) => {
+      if (!detail) return;
       const f = formRef.current;
       const failing = checkReasoning(f.reasoning, f.emotion, auSet(f)).filter((c) => !c.ok);
       if (failing.length && !confirmed) {
@@ -247,33 +260,37 @@ export function LabelView({ recordId }: { recordId: string | null }) {
         return;
       }
       setModal(null);
-      setBusy(true);
       const id = detail.row.id;
       cancelDraft();
-      try {
-        await enqueueWrite(() =>
-          api['annotations.submit']({
-            recordId: id,
-            userId: user.id,
-            emotion: f.emotion,
-            aus: f.aus,
-            reasoning: f.reasoning,
-            parentPredictionId: f.parentPredictionId,
-            baseRevisionId: detail.current?.id ?? null,
-            leadTimeMs: Math.round(performance.now() - shownAt.current),
-          }),
-        );
-        cache.forget([id]);
-        const moved = await goTo(id, false);
-        if (!moved) setReloadToken((t) => t + 1);
-        loadRecent();
-      } catch (err) {
-        toast(`Submit failed: ${errorText(err)}`, 'error');
-      } finally {
-        setBusy(false);
-      }
+      cache.forget([id]);
+      enqueueWrite(() =>
+        api['annotations.submit']({
+          recordId: id,
+          userId: user.id,
+          emotion: f.emotion,
+          aus: f.aus,
+          reasoning: f.reasoning,
+          parentPredictionId: f.parentPredictionId,
+          baseRevisionId: detail.current?.id ?? null,
+          leadTimeMs: Math.round(performance.now() - shownAt.current),
+        }),
+      ).then(
+        () => {
+          cache.forget([id]);
+          loadRecent();
+          if (shownId.current === id) setReloadToken((t) => t + 1);
+        },
+        (err: unknown) => {
+          toast(`Submit of ${id} failed: ${errorText(err)} — reopened with your answer`, 'error');
+          restoreForm.current = { recordId: id, form: f };
+          cache.forget([id]);
+          if (shownId.current === id) setReloadToken((t) => t + 1);
+          else navigate({ view: 'label', id });
+        },
+      );
+      void goTo(id, false);
     },
-    [api, busy, cache, cancelDraft, detail, enqueueWrite, goTo, loadRecent, toast, user.id],
+    [api, cache, cancelDraft, detail, enqueueWrite, goTo, loadRecent, toast, user.id],
   );
 
   const skip = useCallback(
@@ -330,6 +347,12 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   }, [toast, update]);
 
   const keyIndex = useMemo(() => buildKeyIndex(keymap), [keymap]);
+  const onEmotion = useCallback((emotion: string | null) => update((f) => ({ ...f, emotion })), [update]);
+  const onToggleAU = useCallback((au: string) => update((f) => ({ ...f, aus: toggleAU(f.aus, au) })), [update]);
+  const onMarkAU = useCallback((au: string, patch: Partial<AUMark>) => update((f) => ({ ...f, aus: setMark(f.aus, au, patch) })), [update]);
+  const onReasoning = useCallback((reasoning: string) => update((f) => ({ ...f, reasoning })), [update]);
+  const onOpenRecord = useCallback((id: string) => navigate({ view: 'label', id }), []);
+  const onUndoDecision = useCallback((id: number) => void undo(id), [undo]);
 
   const onKey = useRef<(e: KeyboardEvent) => void>(() => undefined);
   onKey.current = (e: KeyboardEvent) => {
@@ -358,7 +381,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     const id = shownId.current;
     switch (action) {
       case 'submit':
-        void submit(false);
+        submit(false);
         return;
       case 'skip':
         setModal('skip');
@@ -418,6 +441,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const src = detail ? mediaUrl(detail.image.key) : null;
   const current = !!detail && detail.row.id === recordId;
   const ready = current && loadedSrc === src;
+  const selectedAUs = useMemo(() => auSet(form), [form]);
   const suggestedAUs = useMemo(() => new Map((detail?.suggestion?.aus ?? []).map((a) => [a.au, a.score])), [detail]);
   const accepted = !!detail?.suggestion && form.parentPredictionId === detail.suggestion.predictionId;
 
@@ -488,7 +512,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
             alt={detail.row.id}
             analysis={detail.analysis}
             overlay={overlay}
-            highlightAUs={auSet(form)}
+            highlightAUs={selectedAUs}
             onLoaded={setLoadedSrc}
           />
         ) : (
@@ -518,18 +542,18 @@ export function LabelView({ recordId }: { recordId: string | null }) {
       </div>
 
       <div className="label-form" data-testid="label-form">
-        <EmotionPicker emotions={info.emotions} value={form.emotion} suggested={detail?.suggestion?.emotion ?? null} keymap={keymap} onChange={(emotion) => update((f) => ({ ...f, emotion }))} />
+        <EmotionPicker emotions={info.emotions} value={form.emotion} suggested={detail?.suggestion?.emotion ?? null} keymap={keymap} onChange={onEmotion} />
         <AUPanel
           aus={info.aus}
           value={form.aus}
           suggested={suggestedAUs}
           keymap={keymap}
-          onToggle={(au) => update((f) => ({ ...f, aus: toggleAU(f.aus, au) }))}
-          onMark={(au, patch) => update((f) => ({ ...f, aus: setMark(f.aus, au, patch) }))}
+          onToggle={onToggleAU}
+          onMark={onMarkAU}
         />
-        <ReasoningEditor ref={textareaRef} value={form.reasoning} checks={checks} composeKey={keymap.compose} onChange={(reasoning) => update((f) => ({ ...f, reasoning }))} onCompose={compose} />
+        <ReasoningEditor ref={textareaRef} value={form.reasoning} checks={checks} composeKey={keymap.compose} onChange={onReasoning} onCompose={compose} />
         <div className="form-actions">
-          <button type="button" className="primary" disabled={!detail || busy} onClick={() => void submit(false)} data-testid="submit">
+          <button type="button" className="primary" disabled={!detail} onClick={() => submit(false)} data-testid="submit">
             Submit &amp; next <Kbd k={keymap.submit} />
           </button>
           <button type="button" disabled={!detail} onClick={() => setModal('skip')} data-testid="skip">
@@ -544,12 +568,12 @@ export function LabelView({ recordId }: { recordId: string | null }) {
 
       <aside className="label-side">
         <SuggestionPanel suggestion={detail?.suggestion ?? null} accepted={accepted} acceptKey={keymap.accept} onAccept={acceptSuggestion} />
-        <RecentPanel decisions={recent} currentId={recordId} undoKey={keymap.undo} onOpen={(id) => navigate({ view: 'label', id })} onUndo={(id) => void undo(id)} />
+        <RecentPanel decisions={recent} currentId={recordId} undoKey={keymap.undo} onOpen={onOpenRecord} onUndo={onUndoDecision} />
         <HistoryPanel revisions={history} loading={!!recordId} />
       </aside>
 
       {modal === 'confirm' && (
-        <Modal title="Submit with failing checks?" testId="confirm-modal" confirmLabel="Submit anyway" danger onConfirm={() => void submit(true)} onCancel={() => setModal(null)}>
+        <Modal title="Submit with failing checks?" testId="confirm-modal" confirmLabel="Submit anyway" danger onConfirm={() => submit(true)} onCancel={() => setModal(null)}>
           <ul className="checks">
             {checks
               .filter((c) => !c.ok)

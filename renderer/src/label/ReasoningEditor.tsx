@@ -1,5 +1,5 @@
 /** The reasoning textarea with the Facial-R1 live checks beneath it. */
-import { forwardRef } from 'react';
+import { forwardRef, memo } from 'react';
 import type { ReasoningCheck } from '../../../pipelines/facs/reasoning';
 import { Kbd } from '../components/Kbd';
 
@@ -18,7 +18,8 @@ const CHECK_TITLES: Record<ReasoningCheck['id'], string> = {
   hedges: 'Hedges',
 };
 
-export const ReasoningEditor = forwardRef<HTMLTextAreaElement, Props>(function ReasoningEditor({ value, checks, composeKey, onChange, onCompose }, ref) {
+export const ReasoningEditor = memo(
+  forwardRef<HTMLTextAreaElement, Props>(function ReasoningEditor({ value, checks, composeKey, onChange, onCompose }, ref) {
   const failing = checks.filter((c) => !c.ok).length;
   return (
     <section className="panel-section reasoning">
@@ -53,4 +54,5 @@ export const ReasoningEditor = forwardRef<HTMLTextAreaElement, Props>(function R
       </ul>
     </section>
   );
-});
+}),
+);

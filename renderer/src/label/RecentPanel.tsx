@@ -1,4 +1,5 @@
 /** The last decisions of this user, each reopenable; the newest can be undone. */
+import { memo } from 'react';
 import type { Decision } from '../../../contract/types';
 import { Kbd } from '../components/Kbd';
 import { relativeTime } from './time';
@@ -11,7 +12,7 @@ interface Props {
   onUndo(decisionId: number): void;
 }
 
-export function RecentPanel({ decisions, currentId, undoKey, onOpen, onUndo }: Props) {
+export const RecentPanel = memo(function RecentPanel({ decisions, currentId, undoKey, onOpen, onUndo }: Props) {
   const firstLive = decisions.find((d) => !d.undone);
   return (
     <section className="side-section" data-testid="recent-panel">
@@ -44,4 +45,4 @@ export function RecentPanel({ decisions, currentId, undoKey, onOpen, onUndo }: P
       </ul>
     </section>
   );
-}
+});

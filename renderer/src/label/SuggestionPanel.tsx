@@ -1,4 +1,5 @@
 /** The model's suggestion beside the form; one key accepts it. */
+import { memo } from 'react';
 import type { Suggestion } from '../../../contract/types';
 import { Kbd } from '../components/Kbd';
 
@@ -9,7 +10,7 @@ interface Props {
   onAccept(): void;
 }
 
-export function SuggestionPanel({ suggestion, accepted, acceptKey, onAccept }: Props) {
+export const SuggestionPanel = memo(function SuggestionPanel({ suggestion, accepted, acceptKey, onAccept }: Props) {
   if (!suggestion) {
     return (
       <section className="side-section" data-testid="suggestion-panel" data-empty="true">
@@ -47,7 +48,7 @@ export function SuggestionPanel({ suggestion, accepted, acceptKey, onAccept }: P
       </button>
     </section>
   );
-}
+});
 
 function ScoreBar({ score }: { score: number }) {
   return (

@@ -1,5 +1,6 @@
 /** Hash routes (#/label/<id>, #/queue, …) so a reload keeps the place. */
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
+import { flushSync } from 'react-dom';
 
 export type ViewName = 'label' | 'queue' | 'dashboard' | 'training' | 'settings';
 export const VIEWS: { name: ViewName; title: string }[] = [
@@ -28,23 +29,37 @@ export function routeHash(route: Route): string {
   return route.id ? `#/${route.view}/${encodeURIComponent(route.id)}` : `#/${route.view}`;
 }
 
+let current: Route = parseHash(window.location.hash);
+const listeners = new Set<() => void>();
+
+function publish(): void {
+  const next = parseHash(window.location.hash);
+  if (next.view === current.view && next.id === current.id) return;
+  current = next;
+  for (const l of listeners) l();
+}
+
+window.addEventListener('hashchange', publish);
+window.addEventListener('popstate', publish);
+
+/**
+ * Moves to a route. The new view renders synchronously (flushSync), so the next record is on screen in the
+ * same task as the keypress that asked for it; history still gets an entry (or a replacement).
+ */
 export function navigate(route: Route, replace = false): void {
   const hash = routeHash(route);
   if (window.location.hash === hash) return;
-  if (replace) {
-    history.replaceState(null, '', hash);
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  } else {
-    window.location.hash = hash;
-  }
+  if (replace) history.replaceState(null, '', hash);
+  else history.pushState(null, '', hash);
+  flushSync(publish);
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseHash(window.location.hash));
-  useEffect(() => {
-    const onChange = () => setRoute(parseHash(window.location.hash));
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+  );
 }
