@@ -16,7 +16,7 @@ import {
   type NewPrediction,
   type PendingImage,
 } from '../../db/repositories/analysis';
-import { setMeta, vocabulary } from '../../db/repositories/vocabulary';
+import { getMeta, setMeta, vocabulary } from '../../db/repositories/vocabulary';
 import type { AnalysisResult, FaceAnalysis } from '../../pipelines/vision/analyze';
 import { baselineFromLandmarks, ESTIMATED_AUS, GEOMETRIC_AU_VERSION, presentAUs, type Reference } from '../../pipelines/vision/au-estimates';
 import { draftReasoning } from '../../pipelines/vision/draft-reasoning';
@@ -80,6 +80,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   const report = () => options.onProgress?.({ done, total, analyzed: summary.analyzed, skipped: summary.skipped, failed: summary.failed });
   report();
   if (total === 0 || options.signal?.aborted) {
+    summary.backend = getMeta(db, 'backend') ?? 'unknown';
     summary.stopped = !!options.signal?.aborted;
     summary.seconds = (Date.now() - t0) / 1000;
     return summary;
