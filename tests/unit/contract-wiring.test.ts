@@ -287,3 +287,30 @@ describe('HTTP server', () => {
     expect(get.status).toBe(405);
   });
 });
+
+describe('shell plumbing', () => {
+  test('the sandboxed preload loads nothing but electron at run time', () => {
+    const text = fs.readFileSync(path.join(__dirname, '../../electron/preload.ts'), 'utf8');
+    const runtime = [...text.matchAll(/^import\s+(?!type\b)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    expect(runtime).toEqual(['electron']);
+    expect(text).not.toMatch(/\brequire\(/);
+  });
+
+  test('the workspace comes from --workspace, then FEA_WORKSPACE, else the demo workspace', () => {
+    const { workspaceFromArgv } = require('../../electron/main') as typeof import('../../electron/main');
+    expect(workspaceFromArgv(['main.js', '--workspace', '/data/ws'], {})).toBe(path.resolve('/data/ws'));
+    expect(workspaceFromArgv(['main.js', '--workspace=/data/ws2'], { FEA_WORKSPACE: '/x' })).toBe(path.resolve('/data/ws2'));
+    expect(workspaceFromArgv(['main.js'], { FEA_WORKSPACE: '/x' })).toBe(path.resolve('/x'));
+    expect(workspaceFromArgv(['main.js'], {})).toBeNull();
+  });
+
+  test('the per-user data folder follows each platform', () => {
+    const { userDataDir, defaultWorkspaceDir } = require('../../electron/user-data') as typeof import('../../electron/user-data');
+    expect(userDataDir({ XDG_DATA_HOME: '/xdg' }, 'linux', '/home/u')).toBe(path.join('/xdg', 'fea-studio'));
+    expect(userDataDir({}, 'linux', '/home/u')).toBe(path.join('/home/u', '.local', 'share', 'fea-studio'));
+    expect(userDataDir({}, 'darwin', '/Users/u')).toBe(path.join('/Users/u', 'Library', 'Application Support', 'fea-studio'));
+    expect(userDataDir({ APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32', 'C:/Users/u')).toBe(path.join('C:/Users/u/AppData/Roaming', 'fea-studio'));
+    expect(defaultWorkspaceDir({ FEA_WORKSPACE: '/mine' })).toBe(path.resolve('/mine'));
+    expect(defaultWorkspaceDir({ XDG_DATA_HOME: '/xdg' })).toMatch(/fea-studio[\\/]demo-workspace$/);
+  });
+});
