@@ -27,12 +27,12 @@ function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[
         </span>
       </div>
       <ResponsiveContainer width="100%" height={150}>
-        <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+        <LineChart data={rows} margin={{ top: 4, right: 14, bottom: 0, left: 0 }}>
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...axisProps} allowDecimals={false} tickCount={5} />
           <YAxis
             {...axisProps}
-            width={44}
+            width={52}
             domain={panel.unit === 'rate' ? [0, 'auto'] : ['auto', 'auto']}
             tickFormatter={(v: number) => fmtNum(v)}
           />

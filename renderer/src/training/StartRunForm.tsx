@@ -4,16 +4,20 @@ import type { Input } from '../../../contract/api';
 import type { ModelSummary, SplitSummary } from '../../../contract/types';
 import { useApi } from '../api/ApiContext';
 
-/** The `config` keys the training service reads (training.start's free-form config). */
+/**
+ * The `config` keys the training service reads (services/training/run-config.ts: a bare key sets the
+ * stage's setting, `rewardWeights.*` the RL reward weights).
+ */
 export const CONFIG_KEYS = {
   groupSize: 'groupSize',
   beta: 'beta',
-  epsilon: 'epsilon',
+  epsilon: 'epsLow',
+  epsilonHigh: 'epsHigh',
   lossType: 'lossType',
-  rewardFormat: 'rewardWeightFormat',
-  rewardAccuracy: 'rewardWeightAccuracy',
-  rewardAU: 'rewardWeightAU',
-  learningRate: 'learningRate',
+  rewardFormat: 'rewardWeights.format',
+  rewardAccuracy: 'rewardWeights.accuracy',
+  rewardAU: 'rewardWeights.au',
+  learningRate: 'lr',
 } as const;
 
 type Advanced = Record<keyof typeof CONFIG_KEYS, string>;
@@ -21,6 +25,7 @@ const EMPTY_ADVANCED: Advanced = {
   groupSize: '',
   beta: '',
   epsilon: '',
+  epsilonHigh: '',
   lossType: '',
   rewardFormat: '',
   rewardAccuracy: '',
@@ -88,7 +93,10 @@ export function StartRunForm({
       const b = parseNum(adv.beta, 'β', { min: 0 });
       if (b !== undefined) config[CONFIG_KEYS.beta] = b;
       const eps = parseNum(adv.epsilon, 'ε', { positive: true });
+      const epsHigh = parseNum(adv.epsilonHigh, 'ε high', { positive: true });
       if (eps !== undefined) config[CONFIG_KEYS.epsilon] = eps;
+      // One ε clips both sides unless an upper ε is given (DAPO's clip-higher).
+      if (epsHigh !== undefined || eps !== undefined) config[CONFIG_KEYS.epsilonHigh] = epsHigh ?? eps!;
       if (adv.lossType) config[CONFIG_KEYS.lossType] = adv.lossType;
       const wf = parseNum(adv.rewardFormat, 'Format reward weight', { min: 0 });
       if (wf !== undefined) config[CONFIG_KEYS.rewardFormat] = wf;
@@ -163,7 +171,7 @@ export function StartRunForm({
           <label>
             <span>From model</span>
             <select value={from} onChange={(e) => setFrom(e.target.value)} data-testid="start-from">
-              <option value="">newest SFT model{sftModels[0] ? ` (#${sftModels[0].id})` : ''}</option>
+              <option value="">newest SFT{sftModels[0] ? ` (#${sftModels[0].id})` : ''}</option>
               {fromModels.map((m) => (
                 <option key={m.id} value={m.id}>
                   #{m.id} {m.name} ({m.stage})
@@ -198,9 +206,12 @@ export function StartRunForm({
                 <span>β (KL)</span>
                 <input type="number" min={0} step="any" placeholder="0.04" value={adv.beta} onChange={set('beta')} data-testid="start-beta" />
               </label>
-              <label title="PPO clip range">
-                <span>ε (clip)</span>
-                <input type="number" min={0} step="any" placeholder="0.2" value={adv.epsilon} onChange={set('epsilon')} data-testid="start-epsilon" />
+              <label title="PPO clip range: ratio clipped to [1 − ε, 1 + ε high]">
+                <span>ε / ε high (clip)</span>
+                <span className="tr-pair">
+                  <input type="number" min={0} step="any" placeholder="0.2" value={adv.epsilon} onChange={set('epsilon')} data-testid="start-epsilon" />
+                  <input type="number" min={0} step="any" placeholder="= ε" value={adv.epsilonHigh} onChange={set('epsilonHigh')} data-testid="start-epsilon-high" />
+                </span>
               </label>
               <label title="How per-token losses are aggregated">
                 <span>Loss aggregation</span>

@@ -34,6 +34,22 @@ const PANELS: PanelSpec[] = [
     ],
   },
   {
+    id: 'lossParts',
+    title: 'Loss components',
+    series: [
+      { label: 'text', aliases: ['lmloss', 'tokenloss', 'textloss'] },
+      { label: 'emotion', aliases: ['emotionloss', 'emoloss'] },
+      { label: 'AU', aliases: ['auloss'] },
+      { label: 'val text', aliases: ['vallmloss', 'valtokenloss'] },
+    ],
+  },
+  {
+    id: 'valAcc',
+    title: 'Validation emotion accuracy',
+    unit: 'rate',
+    series: [{ label: 'accuracy', aliases: ['valemotionacc', 'valemotionaccuracy', 'valaccuracy', 'valacc'] }],
+  },
+  {
     id: 'reward',
     title: 'Reward components',
     series: [
@@ -43,6 +59,7 @@ const PANELS: PanelSpec[] = [
       { label: 'total', aliases: ['reward', 'rewardtotal', 'rewardmean', 'totalreward', 'meanreward', 'rewardsmean'], rlOnly: ['total'] },
     ],
   },
+  { id: 'rewardStd', title: 'Reward std (within groups)', series: [{ label: 'std', aliases: ['rewardstd', 'rewardsstd', 'groupstd'] }] },
   { id: 'kl', title: 'KL to reference', series: [{ label: 'KL', aliases: ['kl', 'klmean', 'klref', 'klreference', 'klk3'] }] },
   {
     id: 'clip',
@@ -59,6 +76,7 @@ const PANELS: PanelSpec[] = [
     title: 'Tokens / s',
     series: [{ label: 'tokens/s', aliases: ['tokenss', 'tokenspers', 'tokenspersec', 'tokenspersecond', 'tps', 'tokpers', 'throughputtokens'] }],
   },
+  { id: 'lr', title: 'Learning rate', series: [{ label: 'lr', aliases: ['lr', 'learningrate'] }] },
 ];
 
 /** Keys never plotted: they are the x axis or bookkeeping. */
