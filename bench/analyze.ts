@@ -1,0 +1,95 @@
+/**
+ * Analysis throughput with 1 and with 2 workers on the same images in the same run (face-api demo photos at
+ * 640 px + astronaut.png, each repeated). Prints one JSON object. Target: 2 workers ≥ 1.6 × 1 worker.
+ * Usage: node dist/bench/analyze.js [--repeat N] [--workers 1,2]
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { AnalyzerPool } from '../pipelines/vision/pool';
+import { FACE_API_DIR } from '../pipelines/vision/faceapi';
+
+const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+async function images(): Promise<{ name: string; bytes: Buffer }[]> {
+  const demo = path.join(FACE_API_DIR, 'demo');
+  const out: { name: string; bytes: Buffer }[] = [];
+  for (const f of fs.readdirSync(demo).filter((f) => /^sample\d+\.jpg$/.test(f)).sort()) {
+    out.push({ name: f, bytes: await sharp(path.join(demo, f)).resize(640, 640, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer() });
+  }
+  if (fs.existsSync(ASTRONAUT)) out.push({ name: 'astronaut.png', bytes: fs.readFileSync(ASTRONAUT) });
+  return out;
+}
+
+async function measure(workers: number, set: { name: string; bytes: Buffer }[]) {
+  const pool = new AnalyzerPool({ workers });
+  const t0 = performance.now();
+  const backend = await pool.ready();
+  const startupMs = performance.now() - t0;
+  // One warm-up image per worker: the first inference compiles kernels.
+  await Promise.all(Array.from({ length: workers }, () => pool.analyze(copy(set[0].bytes))));
+  const cpu0 = process.cpuUsage();
+  const t1 = performance.now();
+  const results = await Promise.all(set.map((img) => pool.analyze(copy(img.bytes))));
+  const seconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await pool.close();
+  const ok = results.filter((r) => r.ok);
+  const faces = ok.filter((r) => r.ok && r.faceFound).length;
+  const msPerImage = ok.map((r) => (r.ok ? r.ms : 0));
+  return {
+    workers,
+    backend,
+    images: set.length,
+    faces,
+    failed: set.length - ok.length,
+    seconds: round(seconds, 2),
+    facesPerSecond: round(faces / seconds, 2),
+    imagesPerSecond: round(set.length / seconds, 2),
+    meanMsPerImageInWorker: round(msPerImage.reduce((s, v) => s + v, 0) / Math.max(1, msPerImage.length), 1),
+    startupMs: Math.round(startupMs),
+    cpuSecondsUsed: round((cpu.user + cpu.system) / 1e6, 2),
+  };
+}
+
+function copy(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+function round(v: number, d: number): number {
+  return Math.round(v * 10 ** d) / 10 ** d;
+}
+
+async function main(): Promise<void> {
+  const repeat = Math.max(1, Number(arg('repeat', '2')));
+  const counts = arg('workers', '1,2').split(',').map(Number);
+  const base = await images();
+  const set = Array.from({ length: repeat }, () => base).flat();
+  const load0 = os.loadavg()[0];
+  const runs = [];
+  for (const w of counts) runs.push(await measure(w, set));
+  const one = runs.find((r) => r.workers === 1);
+  const two = runs.find((r) => r.workers === 2);
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'analyze',
+      cores: os.cpus().length,
+      loadAverage1m: { before: round(load0, 2), after: round(os.loadavg()[0], 2) },
+      images: set.length,
+      runs,
+      speedup2vs1: one && two ? round(two.facesPerSecond / one.facesPerSecond, 2) : null,
+      target: 1.6,
+    })}\n`,
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench/analyze: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
