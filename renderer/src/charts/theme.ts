@@ -69,6 +69,9 @@ export const tooltipProps = {
   isAnimationActive: false,
 } as const;
 
+/** The hover highlight for bar charts: a faint band, no outline. */
+export const barCursor = { fill: 'rgba(255,255,255,0.05)', stroke: 'none' } as const;
+
 /**
  * Sequential scale for heatmaps and F1 bars: 0 → dark panel, 1 → accent blue.
  * Interpolated in RGB; good enough for a small number of cells.

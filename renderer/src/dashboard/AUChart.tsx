@@ -58,7 +58,7 @@ export function AUChart({
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="au" {...axisProps} interval={0} tick={{ fill: COLORS.muted, fontSize: 10 }} />
           <YAxis {...axisProps} allowDecimals={false} />
-          <Tooltip content={<AUTooltip records={records} />} cursor={{ fill: 'rgba(255,255,255,0.04)' }} isAnimationActive={false} />
+          <Tooltip content={<AUTooltip records={records} />} cursor={{ fill: 'rgba(255,255,255,0.05)', stroke: 'none' }} isAnimationActive={false} />
           <Bar dataKey="count" fill={COLORS.accent} isAnimationActive={false} radius={[2, 2, 0, 0]} maxBarSize={34} />
         </BarChart>
       </ResponsiveContainer>

@@ -1,7 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtInt, fmtPct } from '../charts/format';
-import { axisProps, emotionColor, gridProps, tooltipProps } from '../charts/theme';
+import { axisProps, barCursor, emotionColor, gridProps, tooltipProps } from '../charts/theme';
 
 /** Records per emotion, in the workspace's vocabulary order. */
 export function EmotionChart({ byEmotion, emotions }: { byEmotion: Record<string, number>; emotions: string[] }) {
@@ -23,6 +23,7 @@ export function EmotionChart({ byEmotion, emotions }: { byEmotion: Record<string
           <YAxis {...axisProps} allowDecimals={false} />
           <Tooltip
             {...tooltipProps}
+            cursor={barCursor}
             formatter={(v) => [`${fmtInt(Number(v))} (${fmtPct(Number(v) / total)})`, 'records']}
           />
           <Bar dataKey="count" isAnimationActive={false} radius={[2, 2, 0, 0]}>

@@ -2,7 +2,7 @@ import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recha
 import type { SplitSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtDateTime, fmtInt, fmtPct } from '../charts/format';
-import { axisProps, COLORS, emotionColor, tooltipProps } from '../charts/theme';
+import { axisProps, barCursor, COLORS, emotionColor, tooltipProps } from '../charts/theme';
 
 const PART_ORDER = ['train', 'val', 'validation', 'dev', 'test'];
 
@@ -67,6 +67,7 @@ function SplitBlock({ split, emotions }: { split: SplitSummary; emotions: string
               <YAxis type="category" dataKey="part" {...axisProps} width={90} />
               <Tooltip
                 {...tooltipProps}
+                cursor={barCursor}
                 formatter={(v, name, item) => {
                   const row = (item?.payload ?? {}) as Record<string, unknown>;
                   const n = ems.reduce((s, e) => s + (Number(row[e]) || 0), 0);

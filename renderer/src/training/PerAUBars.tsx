@@ -66,7 +66,7 @@ export function PerAUBars({
           <CartesianGrid {...gridProps} />
           <XAxis dataKey="au" {...axisProps} interval={0} tick={{ fill: COLORS.muted, fontSize: 10 }} />
           <YAxis {...axisProps} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} />
-          <Tooltip content={<AUTip names={names} />} cursor={{ fill: 'rgba(255,255,255,0.04)' }} isAnimationActive={false} />
+          <Tooltip content={<AUTip names={names} />} cursor={{ fill: 'rgba(255,255,255,0.05)', stroke: 'none' }} isAnimationActive={false} />
           {compare ? <Legend iconSize={8} height={16} wrapperStyle={{ fontSize: 10, color: COLORS.muted }} /> : null}
           <Bar dataKey="a" name={names[0]} isAnimationActive={false} radius={[2, 2, 0, 0]} fill={SERIES[0]}>
             {compare ? null : rows.map((r) => <Cell key={r.au} fill={scoreColor(r.a)} />)}
