@@ -10,6 +10,9 @@ import { runAnalysis } from '../../services/analysis/run';
 import { loadOverlay, loadSuggestion } from '../../services/analysis/overlay';
 import { exportCsv } from '../../services/analysis/csv-export';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
+import { createContext } from '../../services/context';
+import { analysisHandlers } from '../../services/analysis-handlers';
+import type { Job } from '../../contract/types';
 
 jest.setTimeout(120_000);
 
@@ -195,5 +198,42 @@ describe('analysis service', () => {
     expect(astro.predicted_aus.split(' ')).toContain('AU12');
     expect(byId.get(ids.reference.recordId)).toMatchObject({ emotion: 'neutral', status: 'weak', subject: 'eileen' });
     expect(byId.get(ids.corrupt.recordId)).toMatchObject({ face_found: '', predicted_emotion: '' });
+  });
+});
+
+describe('analysis.start handler', () => {
+  it('runs as a job with progress, can be cancelled, and a restart finishes the rest', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-analyze-job-'));
+    const ws = openWorkspace(path.join(dir, 'ws'), { create: true });
+    try {
+      for (const w of [260, 280, 300]) addImage(ws, `astro-${w}.jpg`, await sharp(ASTRONAUT).resize(w).jpeg().toBuffer(), null);
+      const ctx = createContext(ws);
+      const handlers = analysisHandlers(ctx);
+      const finished = (jobId: string) =>
+        new Promise<Job>((resolve) => {
+          const off = ctx.events.subscribe((e) => {
+            if (e.type === 'job.progress' && e.job.id === jobId && e.job.status !== 'running') {
+              off();
+              resolve(e.job);
+            }
+          });
+        });
+
+      const { jobId } = await handlers['analysis.start']({ workers: 1 });
+      expect(ctx.jobs.get(jobId)).toMatchObject({ kind: 'analyze', status: 'running' });
+      const stoppedJob = finished(jobId);
+      expect(ctx.jobs.cancel(jobId)).toBe(true);
+      expect((await stoppedJob).status).toBe('stopped');
+
+      const again = await handlers['analysis.start']({ workers: 2 });
+      const done = await finished(again.jobId);
+      expect(done.status).toBe('done');
+      expect(done.done).toBe(done.total);
+      expect(done.message).toMatch(/analysed \(\d+ faces found\), 0 skipped, 0 failed on (wasm|cpu)/);
+      expect((ws.db.prepare('SELECT COUNT(*) FROM analyses').pluck().get() as number)).toBe(3);
+    } finally {
+      ws.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
