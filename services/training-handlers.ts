@@ -1,16 +1,70 @@
 import type { ApiHandlers } from '../contract/api';
 import { ApiError } from '../contract/dispatch';
+import type { EvalReport, ModelSummary, RunSummary } from '../contract/types';
+import { getRun, listMetrics, listRuns, runConfig, type RunRow } from '../db/repositories/runs';
+import { getModel, latestEvals, listModels, type ModelRow } from '../db/repositories/models';
 import type { ServiceContext } from './context';
+import { trainingService } from './training/service';
 
 export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples';
 
-const todo = (): never => {
-  throw new ApiError('not_implemented', 'not implemented yet');
-};
-
-export function trainingHandlers(_ctx: ServiceContext): Pick<ApiHandlers, TrainingMethods> {
+export function runSummary(r: RunRow): RunSummary {
   return {
-    'training.start': todo, 'training.stop': todo, 'training.resume': todo, 'runs.list': todo,
-    'runs.get': todo, 'models.list': todo, 'models.eval': todo, 'models.samples': todo,
+    id: r.id,
+    stage: r.stage,
+    status: r.status,
+    split: r.split,
+    seed: r.seed,
+    backend: r.backend,
+    config: runConfig(r),
+    progress: { step: r.step, totalSteps: r.total_steps },
+    modelId: r.model_id,
+    parentModelId: r.parent_model_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    error: r.error,
+  };
+}
+
+export function modelSummary(ctx: ServiceContext, m: ModelRow): ModelSummary {
+  return {
+    id: m.id,
+    name: m.name,
+    stage: (m.stage === 'rl' ? 'rl' : 'sft') as 'sft' | 'rl',
+    runId: m.run_id,
+    parentModelId: m.parent_model_id,
+    backend: m.backend ?? '',
+    createdAt: m.created_at,
+    evals: latestEvals(ctx.ws.db, m.id).map((e) => ({ split: e.split, part: e.part, ...(e.report as unknown as EvalReport) })),
+  };
+}
+
+export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, TrainingMethods> {
+  const svc = () => trainingService(ctx);
+  return {
+    'training.start': (input) => {
+      const { jobId, runId } = svc().start(input);
+      return { jobId, runId };
+    },
+    'training.stop': ({ runId }) => {
+      if (!getRun(ctx.ws.db, runId)) throw new ApiError('not_found', `run ${runId} does not exist`);
+      return { stopped: svc().stop(runId) };
+    },
+    'training.resume': ({ runId }) => {
+      const { jobId } = svc().resume(runId);
+      return { jobId, runId };
+    },
+    'runs.list': () => ({ runs: listRuns(ctx.ws.db).map(runSummary) }),
+    'runs.get': ({ runId }) => {
+      const r = getRun(ctx.ws.db, runId);
+      if (!r) throw new ApiError('not_found', `run ${runId} does not exist`);
+      return { run: runSummary(r), metrics: listMetrics(ctx.ws.db, runId) };
+    },
+    'models.list': () => ({ models: listModels(ctx.ws.db, 'policy').map((m) => modelSummary(ctx, m)) }),
+    'models.eval': ({ modelId, split, part }) => svc().evaluate(modelId, split, part),
+    'models.samples': async ({ modelId, split, part, limit }) => {
+      if (!getModel(ctx.ws.db, modelId)) throw new ApiError('not_found', `model ${modelId} does not exist`);
+      return { samples: await svc().samples(modelId, split, part, limit) };
+    },
   };
 }

@@ -8,6 +8,9 @@ import { register as records } from './records';
 import { register as label } from './label';
 import { register as serve } from './serve';
 import { register as analyze } from './analyze';
+import { register as train } from './train';
+import { register as evalCmd } from './eval';
+import { register as models } from './models';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze];
+export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models];

@@ -1,0 +1,51 @@
+/** `fea models <ws>`: trained policies with their run, parent model and latest evals. */
+import type { Command } from 'commander';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { getRun } from '../../db/repositories/runs';
+import { getModel, listModels } from '../../db/repositories/models';
+import { createContext } from '../../services/context';
+import { modelSummary, runSummary } from '../../services/training-handlers';
+import { CliError, printJson } from '../output';
+
+export function register(program: Command): void {
+  program
+    .command('models')
+    .description('list trained models with their run, parent model and evaluations')
+    .argument('<workspace>', 'workspace folder')
+    .option('--json', 'print {models: [...]} as JSON')
+    .action((workspace: string, opts: { json?: boolean }) => {
+      let ws;
+      try {
+        ws = openWorkspace(workspace, { readonly: false });
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message);
+        throw err;
+      }
+      try {
+        const ctx = createContext(ws);
+        const models = listModels(ws.db, 'policy').map((m) => {
+          const run = m.run_id !== null ? getRun(ws.db, m.run_id) : undefined;
+          const parent = m.parent_model_id !== null ? getModel(ws.db, m.parent_model_id) : undefined;
+          return {
+            ...modelSummary(ctx, m),
+            path: m.path,
+            run: run ? runSummary(run) : null,
+            parent: parent ? { id: parent.id, name: parent.name, stage: parent.stage } : null,
+          };
+        });
+        if (opts.json) printJson({ models });
+        else if (models.length === 0) process.stdout.write('no trained models\n');
+        else
+          for (const m of models) {
+            const ev = m.evals[m.evals.length - 1];
+            process.stdout.write(
+              `${m.id}\t${m.name}\t${m.stage}\trun ${m.runId ?? '-'}\tparent ${m.parentModelId ?? '-'}\t${m.backend}` +
+                (ev ? `\t${ev.split}/${ev.part}: acc ${ev.accuracy.toFixed(3)} AU-F1 ${ev.auF1Micro.toFixed(3)} format ${ev.formatRate.toFixed(3)}` : '') +
+                '\n',
+            );
+          }
+      } finally {
+        ws.close();
+      }
+    });
+}

@@ -1,0 +1,130 @@
+/** `fea train <ws> --stage sft|rl --split NAME …`: a training run in a worker thread; Ctrl+C checkpoints and stops. */
+import type { Command } from 'commander';
+import { ApiError } from '../../contract/dispatch';
+import { openWorkspace, WorkspaceError } from '../../db/open';
+import { getRun } from '../../db/repositories/runs';
+import { createContext } from '../../services/context';
+import { trainingService } from '../../services/training/service';
+import { CliError, printJson, progressBar } from '../output';
+
+interface TrainOpts {
+  stage?: string;
+  split?: string;
+  epochs?: string;
+  steps?: string;
+  from?: string;
+  seed?: string;
+  resume?: string;
+  set?: string[];
+  json?: boolean;
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name}: "${v}" is not a positive whole number`);
+  return n;
+}
+
+function parseSets(sets: string[] | undefined): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const s of sets ?? []) {
+    const eq = s.indexOf('=');
+    if (eq < 1) throw new CliError(`--set: "${s}" is not KEY=VALUE`);
+    const key = s.slice(0, eq).trim();
+    const raw = s.slice(eq + 1).trim();
+    out[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train the reasoning policy (SFT, or GRPO RL from an SFT model) on a split; resumable')
+    .argument('<workspace>', 'workspace folder')
+    .option('--stage <stage>', 'sft or rl')
+    .option('--split <name>', 'split whose train part is used (its test part is evaluated at the end)')
+    .option('--epochs <n>', 'SFT epochs (default 10; early stopping may end sooner)')
+    .option('--steps <n>', 'optimizer steps (overrides --epochs; RL default 30)')
+    .option('--from <model>', 'RL: starting model id (default: the newest SFT model)')
+    .option('--seed <s>', 'seed of initialisation, shuffling, augmentation and sampling', '1')
+    .option('--resume <run>', 'continue a stopped or killed run from its last checkpoint')
+    .option('--set <key=value...>', 'other settings, e.g. lr=1e-3 beta=0.04 lossType=dapo model.hidden=256')
+    .option('--json', 'print {runId, modelId, backend, metrics} as JSON')
+    .action(async (workspace: string, opts: TrainOpts) => {
+      const resume = positiveInt('--resume', opts.resume);
+      if (resume === undefined) {
+        if (opts.stage !== 'sft' && opts.stage !== 'rl') throw new CliError('--stage must be sft or rl');
+        if (!opts.split) throw new CliError('--split is required');
+      }
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
+      const epochs = positiveInt('--epochs', opts.epochs);
+      const steps = positiveInt('--steps', opts.steps);
+      const from = positiveInt('--from', opts.from);
+      const config = parseSets(opts.set);
+      let ws;
+      try {
+        ws = openWorkspace(workspace);
+      } catch (err) {
+        if (err instanceof WorkspaceError) throw new CliError(err.message);
+        throw err;
+      }
+      const ctx = createContext(ws);
+      const svc = trainingService(ctx);
+      let bar: ReturnType<typeof progressBar> | null = null;
+      const unsubscribe = ctx.events.subscribe((e) => {
+        if (e.type === 'job.progress' && e.job.kind === 'train' && e.job.total > 0) {
+          if (!bar) bar = progressBar('train', e.job.total);
+          bar.update(e.job.done, e.job.total);
+        }
+      });
+      let runId: number | null = null;
+      const stop = () => {
+        if (runId !== null) svc.stop(runId);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        let started;
+        try {
+          started =
+            resume !== undefined
+              ? svc.resume(resume)
+              : svc.start({ stage: opts.stage as 'sft' | 'rl', split: opts.split!, epochs, steps, from: from ?? null, seed, config });
+        } catch (err) {
+          if (err instanceof ApiError) throw new CliError(err.message);
+          throw err;
+        }
+        runId = started.runId;
+        const result = await started.done;
+        (bar as ReturnType<typeof progressBar> | null)?.stop();
+        if (result === null) {
+          const run = getRun(ws.db, started.runId);
+          process.stderr.write(`fea train: run ${started.runId} stopped at step ${run?.step ?? '?'}; continue with "fea train ${workspace} --resume ${started.runId}"\n`);
+          if (opts.json) printJson({ runId: started.runId, modelId: null, backend: run?.backend ?? null, metrics: {}, stopped: true });
+          process.exitCode = 130;
+          return;
+        }
+        if (opts.json) printJson(result);
+        else {
+          const ev = result.metrics.eval as Record<string, number> | undefined;
+          process.stdout.write(
+            `run ${result.runId} → model ${result.modelId} (backend ${result.backend})` +
+              (ev ? `; test: accuracy ${ev.accuracy.toFixed(3)}, AU micro-F1 ${ev.auF1Micro.toFixed(3)}, format ${ev.formatRate.toFixed(3)}` : '') +
+              '\n',
+          );
+        }
+      } catch (err) {
+        (bar as ReturnType<typeof progressBar> | null)?.stop();
+        if (err instanceof CliError) throw err;
+        throw new CliError(`training failed${runId !== null ? ` (run ${runId})` : ''}: ${err instanceof Error ? err.message : String(err)}`, 1);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        unsubscribe();
+        ws.close();
+      }
+    });
+}

@@ -1,0 +1,124 @@
+/** Trained models, their evaluations and their predictions. */
+import type Database from 'better-sqlite3';
+import { nowIso, parseJson, stmt } from './statements';
+
+export interface ModelRow {
+  id: number;
+  name: string;
+  version: string;
+  kind: string;
+  stage: string | null;
+  run_id: number | null;
+  parent_model_id: number | null;
+  path: string | null;
+  backend: string | null;
+  config: string;
+  created_at: string;
+}
+
+export interface NewModel {
+  name: string;
+  version?: string;
+  kind: string;
+  stage: string;
+  runId: number | null;
+  parentModelId: number | null;
+  backend: string;
+  config: Record<string, unknown>;
+}
+
+/** Inserts the row; the caller sets `path` once the files are in place (models/<id>/). */
+export function createModel(db: Database.Database, m: NewModel): number {
+  const info = stmt(
+    db,
+    `INSERT INTO models (name, version, kind, stage, run_id, parent_model_id, path, backend, config, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+  ).run(m.name, m.version ?? '1', m.kind, m.stage, m.runId, m.parentModelId, m.backend, JSON.stringify(m.config), nowIso());
+  return Number(info.lastInsertRowid);
+}
+
+export function setModelPath(db: Database.Database, id: number, relPath: string): void {
+  stmt(db, 'UPDATE models SET path = ? WHERE id = ?').run(relPath, id);
+}
+
+export function getModel(db: Database.Database, id: number): ModelRow | undefined {
+  return stmt(db, 'SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
+}
+
+export function listModels(db: Database.Database, kind?: string): ModelRow[] {
+  return kind
+    ? (stmt(db, 'SELECT * FROM models WHERE kind = ? ORDER BY id DESC').all(kind) as ModelRow[])
+    : (stmt(db, 'SELECT * FROM models ORDER BY id DESC').all() as ModelRow[]);
+}
+
+/** The newest policy of a stage whose files exist (path set). */
+export function newestPolicy(db: Database.Database, stage: string): ModelRow | undefined {
+  return stmt(db, "SELECT * FROM models WHERE kind = 'policy' AND stage = ? AND path IS NOT NULL ORDER BY id DESC LIMIT 1").get(stage) as
+    | ModelRow
+    | undefined;
+}
+
+export interface EvalRow {
+  id: number;
+  model_id: number;
+  split: string;
+  part: string;
+  report: string;
+  created_at: string;
+}
+
+export function insertEval(db: Database.Database, modelId: number, split: string, part: string, report: object): number {
+  const info = stmt(db, 'INSERT INTO evals (model_id, split, part, report, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    modelId,
+    split,
+    part,
+    JSON.stringify(report),
+    nowIso(),
+  );
+  return Number(info.lastInsertRowid);
+}
+
+/** The latest eval per (split, part) of a model. */
+export function latestEvals(db: Database.Database, modelId: number): { split: string; part: string; report: Record<string, unknown> }[] {
+  const rows = stmt(
+    db,
+    `SELECT e.* FROM evals e WHERE e.model_id = ? AND e.id = (
+       SELECT MAX(id) FROM evals x WHERE x.model_id = e.model_id AND x.split = e.split AND x.part = e.part)
+     ORDER BY e.split, e.part`,
+  ).all(modelId) as EvalRow[];
+  return rows.map((r) => ({ split: r.split, part: r.part, report: parseJson<Record<string, unknown>>(r.report, {}) }));
+}
+
+export interface NewPrediction {
+  recordId: string;
+  emotion: string | null;
+  score: number | null;
+  emotionScores: Record<string, number>;
+  aus: string[];
+  reasoning: string;
+}
+
+/** Upserts a model's predictions in one transaction. */
+export function upsertPredictions(db: Database.Database, modelId: number, preds: NewPrediction[]): void {
+  const now = nowIso();
+  const s = stmt(
+    db,
+    `INSERT INTO predictions (record_id, model_id, emotion, score, emotion_scores, aus, reasoning, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (record_id, model_id) DO UPDATE SET emotion = excluded.emotion, score = excluded.score,
+       emotion_scores = excluded.emotion_scores, aus = excluded.aus, reasoning = excluded.reasoning, created_at = excluded.created_at`,
+  );
+  db.transaction(() => {
+    for (const p of preds) s.run(p.recordId, modelId, p.emotion, p.score, JSON.stringify(p.emotionScores), JSON.stringify(p.aus), p.reasoning, now);
+  })();
+}
+
+export function predictionsFor(db: Database.Database, modelId: number, recordIds: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const s = stmt(db, 'SELECT reasoning FROM predictions WHERE model_id = ? AND record_id = ?');
+  for (const id of recordIds) {
+    const r = s.get(modelId, id) as { reasoning: string } | undefined;
+    if (r) out.set(id, r.reasoning);
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+/** Decodes face images into the policy's grayscale input (values in [0, 1]). */
+import sharp from 'sharp';
+
+export async function grayPixels(input: string | Buffer, size: number): Promise<Float32Array> {
+  const raw = await sharp(input).grayscale().resize(size, size, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+  const out = new Float32Array(size * size);
+  const channels = raw.length / (size * size);
+  for (let i = 0; i < out.length; i++) out[i] = raw[i * channels] / 255;
+  return out;
+}
+
+/** A float32 BLOB (face-api descriptor) → Float32Array, or null when missing/invalid. */
+export function descriptorFromBlob(blob: Buffer | null | undefined, dim: number): Float32Array | null {
+  if (!blob || blob.length < dim * 4) return null;
+  const copy = Buffer.from(blob.subarray(0, dim * 4));
+  const arr = new Float32Array(copy.buffer, copy.byteOffset, dim);
+  return arr.every(Number.isFinite) ? Float32Array.from(arr) : null;
+}

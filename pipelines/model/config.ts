@@ -1,0 +1,71 @@
+/** Shape of the compact reasoning policy. Saved with every model and checkpoint. */
+export interface PolicyConfig {
+  /** Side of the square grayscale input, in pixels. */
+  imageSize: number;
+  /** Side of the square patches the encoder reads. */
+  patchSize: number;
+  /** Per-patch dense width. */
+  patchHidden: number;
+  /** Width of the pooled image features (and of the auxiliary heads' input). */
+  featDim: number;
+  /** Length of the frozen face-api descriptor (zeros + presence flag 0 when missing). */
+  descriptorDim: number;
+  /** Label vocabularies of the auxiliary heads and the condition vector. */
+  emotions: string[];
+  aus: string[];
+  vocabSize: number;
+  dModel: number;
+  nHeads: number;
+  nLayers: number;
+  ffDim: number;
+  /** Most text positions (bos + generated tokens). */
+  maxLen: number;
+  /** Image feature tokens in the decoder prefix (transformer decoder). */
+  imageTokens: number;
+  /**
+   * 'window': a causal MLP over the last `window` token embeddings, the bag of tokens written so far, the position
+   * and the image context; only dense 2-D matMuls, which WASM runs 5–15× faster than the batched matMuls of
+   * attention. 'transformer': pre-LN causal self-attention over [image prefix; text] (fast on tfjs-node).
+   */
+  decoder: 'window' | 'transformer';
+  window: number;
+  embDim: number;
+  hidden: number;
+}
+
+export const DEFAULT_POLICY_SHAPE = {
+  imageSize: 64,
+  patchSize: 8,
+  patchHidden: 32,
+  featDim: 256,
+  descriptorDim: 128,
+  dModel: 128,
+  nHeads: 4,
+  nLayers: 2,
+  ffDim: 256,
+  maxLen: 96,
+  imageTokens: 2,
+  decoder: 'window' as 'window' | 'transformer',
+  window: 10,
+  embDim: 32,
+  hidden: 384,
+};
+
+/** Prefix = image tokens + one token of the auxiliary heads' probabilities + one condition token. */
+export function prefixLength(c: PolicyConfig): number {
+  return c.imageTokens + 2;
+}
+
+export function conditionWidth(c: PolicyConfig): number {
+  return c.emotions.length + 1 + c.aus.length + 1;
+}
+
+export function patchCount(c: PolicyConfig): number {
+  return (c.imageSize / c.patchSize) ** 2;
+}
+
+export function validateConfig(c: PolicyConfig): void {
+  if (c.imageSize % c.patchSize !== 0) throw new Error(`imageSize ${c.imageSize} is not a multiple of patchSize ${c.patchSize}`);
+  if (c.dModel % c.nHeads !== 0) throw new Error(`dModel ${c.dModel} is not a multiple of nHeads ${c.nHeads}`);
+  if (c.emotions.length === 0) throw new Error('the policy needs at least one emotion');
+}

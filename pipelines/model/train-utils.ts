@@ -1,0 +1,48 @@
+/** Pieces shared by the SFT and RL trainers: Adam with a settable rate, global-norm clipping, the LR schedule. */
+import { tf } from '../runtime/backend';
+import type { Policy } from './policy';
+
+export function makeAdam(lr: number): tf.AdamOptimizer {
+  return tf.train.adam(lr, 0.9, 0.999, 1e-8);
+}
+
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Linear warm-up, then cosine decay to `floor`·lr at `total`. */
+export function scheduledRate(step: number, total: number, lr: number, warmup: number, floor = 0.1): number {
+  if (warmup > 0 && step < warmup) return (lr * (step + 1)) / warmup;
+  const t = total > warmup ? Math.min(1, (step - warmup) / (total - warmup)) : 1;
+  return lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+/**
+ * Computes the gradients of `loss` for every policy variable, clips them to a global norm, and applies them.
+ * Returns the loss value. Everything it allocates is disposed.
+ */
+export function applyStep(
+  policy: Policy,
+  optimizer: tf.Optimizer,
+  loss: () => tf.Scalar,
+  clipNorm: number,
+): number {
+  const vars = policy.variableList();
+  const { value, grads } = tf.variableGrads(loss, vars);
+  try {
+    tf.tidy(() => {
+      const names = vars.map((v) => v.name);
+      let list = names.map((name) => ({ name, tensor: grads[name] }));
+      if (clipNorm > 0) {
+        const sq = tf.addN(list.map((g) => tf.sum(tf.square(g.tensor))));
+        const scale = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sq), 1e-6)));
+        list = list.map((g) => ({ name: g.name, tensor: tf.mul(g.tensor, scale) }));
+      }
+      optimizer.applyGradients(list);
+    });
+    return value.dataSync()[0];
+  } finally {
+    value.dispose();
+    tf.dispose(Object.values(grads));
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * SFT: teacher-forced cross-entropy on the reference descriptions (+ auxiliary emotion/AU losses on the pooled
+ * image features), Adam, seeded shuffling and augmentation, validation on a subject-held-out slice of train,
+ * early stopping with patience. Checkpoints hold everything needed to continue bit-for-bit.
+ */
+import { tf } from '../runtime/backend';
+import { WordTokenizer } from '../tokenizer';
+import { type PolicyConfig, DEFAULT_POLICY_SHAPE } from '../model/config';
+import { type FaceSample, auxTargets, disposeInputs, makeInputs } from '../model/inputs';
+import { Policy, tokenLogProbs } from '../model/policy';
+import { loadCheckpoint, saveCheckpoint } from '../model/persist';
+import { Rng } from '../model/rng';
+import { teacherBatch, teacherTensors } from '../model/sequences';
+import { applyStep, makeAdam, scheduledRate, setLearningRate } from '../model/train-utils';
+import { subjectHoldout } from './holdout';
+
+export interface SftConfig {
+  seed: number;
+  epochs: number;
+  /** Overrides epochs when set. */
+  steps: number | null;
+  batchSize: number;
+  lr: number;
+  warmupSteps: number;
+  /** Weight of the auxiliary emotion CE and AU BCE losses. */
+  auxWeight: number;
+  /**
+   * Extra training images per step seen only by the encoder and its auxiliary heads. The decoder fits the
+   * templated descriptions in a few epochs while the visual features need many more passes; these are cheap.
+   */
+  auxExtra: number;
+  valFraction: number;
+  /** Validation every this many steps (0 = once per epoch). */
+  evalEvery: number;
+  /** Evaluations without improvement before stopping (0 = never stop early). */
+  patience: number;
+  conditionDrop: number;
+  augment: boolean;
+  clipNorm: number;
+  /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
+  model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
+}
+
+export const DEFAULT_SFT_CONFIG: SftConfig = {
+  seed: 1,
+  epochs: 10,
+  steps: null,
+  batchSize: 32,
+  lr: 2e-3,
+  warmupSteps: 20,
+  auxWeight: 1,
+  auxExtra: 64,
+  valFraction: 0.1,
+  evalEvery: 0,
+  patience: 5,
+  conditionDrop: 0.5,
+  augment: true,
+  clipNorm: 5,
+  model: {},
+};
+
+export interface SftState {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  cursor: number;
+  order: number[];
+  rng: number[];
+  bestVal: number | null;
+  badEvals: number;
+  earlyStopped: boolean;
+}
+
+export interface StepMetrics {
+  [k: string]: number;
+}
+
+export class SftTrainer {
+  private constructor(
+    readonly config: SftConfig,
+    readonly policy: Policy,
+    readonly tokenizer: WordTokenizer,
+    readonly train: FaceSample[],
+    readonly val: FaceSample[],
+    private readonly trainSeqs: number[][],
+    private readonly valSeqs: number[][],
+    readonly optimizer: tf.AdamOptimizer,
+    readonly state: SftState,
+    private readonly rng: Rng,
+  ) {}
+
+  /** A fresh run: builds the tokenizer and the policy from the training part. */
+  static create(samples: FaceSample[], emotions: string[], config: SftConfig): SftTrainer {
+    const usable = samples.filter((s) => s.reasoning.trim() !== '');
+    if (usable.length < 2) throw new Error(`SFT needs at least 2 labeled records with a description, got ${usable.length}`);
+    const { train, val } = subjectHoldout(usable, config.valFraction, config.seed);
+    const tokenizer = WordTokenizer.build(
+      train.map((s) => s.reasoning),
+      { emotions },
+    );
+    const aus = [...new Set(usable.flatMap((s) => s.aus))].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
+    const longest = Math.max(...usable.map((s) => tokenizer.encode(s.reasoning).length + 1));
+    const shape = { ...DEFAULT_POLICY_SHAPE, ...config.model };
+    const policyConfig: PolicyConfig = {
+      ...shape,
+      emotions,
+      aus,
+      vocabSize: tokenizer.vocabSize,
+      maxLen: Math.max(shape.maxLen, longest + 9),
+    };
+    const policy = new Policy(policyConfig, config.seed, true);
+    const state = initialState(config, train.length);
+    const rng = new Rng(config.seed * 7919 + 17);
+    state.order = rng.shuffle([...Array(train.length).keys()]);
+    state.rng = rng.getState();
+    return SftTrainer.assemble(config, policy, tokenizer, train, val, state, rng);
+  }
+
+  /** Continues a run from its checkpoint folder; the samples must be the ones the run started with. */
+  static async resume(dir: string, samples: FaceSample[], config: SftConfig): Promise<SftTrainer> {
+    const optimizer = makeAdam(config.lr);
+    const { policy, tokenizer, state } = await loadCheckpoint<SftState>(dir, optimizer);
+    const usable = samples.filter((s) => s.reasoning.trim() !== '');
+    const { train, val } = subjectHoldout(usable, config.valFraction, config.seed);
+    const rng = new Rng(0);
+    rng.setState(state.rng);
+    return SftTrainer.assemble(config, policy, tokenizer, train, val, state, rng, optimizer);
+  }
+
+  private static assemble(
+    config: SftConfig,
+    policy: Policy,
+    tokenizer: WordTokenizer,
+    train: FaceSample[],
+    val: FaceSample[],
+    state: SftState,
+    rng: Rng,
+    optimizer = makeAdam(config.lr),
+  ): SftTrainer {
+    const maxTokens = policy.config.maxLen - 1;
+    const enc = (s: FaceSample) => {
+      const ids = tokenizer.encode(s.reasoning, { eos: true });
+      return ids.length > maxTokens ? ids.slice(0, maxTokens) : ids;
+    };
+    return new SftTrainer(config, policy, tokenizer, train, val, train.map(enc), val.map(enc), optimizer, state, rng);
+  }
+
+  get done(): boolean {
+    return this.state.step >= this.state.totalSteps || this.state.earlyStopped;
+  }
+
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.train.length / this.config.batchSize);
+  }
+
+  private nextBatch(): number[] {
+    const s = this.state;
+    const B = Math.min(this.config.batchSize, this.train.length);
+    const out: number[] = [];
+    while (out.length < B) {
+      if (s.cursor >= s.order.length) {
+        s.epoch++;
+        s.cursor = 0;
+        s.order = this.rng.shuffle([...Array(this.train.length).keys()]);
+      }
+      out.push(s.order[s.cursor++]);
+    }
+    return out;
+  }
+
+  /** The loss of one batch: LM cross-entropy (mean over tokens) + auxWeight·(emotion CE + AU BCE). */
+  private batchLoss(
+    samples: FaceSample[],
+    seqs: number[][],
+    train: boolean,
+    extra: FaceSample[] = [],
+  ): { loss: () => tf.Scalar; tokens: number; dispose: () => void; parts: tf.Tensor[] } {
+    const cfg = this.policy.config;
+    const inputs = makeInputs(cfg, samples, train ? { augment: this.config.augment, rng: this.rng, conditionDrop: this.config.conditionDrop } : {});
+    const extraInputs = extra.length ? makeInputs(cfg, extra, { augment: this.config.augment, rng: this.rng }) : null;
+    const tb = teacherBatch(seqs, this.tokenizer.bosId, this.tokenizer.padId);
+    const B = samples.length;
+    const t = teacherTensors(tb, B);
+    const all = [...samples, ...extra];
+    const aux = auxTargets(cfg, all);
+    const A = Math.max(cfg.aus.length, 1);
+    const emo = tf.tensor2d(aux.emo, [all.length, cfg.emotions.length]);
+    const emoMask = tf.tensor1d(aux.emoMask);
+    const au = tf.tensor2d(aux.au, [all.length, A]);
+    const auMask = tf.tensor1d(aux.auMask);
+    const parts: tf.Tensor[] = [];
+    const loss = () => {
+      const out = this.policy.forward(inputs, tb.input, tb.T);
+      const lp = tokenLogProbs(out.logits, t.target);
+      const lm = tf.div(tf.neg(tf.sum(tf.mul(lp, t.mask))), tf.maximum(tf.sum(t.mask), 1));
+      let emoLogits: tf.Tensor = out.emoLogits;
+      let x: tf.Tensor = out.auLogits;
+      if (extraInputs) {
+        const e = this.policy.encode(extraInputs);
+        emoLogits = tf.concat([emoLogits, e.emoLogits], 0);
+        x = tf.concat([x, e.auLogits], 0);
+      }
+      const emoCe = tf.div(
+        tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(emo, tf.logSoftmax(emoLogits)), 1), emoMask))),
+        tf.maximum(tf.sum(emoMask), 1),
+      );
+      // numerically stable BCE with logits: max(x,0) − x·z + log(1 + exp(−|x|))
+      const bce = tf.add(tf.sub(tf.relu(x), tf.mul(x, au)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+      const auLoss = tf.div(tf.sum(tf.mul(tf.mean(bce, 1), auMask)), tf.maximum(tf.sum(auMask), 1));
+      parts.push(tf.keep(lm), tf.keep(emoCe), tf.keep(auLoss));
+      return tf.add(lm, tf.mul(this.config.auxWeight, tf.add(emoCe, auLoss))) as tf.Scalar;
+    };
+    return {
+      loss,
+      tokens: tb.tokens,
+      parts,
+      dispose: () => {
+        disposeInputs(inputs);
+        if (extraInputs) disposeInputs(extraInputs);
+        tf.dispose([t.input, t.target, t.mask, emo, emoMask, au, auMask, ...parts]);
+      },
+    };
+  }
+
+  /** One optimizer step (and a validation pass when due). Returns the step's metrics. */
+  trainStep(): StepMetrics {
+    const started = performance.now();
+    const idx = this.nextBatch();
+    const samples = idx.map((i) => this.train[i]);
+    const seqs = idx.map((i) => this.trainSeqs[i]);
+    const lr = scheduledRate(this.state.step, this.state.totalSteps, this.config.lr, this.config.warmupSteps);
+    setLearningRate(this.optimizer, lr);
+    const extra = Array.from({ length: this.config.auxExtra }, () => this.train[this.rng.int(this.train.length)]);
+    const b = this.batchLoss(samples, seqs, true, extra);
+    let loss: number;
+    let parts: number[];
+    try {
+      loss = applyStep(this.policy, this.optimizer, b.loss, this.config.clipNorm);
+      parts = b.parts.map((p) => p.dataSync()[0]);
+    } finally {
+      b.dispose();
+    }
+    this.state.step++;
+    this.state.rng = this.rng.getState();
+    const seconds = (performance.now() - started) / 1000;
+    const metrics: StepMetrics = {
+      loss,
+      lmLoss: parts[0],
+      emotionLoss: parts[1],
+      auLoss: parts[2],
+      lr,
+      epoch: this.state.epoch + this.state.cursor / this.train.length,
+      tokensPerSec: b.tokens / seconds,
+      seqPerSec: samples.length / seconds,
+    };
+    const every = this.config.evalEvery > 0 ? this.config.evalEvery : this.stepsPerEpoch;
+    if (this.val.length > 0 && (this.state.step % every === 0 || this.state.step >= this.state.totalSteps)) {
+      const v = this.validate();
+      Object.assign(metrics, v);
+      if (this.state.bestVal === null || v.valLoss < this.state.bestVal - 1e-4) {
+        this.state.bestVal = v.valLoss;
+        this.state.badEvals = 0;
+      } else if (++this.state.badEvals >= this.config.patience && this.config.patience > 0) {
+        this.state.earlyStopped = true;
+      }
+    }
+    return metrics;
+  }
+
+  /** Validation: unconditioned, no augmentation. */
+  validate(): { valLoss: number; valLmLoss: number; valEmotionAcc: number } {
+    let lossSum = 0;
+    let lmSum = 0;
+    let correct = 0;
+    const B = this.config.batchSize;
+    for (let i = 0; i < this.val.length; i += B) {
+      const samples = this.val.slice(i, i + B);
+      const b = this.batchLoss(samples, this.valSeqs.slice(i, i + B), false);
+      try {
+        const [l, lm, acc] = tf.tidy(() => {
+          const total = b.loss();
+          const out = this.policy.encode(makeInputsCached(this.policy, samples));
+          const pred = tf.argMax(out.emoLogits, 1).dataSync();
+          let c = 0;
+          samples.forEach((s, k) => {
+            if (s.emotion !== null && this.policy.config.emotions[pred[k]] === s.emotion) c++;
+          });
+          return [total.dataSync()[0], b.parts[0].dataSync()[0], c];
+        });
+        lossSum += l * samples.length;
+        lmSum += lm * samples.length;
+        correct += acc;
+      } finally {
+        b.dispose();
+      }
+    }
+    return { valLoss: lossSum / this.val.length, valLmLoss: lmSum / this.val.length, valEmotionAcc: correct / this.val.length };
+  }
+
+  async checkpoint(dir: string): Promise<void> {
+    await saveCheckpoint(dir, this.policy, this.tokenizer, this.optimizer, this.state);
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+function initialState(config: SftConfig, n: number): SftState {
+  const perEpoch = Math.ceil(n / config.batchSize);
+  return {
+    step: 0,
+    totalSteps: config.steps ?? Math.max(1, config.epochs * perEpoch),
+    epoch: 0,
+    cursor: 0,
+    order: [],
+    rng: [],
+    bestVal: null,
+    badEvals: 0,
+    earlyStopped: false,
+  };
+}
+
+/** Unconditioned, un-augmented inputs inside a tidy (the caller's tidy disposes them). */
+function makeInputsCached(policy: Policy, samples: FaceSample[]) {
+  return makeInputs(policy.config, samples, {});
+}

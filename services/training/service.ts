@@ -1,0 +1,230 @@
+/**
+ * Training runs as jobs: each job owns one long-lived worker thread (tfjs-node allows only the first worker
+ * per process to bind, and wasm/cpu kernels block their thread). The service creates the run row, forwards the
+ * worker's metrics as `run.metrics` events and its progress as `job.progress`, and handles stop/resume.
+ */
+import { Worker } from 'node:worker_threads';
+import type { EvalReport, SampleOutput } from '../../contract/types';
+import { ApiError } from '../../contract/dispatch';
+import { getRun, createRun, runConfig, updateRun } from '../../db/repositories/runs';
+import { getModel, newestPolicy } from '../../db/repositories/models';
+import { workerPath } from '../../pipelines/runtime/worker-path';
+import type { ServiceContext } from '../context';
+import type { JobHandle } from '../jobs';
+import { splitExists } from './dataset';
+import { buildRunConfig, type StartOptions } from './run-config';
+import type { TrainResult, WorkerReply, WorkerRequest } from './protocol';
+
+interface Live {
+  worker: Worker;
+  job: JobHandle;
+  done: Promise<TrainResult | null>;
+}
+
+export class TrainingService {
+  private readonly live = new Map<number, Live>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  start(opts: StartOptions): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
+    const db = this.ctx.ws.db;
+    if (!splitExists(this.ctx.ws, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
+    let from = opts.from ?? null;
+    if (opts.stage === 'rl') {
+      if (from === null) {
+        const newest = newestPolicy(db, 'sft');
+        if (!newest) throw new ApiError('invalid_input', 'no SFT model to start RL from: train one with --stage sft first, or pass --from');
+        from = newest.id;
+      } else {
+        const m = getModel(db, from);
+        if (!m || m.kind !== 'policy' || !m.path) throw new ApiError('not_found', `model ${from} is not a trained reasoning policy`);
+      }
+    }
+    let cfg;
+    try {
+      cfg = buildRunConfig({ ...opts, from });
+    } catch (err) {
+      throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
+    }
+    const seed = opts.stage === 'sft' ? cfg.sft.seed : cfg.rl.seed;
+    const runId = createRun(db, {
+      stage: opts.stage,
+      split: opts.split,
+      seed,
+      backend: 'pending',
+      config: cfg as unknown as Record<string, unknown>,
+      parentModelId: from,
+    });
+    const { jobId, done } = this.launch(runId, false);
+    return { jobId, runId, done };
+  }
+
+  resume(runId: number): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
+    const run = getRun(this.ctx.ws.db, runId);
+    if (!run) throw new ApiError('not_found', `run ${runId} does not exist`);
+    if (this.live.has(runId)) throw new ApiError('conflict', `run ${runId} is already running`);
+    if (run.status === 'done') throw new ApiError('conflict', `run ${runId} is already done (model ${run.model_id})`);
+    updateRun(this.ctx.ws.db, runId, { status: 'running', error: null });
+    const { jobId, done } = this.launch(runId, true);
+    return { jobId, runId, done };
+  }
+
+  stop(runId: number): boolean {
+    const l = this.live.get(runId);
+    if (!l) return false;
+    l.worker.postMessage({ type: 'stop' });
+    return true;
+  }
+
+  /** Resolves when the run's worker ends (null when it was stopped). */
+  wait(runId: number): Promise<TrainResult | null> | null {
+    return this.live.get(runId)?.done ?? null;
+  }
+
+  isLive(runId: number): boolean {
+    return this.live.has(runId);
+  }
+
+  private launch(runId: number, resume: boolean): { jobId: string; done: Promise<TrainResult | null> } {
+    const run = getRun(this.ctx.ws.db, runId)!;
+    const job = this.ctx.jobs.start('train', run.total_steps, `${run.stage} run ${runId}`);
+    job.setRunId(runId);
+    const request: WorkerRequest = { kind: 'train', wsDir: this.ctx.ws.dir, runId, resume };
+    let worker: Worker;
+    try {
+      worker = new Worker(workerPath('services/training/worker'), { workerData: request });
+    } catch (err) {
+      updateRun(this.ctx.ws.db, runId, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+      job.fail(err);
+      throw err;
+    }
+    const done = new Promise<TrainResult | null>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.live.delete(runId);
+        fn();
+      };
+      job.signal.addEventListener('abort', () => worker.postMessage({ type: 'stop' }));
+      worker.on('message', (msg: WorkerReply) => {
+        switch (msg.type) {
+          case 'metrics':
+            this.ctx.events.publish({ type: 'run.metrics', runId, point: { step: msg.step, values: msg.values } });
+            job.progress(msg.step, msg.totalSteps, `${run.stage} step ${msg.step}/${msg.totalSteps}`);
+            break;
+          case 'progress':
+            job.progress(msg.step, msg.totalSteps);
+            break;
+          case 'status':
+            job.progress(getRun(this.ctx.ws.db, runId)?.step ?? 0, undefined, msg.message);
+            break;
+          case 'stopped':
+            job.stopped(`stopped at step ${msg.step}`);
+            settle(() => resolve(null));
+            break;
+          case 'done':
+            job.finish(`model ${msg.result.modelId}`);
+            settle(() => resolve(msg.result));
+            break;
+          case 'error':
+            job.fail(new Error(msg.message));
+            settle(() => reject(new Error(msg.message)));
+            break;
+          default:
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        updateRun(this.ctx.ws.db, runId, { status: 'failed', error: err.message });
+        job.fail(err);
+        settle(() => reject(err));
+      });
+      worker.on('exit', (code) => {
+        if (!settled) {
+          const message = `training worker exited with code ${code}`;
+          updateRun(this.ctx.ws.db, runId, { status: 'failed', error: message });
+          job.fail(new Error(message));
+          settle(() => reject(new Error(message)));
+        }
+      });
+    });
+    // callers that do not await `done` must not see an unhandled rejection
+    done.catch(() => undefined);
+    this.live.set(runId, { worker, job, done });
+    return { jobId: job.id, done };
+  }
+
+  /** Runs a one-off worker for eval or samples. */
+  private oneOff<T>(request: WorkerRequest, kind: 'eval', pick: (m: WorkerReply) => T | undefined): Promise<T> {
+    const job = this.ctx.jobs.start(kind, 0, `${request.kind} model ${request.modelId}`);
+    return new Promise<T>((resolve, reject) => {
+      const worker = new Worker(workerPath('services/training/worker'), { workerData: request });
+      let settled = false;
+      worker.on('message', (msg: WorkerReply) => {
+        if (msg.type === 'progress') job.progress(msg.step, msg.totalSteps);
+        else if (msg.type === 'error') {
+          settled = true;
+          job.fail(new Error(msg.message));
+          reject(new ApiError('failed', msg.message));
+        } else {
+          const v = pick(msg);
+          if (v !== undefined) {
+            settled = true;
+            job.finish();
+            resolve(v);
+          }
+        }
+      });
+      worker.on('error', (err) => {
+        if (settled) return;
+        settled = true;
+        job.fail(err);
+        reject(err);
+      });
+      worker.on('exit', (code) => {
+        if (settled) return;
+        settled = true;
+        job.fail(new Error(`worker exited with code ${code}`));
+        reject(new Error(`worker exited with code ${code}`));
+      });
+    });
+  }
+
+  evaluate(modelId: number, split: string, part: string): Promise<EvalReport> {
+    this.checkModel(modelId, split);
+    return this.oneOff({ kind: 'eval', wsDir: this.ctx.ws.dir, modelId, split, part }, 'eval', (m) => (m.type === 'eval' ? m.report : undefined));
+  }
+
+  samples(modelId: number, split: string, part: string, limit: number): Promise<SampleOutput[]> {
+    this.checkModel(modelId, split);
+    return this.oneOff({ kind: 'samples', wsDir: this.ctx.ws.dir, modelId, split, part, limit }, 'eval', (m) =>
+      m.type === 'samples' ? m.samples : undefined,
+    );
+  }
+
+  private checkModel(modelId: number, split: string): void {
+    const m = getModel(this.ctx.ws.db, modelId);
+    if (!m || m.kind !== 'policy' || !m.path) throw new ApiError('not_found', `model ${modelId} is not a trained reasoning policy`);
+    if (!splitExists(this.ctx.ws, split)) throw new ApiError('not_found', `split "${split}" does not exist`);
+  }
+
+  /** Stops every live run (process shutdown); resolves when their workers have checkpointed. */
+  async stopAll(): Promise<void> {
+    const waits = [...this.live.entries()].map(([runId, l]) => {
+      this.stop(runId);
+      return l.done.catch(() => null);
+    });
+    await Promise.all(waits);
+  }
+}
+
+const services = new WeakMap<ServiceContext, TrainingService>();
+
+export function trainingService(ctx: ServiceContext): TrainingService {
+  let s = services.get(ctx);
+  if (!s) services.set(ctx, (s = new TrainingService(ctx)));
+  return s;
+}
+
+export { runConfig };

@@ -1,0 +1,242 @@
+/**
+ * The training worker thread: one per training/eval job. It opens its own connection to the workspace (WAL lets
+ * it write while the main thread reads), records metrics, checkpoints and models, and posts progress to the parent.
+ * Started from dist/ via workerPath('services/training/worker').
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openWorkspace, type Workspace } from '../../db/open';
+import { getRun, recordStep, runConfig, truncateMetrics, updateRun } from '../../db/repositories/runs';
+import { createModel, getModel, insertEval, setModelPath, upsertPredictions } from '../../db/repositories/models';
+import { initBackend, tf } from '../../pipelines/runtime/backend';
+import { evaluatePolicy, generateOutputs } from '../../pipelines/model/generate';
+import { loadPolicy, savePolicy } from '../../pipelines/model/persist';
+import { DEFAULT_POLICY_SHAPE } from '../../pipelines/model/config';
+import type { FaceSample } from '../../pipelines/model/inputs';
+import type { Policy } from '../../pipelines/model/policy';
+import type { WordTokenizer } from '../../pipelines/tokenizer';
+import { SftTrainer } from '../../pipelines/sft/train-sft';
+import { RlTrainer } from '../../pipelines/rl/train-rl';
+import { loadSplitSamples, splitPartNames } from './dataset';
+import type { RunConfig } from './run-config';
+import type { WorkerReply, WorkerRequest, TrainResult } from './protocol';
+
+const req = workerData as WorkerRequest;
+let stopRequested = false;
+parentPort?.on('message', (m: { type: string }) => {
+  if (m?.type === 'stop') stopRequested = true;
+});
+
+function post(msg: WorkerReply): void {
+  parentPort?.postMessage(msg);
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function modelDir(ws: Workspace, modelId: number): string {
+  return path.join(ws.dir, 'models', String(modelId));
+}
+
+function runDir(ws: Workspace, runId: number): string {
+  return path.join(ws.dir, 'runs', String(runId));
+}
+
+function policyDirOf(ws: Workspace, modelId: number): string {
+  const m = getModel(ws.db, modelId);
+  if (!m || !m.path) throw new Error(`model ${modelId} does not exist or has no files`);
+  if (m.kind !== 'policy') throw new Error(`model ${modelId} is a ${m.kind}, not a reasoning policy`);
+  return path.join(ws.dir, ...m.path.split('/'));
+}
+
+interface AnyTrainer {
+  readonly done: boolean;
+  readonly state: { step: number; totalSteps: number };
+  readonly policy: Policy;
+  readonly tokenizer: WordTokenizer;
+  trainStep(): Record<string, number>;
+  checkpoint(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+async function train(ws: Workspace, backend: string): Promise<void> {
+  const runId = req.runId!;
+  const run = getRun(ws.db, runId);
+  if (!run) throw new Error(`run ${runId} does not exist`);
+  const cfg = runConfig(run) as unknown as RunConfig;
+  updateRun(ws.db, runId, { status: 'running', backend, error: null });
+  const imageSize = cfg.sft.model.imageSize ?? DEFAULT_POLICY_SHAPE.imageSize;
+  const descriptorDim = cfg.sft.model.descriptorDim ?? DEFAULT_POLICY_SHAPE.descriptorDim;
+  let parentDir: string | null = null;
+  let size = imageSize;
+  let dim = descriptorDim;
+  if (cfg.stage === 'rl') {
+    if (cfg.from === null) throw new Error('an RL run needs a starting model');
+    parentDir = policyDirOf(ws, cfg.from);
+    const topo = JSON.parse(fs.readFileSync(path.join(parentDir, 'model.json'), 'utf8')).modelTopology;
+    size = topo.config.imageSize;
+    dim = topo.config.descriptorDim;
+  }
+  post({ type: 'status', message: 'loading data' });
+  const samples = await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true });
+  if (samples.length === 0) throw new Error(`split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"`);
+  const ckpt = run.checkpoint_path ? path.join(ws.dir, ...run.checkpoint_path.split('/')) : null;
+  const resuming = req.resume === true && ckpt !== null && fs.existsSync(ckpt);
+  let trainer: AnyTrainer;
+  if (cfg.stage === 'sft') {
+    const emotions = (ws.db.prepare("SELECT label FROM vocabulary WHERE kind = 'emotion' ORDER BY position").all() as { label: string }[]).map((r) => r.label);
+    const known = new Set(samples.map((s) => s.emotion!));
+    const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
+    trainer = resuming ? await SftTrainer.resume(ckpt!, samples, cfg.sft) : SftTrainer.create(samples, vocab, cfg.sft);
+  } else {
+    trainer = resuming ? await RlTrainer.resume(ckpt!, parentDir!, samples, cfg.rl) : await RlTrainer.create(parentDir!, samples, cfg.rl);
+  }
+  try {
+    if (resuming) truncateMetrics(ws.db, runId, trainer.state.step);
+    updateRun(ws.db, runId, { total_steps: trainer.state.totalSteps, step: trainer.state.step });
+    post({ type: 'progress', step: trainer.state.step, totalSteps: trainer.state.totalSteps });
+    let last: Record<string, number> = {};
+    let lastCkptStep = trainer.state.step;
+    const checkpoint = async () => {
+      const rel = `runs/${runId}/ckpt-${trainer.state.step}`;
+      const dir = path.join(ws.dir, ...rel.split('/'));
+      await trainer.checkpoint(dir);
+      const previous = getRun(ws.db, runId)?.checkpoint_path;
+      updateRun(ws.db, runId, { checkpoint_path: rel });
+      if (previous && previous !== rel) fs.rmSync(path.join(ws.dir, ...previous.split('/')), { recursive: true, force: true });
+      lastCkptStep = trainer.state.step;
+    };
+    while (!trainer.done) {
+      await tick();
+      if (stopRequested) {
+        if (trainer.state.step > lastCkptStep) await checkpoint();
+        updateRun(ws.db, runId, { status: 'stopped' });
+        post({ type: 'stopped', step: trainer.state.step });
+        return;
+      }
+      last = trainer.trainStep();
+      last.numTensors = tf.memory().numTensors;
+      recordStep(ws.db, runId, trainer.state.step, trainer.state.totalSteps, last);
+      post({ type: 'metrics', step: trainer.state.step, totalSteps: trainer.state.totalSteps, values: last });
+      if (trainer.state.step % cfg.checkpointEvery === 0 && !trainer.done) await checkpoint();
+    }
+    await checkpoint();
+    post({ type: 'status', message: 'saving model' });
+    const modelId = ws.db.transaction(() => {
+      const id = createModel(ws.db, {
+        name: `policy-${cfg.stage}-${runId}`,
+        kind: 'policy',
+        stage: cfg.stage,
+        runId,
+        parentModelId: cfg.stage === 'rl' ? cfg.from : null,
+        backend,
+        config: { policy: trainer.policy.config, training: cfg.stage === 'sft' ? cfg.sft : cfg.rl },
+      });
+      return id;
+    })();
+    const rel = `models/${modelId}`;
+    await savePolicy(path.join(ws.dir, 'models', String(modelId)), trainer.policy, trainer.tokenizer, { runId, stage: cfg.stage });
+    ws.db.transaction(() => {
+      setModelPath(ws.db, modelId, rel);
+      updateRun(ws.db, runId, { model_id: modelId });
+    })();
+    const metrics: Record<string, unknown> = { ...last, step: trainer.state.step };
+    if (splitPartNames(ws, cfg.split).includes(cfg.evalPart)) {
+      post({ type: 'status', message: `evaluating on ${cfg.split}/${cfg.evalPart}` });
+      const report = await evaluateAndStore(ws, modelId, trainer.policy, trainer.tokenizer, cfg.split, cfg.evalPart);
+      metrics.eval = { split: cfg.split, part: cfg.evalPart, ...report };
+    }
+    updateRun(ws.db, runId, { status: 'done' });
+    const result: TrainResult = { runId, modelId, backend, metrics };
+    post({ type: 'done', result });
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, tokenizer: WordTokenizer, split: string, part: string) {
+  const samples = await loadSplitSamples(ws, split, part, {
+    imageSize: policy.config.imageSize,
+    descriptorDim: policy.config.descriptorDim,
+    labeledOnly: false,
+  });
+  if (samples.length === 0) throw new Error(`split "${split}" has no records with an emotion in part "${part}"`);
+  const { report, outputs } = evaluatePolicy(policy, tokenizer, samples, {
+    onProgress: (done, total) => post({ type: 'progress', step: done, totalSteps: total }),
+  });
+  ws.db.transaction(() => {
+    insertEval(ws.db, modelId, split, part, report);
+    upsertPredictions(
+      ws.db,
+      modelId,
+      outputs.map((o) => {
+        const answer = /<answer>([\s\S]*?)<\/answer>/.exec(o.text)?.[1]?.trim() ?? null;
+        const scores = Object.fromEntries(policy.config.emotions.map((e, i) => [e, Number(o.emotionProbs[i].toFixed(4))]));
+        const aus = [...new Set((/<think>([\s\S]*?)<\/think>/.exec(o.text)?.[1] ?? '').match(/AU\d+/g) ?? [])];
+        return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
+      }),
+    );
+  })();
+  return report;
+}
+
+async function evaluate(ws: Workspace): Promise<void> {
+  const { modelId, split, part } = req;
+  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId!), false);
+  try {
+    const report = await evaluateAndStore(ws, modelId!, policy, tokenizer, split!, part!);
+    post({ type: 'eval', report });
+  } finally {
+    policy.dispose();
+  }
+}
+
+async function samplesJob(ws: Workspace): Promise<void> {
+  const { modelId, split, part, limit } = req;
+  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId!), false);
+  try {
+    const samples: FaceSample[] = await loadSplitSamples(ws, split!, part!, {
+      imageSize: policy.config.imageSize,
+      descriptorDim: policy.config.descriptorDim,
+      labeledOnly: false,
+      limit,
+    });
+    const outs = generateOutputs(policy, tokenizer, samples);
+    post({
+      type: 'samples',
+      samples: outs.map((o) => ({
+        recordId: o.sample.recordId,
+        imageKey: o.sample.imageKey,
+        output: o.text,
+        label: { emotion: o.sample.emotion, aus: o.sample.aus, reasoning: o.sample.reasoning },
+      })),
+    });
+  } finally {
+    policy.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend();
+  post({ type: 'backend', backend });
+  const ws = openWorkspace(req.wsDir);
+  try {
+    if (req.kind === 'train') await train(ws, backend);
+    else if (req.kind === 'eval') await evaluate(ws);
+    else await samplesJob(ws);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (req.kind === 'train' && req.runId !== undefined) {
+      try {
+        updateRun(ws.db, req.runId, { status: 'failed', error: message });
+      } catch {
+        // the failure is still reported to the parent below
+      }
+    }
+    post({ type: 'error', message });
+  } finally {
+    ws.close();
+  }
+}
+
+if (parentPort) void main();
