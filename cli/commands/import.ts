@@ -13,8 +13,9 @@ export function register(program: Command): void {
     .option('--format <format>', 'facial-r1 or folders', 'facial-r1')
     .option('--images <dir>', 'folder the JSONL image paths are relative to (default: the JSONL file\'s folder)')
     .option('--subject-pattern <regex>', 'folders: regex on the file name whose first capture group is the subject id')
+    .option('--copy-media', 'copy images into the workspace instead of hard-linking them (links are used only on the same filesystem)')
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; json?: boolean }) => {
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; copyMedia?: boolean; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
       if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
       if (opts.images && opts.format !== 'facial-r1') throw new CliError('--images applies to --format facial-r1 only');
@@ -34,6 +35,7 @@ export function register(program: Command): void {
           format: opts.format as ImportFormat,
           imagesDir: opts.images,
           subjectPattern: opts.subjectPattern,
+          media: opts.copyMedia ? 'copy' : 'link',
           signal: controller.signal,
           onProgress: (done, total) => {
             bar ??= progressBar('import', total);

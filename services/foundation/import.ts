@@ -6,7 +6,7 @@ import { vocabulary } from '../../db/repositories';
 import { parseFacialR1Line } from '../../pipelines/formats/facial-r1';
 import { compileSubjectPattern, scanFolders } from '../../pipelines/formats/folders';
 import type { LineError } from '../../pipelines/formats/types';
-import { createIngestContext, ingestBatch, type IngestItem } from './ingest';
+import { createIngestContext, ingestBatch, type IngestItem, type MediaMode } from './ingest';
 
 export type ImportFormat = 'facial-r1' | 'folders';
 
@@ -20,6 +20,8 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   batchSize?: number;
+  /** How image bytes enter media/: hard link to the source file (default; copy when that fails) or copy. */
+  media?: MediaMode;
 }
 
 export interface ImportReport {
@@ -36,7 +38,7 @@ export interface ImportReport {
   unlabeled: number;
   normalisedLabels: number;
   normalisedAUs: number;
-  images: { new: number; reused: number };
+  images: { new: number; reused: number; linked: number; copied: number };
   vocabularyAdded: string[];
   format: ImportFormat;
   input: string;
@@ -56,7 +58,7 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
   if (format === 'folders' && !isDir) throw new ImportInputError(`${input} is not a folder (--format folders expects ROOT/<emotion>/<images>)`);
   const batchSize = options.batchSize ?? 1000;
   const vocab = { emotions: new Set(vocabulary(ws.db, 'emotion')) };
-  const ctx = createIngestContext(ws, options.actor ?? 'system', { source: 'import', format, file: path.basename(abs) }, path.basename(abs));
+  const ctx = createIngestContext(ws, options.actor ?? 'system', { source: 'import', format, file: path.basename(abs) }, path.basename(abs), options.media ?? 'link');
   let skipped = 0;
   let cancelled = false;
 
@@ -112,7 +114,7 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
     unlabeled: c.unlabeled,
     normalisedLabels: c.normalisedLabels,
     normalisedAUs: c.normalisedAUs,
-    images: { new: c.imagesNew, reused: c.imagesReused },
+    images: { new: c.imagesNew, reused: c.imagesReused, linked: c.mediaLinked, copied: c.mediaCopied },
     vocabularyAdded: c.vocabularyAdded,
     format,
     input: abs,

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import {
@@ -45,12 +46,14 @@ export interface IngestCounters {
   normalisedAUs: number;
   imagesNew: number;
   imagesReused: number;
+  mediaLinked: number;
+  mediaCopied: number;
   vocabularyAdded: string[];
   errors: LineError[];
 }
 
 export function newCounters(): IngestCounters {
-  return { imported: 0, duplicates: 0, weak: 0, unlabeled: 0, labeled: 0, normalised: 0, normalisedLabels: 0, normalisedAUs: 0, imagesNew: 0, imagesReused: 0, vocabularyAdded: [], errors: [] };
+  return { imported: 0, duplicates: 0, weak: 0, unlabeled: 0, labeled: 0, normalised: 0, normalisedLabels: 0, normalisedAUs: 0, imagesNew: 0, imagesReused: 0, mediaLinked: 0, mediaCopied: 0, vocabularyAdded: [], errors: [] };
 }
 
 interface Prepared {
@@ -74,10 +77,14 @@ export interface IngestContext {
   createdDirs: Set<string>;
   knownEmotions: Set<string>;
   knownAUs: Set<string>;
+  media: MediaMode;
 }
 
-export function createIngestContext(ws: Workspace, actor: string, provenance: Record<string, unknown>, auditEntity: string): IngestContext {
+export type MediaMode = 'link' | 'copy';
+
+export function createIngestContext(ws: Workspace, actor: string, provenance: Record<string, unknown>, auditEntity: string, media: MediaMode = 'link'): IngestContext {
   return {
+    media,
     ws,
     actor,
     provenance,
@@ -102,70 +109,117 @@ function describeReadError(err: unknown, p: string): string {
   return `image file ${p} cannot be read (${err instanceof Error ? err.message : String(err)})`;
 }
 
-async function readAndProbe(ctx: IngestContext, item: IngestItem): Promise<{ bytes: Buffer; sha: string; probe: ImageProbe } | { error: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = item.bytes ?? fs.readFileSync(item.imagePath);
-  } catch (err) {
-    return { error: describeReadError(err, item.image) };
-  }
+/** Runs fn over items with at most `limit` in flight: file I/O goes through libuv's pool in parallel. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const IO_CONCURRENCY = 16;
+
+async function probeBytes(bytes: Buffer, name: string): Promise<{ sha: string; probe: ImageProbe } | { error: string }> {
   const sha = sha256(bytes);
   try {
     const probe = probeFast(bytes) ?? (await probeImage(bytes));
-    return { bytes, sha, probe };
+    return { sha, probe };
   } catch (err) {
     const why = err instanceof UndecodableImage ? err.message : err instanceof Error ? err.message : String(err);
-    return { error: `image ${item.image} cannot be decoded: ${why}` };
+    return { error: `image ${name} cannot be decoded: ${why}` };
   }
 }
 
-function storeMedia(ctx: IngestContext, sha: string, ext: string, bytes: Buffer): void {
+/**
+ * Puts an image's bytes at media/<sha[0:2]>/<sha>.<ext>. From a source file the default is a hard link: no extra
+ * disk space for multi-GB datasets, and creating files is by far the slowest step of an import. Editors that save
+ * by writing a new file and renaming it break the link, not the workspace; `media: 'copy'` copies instead.
+ * Across filesystems (or where links are not allowed) it falls back to a copy.
+ */
+async function storeMedia(ctx: IngestContext, sha: string, ext: string, bytes: Buffer, source: string | null): Promise<void> {
   const dir = path.join(ctx.ws.mediaDir, sha.slice(0, 2));
   if (!ctx.createdDirs.has(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     ctx.createdDirs.add(dir);
   }
   const file = path.join(dir, `${sha}.${ext}`);
-  // Content-addressed: an existing file of the right size already holds these bytes.
   try {
-    if (fs.statSync(file).size === bytes.length) return;
-  } catch {
-    /* missing: write it */
+    if (source !== null && ctx.media === 'link') {
+      try {
+        await fsp.link(source, file);
+        ctx.counters.mediaLinked++;
+        return;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw err;
+        // EXDEV, EPERM, ENOTSUP…: fall through to a copy
+      }
+    }
+    await fsp.writeFile(file, bytes, { flag: 'wx' });
+    ctx.counters.mediaCopied++;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Content-addressed: an existing file of the right size already holds these bytes (else a torn earlier write).
+    if ((await fsp.stat(file)).size !== bytes.length) await fsp.writeFile(file, bytes);
   }
-  fs.writeFileSync(file, bytes);
 }
 
-/** Ingests one batch: file work outside the transaction, all rows of the batch inside one. */
+/** Ingests one batch: file work (parallel) outside the transaction, all rows of the batch inside one. */
 export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Promise<void> {
   const { db } = ctx.ws;
   const c = ctx.counters;
-  const prepared: Prepared[] = [];
-  const pendingSha = new Set<string>();
+  const fresh: IngestItem[] = [];
   for (const item of items) {
     if (ctx.seen.has(item.id) || recordExists(db, item.id)) {
       c.duplicates++;
       continue;
     }
     ctx.seen.add(item.id);
-    let cached = item.bytes ? undefined : ctx.fileCache.get(item.imagePath);
-    if (!cached) {
-      const res = await readAndProbe(ctx, item);
-      if ('error' in res) {
-        cached = res;
-      } else {
-        cached = { sha: res.sha, probe: res.probe };
-        if (!pendingSha.has(res.sha) && !findImageBySha(db, res.sha)) storeMedia(ctx, res.sha, res.probe.ext, res.bytes);
-        pendingSha.add(res.sha);
-      }
-      if (!item.bytes) ctx.fileCache.set(item.imagePath, cached);
+    fresh.push(item);
+  }
+  // Read every image file not seen before in this import, in parallel.
+  const toRead = [...new Set(fresh.filter((i) => !i.bytes && !ctx.fileCache.has(i.imagePath)).map((i) => i.imagePath))];
+  const read = new Map<string, Buffer | { error: string }>();
+  const nameOf = new Map(fresh.map((i) => [i.imagePath, i.image]));
+  await pool(toRead, IO_CONCURRENCY, async (p) => {
+    try {
+      read.set(p, await fsp.readFile(p));
+    } catch (err) {
+      read.set(p, { error: describeReadError(err, nameOf.get(p) ?? p) });
     }
-    if ('error' in cached) {
-      c.errors.push({ line: item.line, reason: cached.error });
+  });
+  const writes = new Map<string, { ext: string; bytes: Buffer; source: string | null }>();
+  const noteNew = (sha: string, ext: string, bytes: Buffer, source: string | null) => {
+    if (!writes.has(sha) && !findImageBySha(db, sha)) writes.set(sha, { ext, bytes, source });
+  };
+  for (const p of toRead) {
+    const r = read.get(p)!;
+    if (!Buffer.isBuffer(r)) {
+      ctx.fileCache.set(p, r);
+      continue;
+    }
+    const probed = await probeBytes(r, nameOf.get(p) ?? p);
+    ctx.fileCache.set(p, probed);
+    if ('sha' in probed) noteNew(probed.sha, probed.probe.ext, r, p);
+  }
+  const prepared: Prepared[] = [];
+  for (const item of fresh) {
+    let res: { sha: string; probe: ImageProbe } | { error: string };
+    if (item.bytes) {
+      res = await probeBytes(item.bytes, item.image);
+      if ('sha' in res) noteNew(res.sha, res.probe.ext, item.bytes, null);
+    } else {
+      res = ctx.fileCache.get(item.imagePath)!;
+    }
+    if ('error' in res) {
+      c.errors.push({ line: item.line, reason: res.error });
       ctx.seen.delete(item.id);
       continue;
     }
-    prepared.push({ item, sha: cached.sha, probe: cached.probe });
+    prepared.push({ item, sha: res.sha, probe: res.probe });
   }
+  await pool([...writes], IO_CONCURRENCY, ([sha, w]) => storeMedia(ctx, sha, w.ext, w.bytes, w.source));
   if (prepared.length === 0) return;
 
   const systemId = systemUserId(db);
