@@ -10,6 +10,7 @@
  * Timing is taken inside the page: from the Ctrl+Enter keydown to the DOM mutation that marks the label view
  * `data-ready="true"` with a new `data-record-id` (the UI sets it once the record's data and image are shown);
  * `paintP95Ms` adds the next animation frame. `roundTripP95Ms` is the same interval seen from Node (playwright overhead included).
+ * `criticalPath` lists the requests made inside that window (median start offset and duration per call).
  * The server's log (one line per API call with its duration) is saved to test-artifacts/bench/ui-server.log.
  */
 import * as fs from 'node:fs';
@@ -41,6 +42,11 @@ declare const document: {
 declare const window: { addEventListener(type: 'keydown', fn: (e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }) => void, capture: boolean): void };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare function requestAnimationFrame(fn: () => void): number;
+declare const performance: {
+  now(): number;
+  setResourceTimingBufferSize(n: number): void;
+  getEntriesByType(type: 'resource'): { name: string; startTime: number; duration: number }[];
+};
 declare class MutationObserver {
   constructor(fn: () => void);
   observe(target: unknown, options: { subtree: boolean; childList: boolean; attributes: boolean; attributeFilter: string[] }): void;
@@ -125,12 +131,23 @@ const summary = (xs: number[]) => {
   return { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), max: round(s[s.length - 1] ?? NaN) };
 };
 
-/** Installed in the page: times Ctrl+Enter → label view ready with another record. */
+/** One request the page made between Ctrl+Enter and the next record shown: what, when it started, how long. */
+interface WindowRequest {
+  name: string;
+  startMs: number;
+  durationMs: number;
+}
+
+/**
+ * Installed in the page: times Ctrl+Enter → label view ready with another record, and keeps the requests
+ * (resource timing) that ran inside that window, so the critical path can be read off.
+ */
 function installProbe(selector: string): void {
-  type Probe = { t0: number; from: string | null; dom: number[]; paint: number[] };
+  type Probe = { t0: number; from: string | null; dom: number[]; paint: number[]; windows: [number, number][] };
   const w = window as unknown as { __feaBench: Probe };
-  const probe: Probe = { t0: 0, from: null, dom: [], paint: [] };
+  const probe: Probe = { t0: 0, from: null, dom: [], paint: [], windows: [] };
   w.__feaBench = probe;
+  performance.setResourceTimingBufferSize(100_000);
   window.addEventListener(
     'keydown',
     (e) => {
@@ -147,10 +164,48 @@ function installProbe(selector: string): void {
     const id = el?.getAttribute('data-record-id');
     if (!el || el.getAttribute('data-ready') !== 'true' || !id || id === probe.from) return;
     const t0 = probe.t0;
+    const t1 = performance.now();
     probe.t0 = 0;
-    probe.dom.push(performance.now() - t0);
+    probe.dom.push(t1 - t0);
+    probe.windows.push([t0, t1]);
     requestAnimationFrame(() => probe.paint.push(performance.now() - t0));
   }).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready', 'data-record-id'] });
+}
+
+/** The requests (resource timing, read once the run is over) that started inside each submit→shown window. */
+function requestsInWindows(page: import('playwright-core').Page, windows: [number, number][]): Promise<WindowRequest[][]> {
+  return page.evaluate((wins) => {
+    const entries = performance.getEntriesByType('resource').map((r) => {
+      const url = new URL(r.name);
+      const name = url.pathname.startsWith('/api/call/') ? url.pathname.slice('/api/call/'.length) : url.pathname.split('/')[1] || url.pathname;
+      return { name, start: r.startTime, duration: r.duration };
+    });
+    return wins.map(([t0, t1]) => entries.filter((e) => e.start >= t0 && e.start <= t1).map((e) => ({ name: e.name, startMs: e.start - t0, durationMs: e.duration })));
+  }, windows);
+}
+
+/** Per request name: how many samples made it inside the window, and its median start offset and duration. */
+function criticalPath(samples: WindowRequest[][]): Record<string, { inSamples: number; startP50Ms: number; durationP50Ms: number }> {
+  const byName = new Map<string, { starts: number[]; durations: number[]; samples: number }>();
+  for (const requests of samples) {
+    const seen = new Set<string>();
+    for (const r of requests) {
+      const e = byName.get(r.name) ?? { starts: [], durations: [], samples: 0 };
+      e.starts.push(r.startMs);
+      e.durations.push(r.durationMs);
+      if (!seen.has(r.name)) e.samples += 1;
+      seen.add(r.name);
+      byName.set(r.name, e);
+    }
+  }
+  return Object.fromEntries(
+    [...byName.entries()]
+      .sort((a, b) => percentile([...a[1].starts].sort((x, y) => x - y), 50) - percentile([...b[1].starts].sort((x, y) => x - y), 50))
+      .map(([name, e]) => [
+        name,
+        { inSamples: e.samples, startP50Ms: round(percentile([...e.starts].sort((x, y) => x - y), 50)), durationP50Ms: round(percentile([...e.durations].sort((x, y) => x - y), 50)) },
+      ]),
+  );
 }
 
 /** Emotion + AUs that pass the reasoning checks once composed (happiness: AU6 + AU12). */
@@ -199,7 +254,8 @@ async function main(): Promise<void> {
       if ((i + 1) % 50 === 0) progress(`${i + 1}/${total} submits`);
     }
     await page.waitForFunction((n) => (window as unknown as { __feaBench: { paint: number[] } }).__feaBench.paint.length >= n, total);
-    const probe = await page.evaluate(() => (window as unknown as { __feaBench: { dom: number[]; paint: number[] } }).__feaBench);
+    const probe = await page.evaluate(() => (window as unknown as { __feaBench: { dom: number[]; paint: number[]; windows: [number, number][] } }).__feaBench);
+    const requests = await requestsInWindows(page, probe.windows.slice(args.warmup));
     const dom = summary(probe.dom.slice(args.warmup));
     const paint = summary(probe.paint.slice(args.warmup));
     const rt = summary(roundTrips);
@@ -224,6 +280,7 @@ async function main(): Promise<void> {
       workspaceBuilt: ws.built,
       workspaceBuildMs: ws.buildMs,
       pageErrors: pageErrors.length,
+      criticalPath: criticalPath(requests),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
