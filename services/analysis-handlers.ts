@@ -1,7 +1,11 @@
 import type { ApiHandlers } from '../contract/api';
 import { ApiError } from '../contract/dispatch';
+import { recordIdsOfImage } from '../db/repositories/analysis';
 import type { ServiceContext } from './context';
 import { runAnalysis } from './analysis/run';
+
+/** Records whose suggestion/overlay changed are announced in batches, at most once a second. */
+const CHANGED_FLUSH_MS = 1000;
 
 /** analysis.start runs one analysis job at a time per workspace; progress and cancellation go through the job registry. */
 export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analysis.start'> {
@@ -13,18 +17,33 @@ export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analys
       }
       const job = ctx.jobs.start('analyze', 0, 'starting analysis workers');
       running = job.id;
+      let changed: string[] = [];
+      let lastFlush = Date.now();
+      const flush = () => {
+        if (changed.length) ctx.events.publish({ type: 'records.changed', ids: changed });
+        changed = [];
+        lastFlush = Date.now();
+      };
       void runAnalysis(ctx.ws, {
         workers,
         signal: job.signal,
         onProgress: (p) => job.progress(p.done, p.total, `${p.analyzed} analysed, ${p.skipped} skipped, ${p.failed} failed`),
+        onResult: (imageId, ok) => {
+          if (!ok) return;
+          changed.push(...recordIdsOfImage(ctx.ws.db, imageId));
+          if (Date.now() - lastFlush >= CHANGED_FLUSH_MS) flush();
+        },
       }).then(
         (s) => {
+          flush();
           const msg = `${s.analyzed} analysed (${s.facesFound} faces found), ${s.skipped} skipped, ${s.failed} failed on ${s.backend}`;
           if (s.stopped) job.stopped(`stopped: ${msg}, ${s.remaining} left`);
           else job.finish(msg);
-          if (s.analyzed > 0) ctx.events.publish({ type: 'records.changed', ids: [] });
         },
-        (err) => job.fail(err),
+        (err) => {
+          flush();
+          job.fail(err);
+        },
       );
       return { jobId: job.id };
     },

@@ -225,12 +225,17 @@ describe('analysis.start handler', () => {
       expect(ctx.jobs.cancel(jobId)).toBe(true);
       expect((await stoppedJob).status).toBe('stopped');
 
+      const changed: string[] = [];
+      ctx.events.subscribe((e) => e.type === 'records.changed' && changed.push(...e.ids));
       const again = await handlers['analysis.start']({ workers: 2 });
       const done = await finished(again.jobId);
       expect(done.status).toBe('done');
       expect(done.done).toBe(done.total);
       expect(done.message).toMatch(/analysed \(\d+ faces found\), 0 skipped, 0 failed on (wasm|cpu)/);
       expect((ws.db.prepare('SELECT COUNT(*) FROM analyses').pluck().get() as number)).toBe(3);
+      // The label view drops its cached details of exactly the records that got a suggestion.
+      expect(changed.length).toBeGreaterThan(0);
+      for (const id of changed) expect(id).toMatch(/^rec-astro-\d+\.jpg$/);
     } finally {
       ws.close();
       fs.rmSync(dir, { recursive: true, force: true });
