@@ -64,19 +64,32 @@ export function RunCurves({ run, metrics, loading, hasRuns }: { run: RunSummary 
     ) : (
       <EmptyState title="No curves yet">Loss, reward components, KL, clip fraction and tokens/s plot here, live, once a run starts.</EmptyState>
     );
+  const failure =
+    run.status === 'failed' ? (
+      <div className="tr-run-error" role="alert" data-testid="run-error">
+        <b>Run #{run.id} failed.</b> {run.error ?? 'No error message was recorded.'} Fix the cause, then press <b>Resume</b> to continue from
+        the last checkpoint.
+      </div>
+    ) : null;
   if (metrics.length === 0)
     return (
-      <EmptyState title={loading ? 'Loading metrics…' : run.status === 'running' ? 'Waiting for the first step…' : 'This run logged no metrics'}>
-        {run.status === 'running' ? 'Curves update live as the run logs each step.' : null}
-      </EmptyState>
+      <>
+        {failure}
+        <EmptyState title={loading ? 'Loading metrics…' : run.status === 'running' ? 'Waiting for the first step…' : 'This run logged no metrics'}>
+          {run.status === 'running' ? 'Curves update live as the run logs each step.' : null}
+        </EmptyState>
+      </>
     );
   const panels = metricPanels(metricKeys(metrics), run.stage);
   const rows = metricRows(metrics);
   return (
-    <div className="tr-mults" data-testid="run-curves">
-      {panels.map((p) => (
-        <Panel key={p.id} panel={p} rows={rows} />
-      ))}
-    </div>
+    <>
+      {failure}
+      <div className="tr-mults" data-testid="run-curves">
+        {panels.map((p) => (
+          <Panel key={p.id} panel={p} rows={rows} />
+        ))}
+      </div>
+    </>
   );
 }
