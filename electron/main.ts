@@ -72,11 +72,23 @@ function createWindow(): BrowserWindow {
   trustedIds.add(id);
   win.on('closed', () => trustedIds.delete(id));
   win.once('ready-to-show', () => win.show());
+  win.webContents.on('render-process-gone', (_e, details) => log(`renderer gone: ${details.reason} (exit ${details.exitCode})`));
   void win.loadURL(APP_ENTRY_URL);
   return win;
 }
 
+/** One shell per user: a second launch focuses the first window instead of opening the workspace twice. */
+const primaryInstance = app.requestSingleInstanceLock();
+if (!primaryInstance) app.quit();
+app.on('second-instance', () => {
+  const win = BrowserWindow.getAllWindows()[0];
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
+
 async function main(): Promise<void> {
+  if (!primaryInstance) return;
   await app.whenReady();
   const argDir = workspaceFromArgv(process.argv.slice(1));
   const workspaceDir = argDir ?? (await ensureDemoWorkspace(defaultWorkspaceDir())).dir;

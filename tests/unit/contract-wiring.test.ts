@@ -14,7 +14,7 @@ type Listener = (...args: any[]) => any;
 
 interface MockWindow {
   options: any;
-  webContents: { id: number; send: jest.Mock };
+  webContents: { id: number; send: jest.Mock; on: jest.Mock };
   loadURL: jest.Mock;
 }
 
@@ -37,11 +37,11 @@ jest.mock('electron', () => {
   const m = mockElectron;
   class BrowserWindow {
     options: any;
-    webContents: { id: number; send: jest.Mock };
+    webContents: { id: number; send: jest.Mock; on: jest.Mock };
     loadURL = jest.fn(async () => undefined);
     constructor(options: any) {
       this.options = options;
-      this.webContents = { id: m.nextId++, send: jest.fn() };
+      this.webContents = { id: m.nextId++, send: jest.fn(), on: jest.fn() };
       m.windows.push(this as unknown as MockWindow);
     }
     on() {}
@@ -57,6 +57,7 @@ jest.mock('electron', () => {
   return {
     app: {
       enableSandbox: jest.fn(),
+      requestSingleInstanceLock: () => true,
       whenReady: () => Promise.resolve(),
       on: (name: string, fn: Listener) => m.appListeners.set(name, [...(m.appListeners.get(name) ?? []), fn]),
       exit: jest.fn(),
@@ -151,6 +152,7 @@ describe('Electron main', () => {
 
   test('one window: isolated, sandboxed, no Node, web security on, loading the app protocol with the preload', () => {
     expect(mockElectron.windows).toHaveLength(1);
+    expect((jest.requireMock('electron') as { app: { enableSandbox: jest.Mock } }).app.enableSandbox).toHaveBeenCalled();
     const prefs = win().options.webPreferences;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(prefs.preload).toMatch(/preload\.js$/);
