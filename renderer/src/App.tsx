@@ -67,7 +67,7 @@ function Shell() {
               }
             }}
           >
-            {users.map((u) => (
+            {(users.some((u) => u.id === user.id) ? users : [user, ...users]).map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name} ({u.role})
               </option>

@@ -41,6 +41,8 @@ function httpTransport(): Transport {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(input ?? {}),
+        // A draft saved as the page unloads must still reach the server.
+        keepalive: method === 'drafts.save',
       });
       return (await res.json()) as ApiResult<unknown>;
     },

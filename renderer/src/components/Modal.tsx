@@ -1,4 +1,4 @@
-/** A small modal dialog: Enter confirms, Esc cancels; keys inside it never reach the views behind. */
+/** A small modal dialog: Enter confirms, Esc cancels (views behind ignore other keys while it is open). */
 import { useEffect, useRef, type ReactNode } from 'react';
 
 interface Props {
@@ -21,7 +21,7 @@ export function Modal({ title, testId, children, confirmLabel = 'Confirm', cance
     focusable?.focus();
   }, []);
   useEffect(() => {
-    // Capture phase, so the label view's key handler never sees keys meant for the dialog.
+    // Capture phase, so Enter/Esc are the dialog's before any view handler sees them.
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.preventDefault();
@@ -31,8 +31,6 @@ export function Modal({ title, testId, children, confirmLabel = 'Confirm', cance
         e.preventDefault();
         e.stopImmediatePropagation();
         if (!confirmDisabled) onConfirm();
-      } else {
-        e.stopImmediatePropagation();
       }
     };
     window.addEventListener('keydown', onKey, true);

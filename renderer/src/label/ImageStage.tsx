@@ -45,8 +45,8 @@ export const ImageStage = memo(
 
   // A new image starts fitted and centred.
   useLayoutEffect(() => {
-    setView({ zoom: 1, x: 0, y: 0 });
-    setNatural({ w: width || 1, h: height || 1 });
+    setView((v) => (v.zoom === 1 && v.x === 0 && v.y === 0 ? v : { zoom: 1, x: 0, y: 0 }));
+    setNatural((n) => (n.w === (width || 1) && n.h === (height || 1) ? n : { w: width || 1, h: height || 1 }));
     const img = imgRef.current;
     if (img && img.complete && img.naturalWidth > 0) onLoaded(src);
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -21,7 +21,7 @@ export function KeyHelp({ keymap, emotions, aus, onClose }: Props) {
             <h4>Commands</h4>
             {COMMAND_ACTIONS.map((a) => (
               <div className="help-row" key={a.id}>
-                <Kbd k={keymap[a.id]} />
+                <Kbd k={keymap[a.id]} placeholder />
                 <span>{a.label}</span>
               </div>
             ))}
@@ -32,7 +32,7 @@ export function KeyHelp({ keymap, emotions, aus, onClose }: Props) {
             <h4>Emotion</h4>
             {emotions.map((e) => (
               <div className="help-row" key={e}>
-                <Kbd k={keymap[`emotion.${e}`]} />
+                <Kbd k={keymap[`emotion.${e}`]} placeholder />
                 <span>{e}</span>
               </div>
             ))}
@@ -42,7 +42,7 @@ export function KeyHelp({ keymap, emotions, aus, onClose }: Props) {
             <div className="help-aus">
               {aus.map((a) => (
                 <div className="help-row" key={a.au}>
-                  <Kbd k={keymap[`au.${a.au}`]} />
+                  <Kbd k={keymap[`au.${a.au}`]} placeholder />
                   <span>
                     <b>{a.au}</b> {a.name}
                   </span>

@@ -65,11 +65,21 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const writeChain = useRef<Promise<unknown>>(Promise.resolve());
   /** A form to put back when a submit failed after the view had moved on. */
   const restoreForm = useRef<{ recordId: string; form: FormState } | null>(null);
+  /** A record shown ahead of the route change (same render), so the route effect need not show it again. */
+  const preShown = useRef<{ id: string; token: number } | null>(null);
+  const reloadRef = useRef(0);
 
   /** Writes go one after another, so a late draft save never lands after the submit it preceded. */
+  const writesInFlight = useRef(0);
   const enqueueWrite = useCallback(<T,>(fn: () => Promise<T>): Promise<T> => {
-    const p = writeChain.current.then(fn, fn);
-    writeChain.current = p.catch(() => undefined);
+    // With nothing queued the request leaves now, before the next record renders.
+    const p = writesInFlight.current === 0 ? fn() : writeChain.current.then(fn, fn);
+    writesInFlight.current++;
+    const settled = p.then(
+      () => void writesInFlight.current--,
+      () => void writesInFlight.current--,
+    );
+    writeChain.current = settled;
     return p;
   }, []);
 
@@ -124,7 +134,8 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     setDraftRestored(fromDraft);
     setDraftState(fromDraft ? 'saved' : 'idle');
     setLoadError(null);
-  }, []);
+    if (cache.imageReady(d.image.key)) setLoadedSrc(mediaUrl(d.image.key));
+  }, [cache, mediaUrl]);
 
   // Open the record in the route; without one, the first record of the queue.
   useLayoutEffect(() => {
@@ -145,6 +156,11 @@ export function LabelView({ recordId }: { recordId: string | null }) {
       };
     }
     setQueueEmpty(false);
+    if (preShown.current?.id === recordId && preShown.current.token === reloadToken) {
+      preShown.current = null;
+      return;
+    }
+    preShown.current = null;
     const cached = reloadToken === 0 || shownId.current !== recordId ? cache.peek(recordId, user.id) : undefined;
     if (cached) show(cached);
     else {
@@ -238,11 +254,19 @@ export function LabelView({ recordId }: { recordId: string | null }) {
       const rest = ids.slice(ids.indexOf(target) + 1);
       if (rest.length) nextIds.current = { from: target, key: qKey, ids: rest };
     }
-    if (target) navigate({ view: 'label', id: target });
+    if (target) {
+      const cached = cache.peek(target, user.id);
+      if (cached) {
+        flushDraft();
+        show(cached);
+        preShown.current = { id: target, token: reloadRef.current };
+      }
+      navigate({ view: 'label', id: target });
+    }
     else toast(backward ? 'This is the first record of the queue' : 'No more records in this queue');
     return target ?? null;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cache, qKey, toast]);
+  }, [cache, qKey, toast, flushDraft, show, user.id]);
 
   const checks = useMemo(() => checkReasoning(form.reasoning, form.emotion, auSet(form)), [form]);
 
@@ -438,6 +462,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     return () => window.removeEventListener('keydown', handler);
   }, []);
 
+  reloadRef.current = reloadToken;
   const src = detail ? mediaUrl(detail.image.key) : null;
   const current = !!detail && detail.row.id === recordId;
   const ready = current && loadedSrc === src;

@@ -75,6 +75,12 @@ export class RecordCache {
     for (const id of ids) this.get(id, userId).catch(() => undefined);
   }
 
+  /** True when the image is already decoded in this document, so an <img> with its URL shows at once. */
+  imageReady(key: string): boolean {
+    const img = this.images.get(this.mediaUrl(key));
+    return !!img && img.complete && img.naturalWidth > 0;
+  }
+
   warmImage(key: string): void {
     const src = this.mediaUrl(key);
     if (this.images.has(src)) return;

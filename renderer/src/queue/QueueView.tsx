@@ -49,7 +49,11 @@ export function QueueView() {
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
   const { ensure } = rows;
-  useEffect(() => ensure(first, last), [first, last, ensure, total]);
+  // While the list flies past (scrollbar drag), only the rows it stops on are fetched.
+  useEffect(() => {
+    const t = setTimeout(() => ensure(first, last), 40);
+    return () => clearTimeout(t);
+  }, [first, last, ensure, total]);
 
   useEffect(() => {
     setSelected(0);

@@ -9,6 +9,7 @@ const USER_KEY = 'fea.userId';
 interface Session {
   info: WorkspaceInfo;
   user: User | null;
+  /** Profiles people pick from: the importer's `system` account is not one. */
   users: User[];
   keymap: Keymap;
   defaults: Keymap;
@@ -34,6 +35,8 @@ export function useUser(): User {
   return user;
 }
 
+const isPerson = (u: User) => u.name !== 'system';
+
 function storedUserId(): number | null {
   const raw = localStorage.getItem(USER_KEY);
   const id = raw === null ? NaN : Number(raw);
@@ -54,7 +57,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
       .then(([ws, list]) => {
         if (cancelled) return;
         setInfo(ws);
-        setUsers(list.users);
+        setUsers(list.users.filter(isPerson));
         const id = storedUserId();
         setUser(list.users.find((u) => u.id === id) ?? null);
       })
@@ -97,7 +100,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   const signOut = useCallback(() => {
     localStorage.removeItem(USER_KEY);
     setUser(null);
-    api['users.list']({}).then((l) => setUsers(l.users), () => undefined);
+    api['users.list']({}).then((l) => setUsers(l.users.filter(isPerson)), () => undefined);
   }, [api]);
 
   const saveKeymap = useCallback(
