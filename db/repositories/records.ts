@@ -110,15 +110,6 @@ const SORT_COLUMN: Record<RecordSortField, string> = {
   source: 'r.source',
   updated: 'r.updated_at',
 };
-/** The same orderings with NULL folded to '' (NULL and '' both sort first ascending), for keyset comparisons. */
-const SORT_KEY: Record<RecordSortField, string> = {
-  id: 'r.id',
-  status: 'r.status',
-  emotion: "COALESCE(r.emotion, '')",
-  source: "COALESCE(r.source, '')",
-  updated: 'r.updated_at',
-};
-
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -171,8 +162,8 @@ const LIST_COLUMNS = `r.id, r.status, r.emotion, r.aus, r.source, r.updated_at, 
   i.subject, i.rel_path, u.name AS author`;
 const LIST_FROM = 'records r JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id';
 
-function orderBy(sort: RecordQuerySort, keyed = false): string {
-  const col = (keyed ? SORT_KEY : SORT_COLUMN)[sort.field];
+function orderBy(sort: RecordQuerySort): string {
+  const col = SORT_COLUMN[sort.field];
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
   return sort.field === 'id' ? `ORDER BY r.id ${dir}` : `ORDER BY ${col} ${dir}, r.id ${dir}`;
 }
@@ -186,7 +177,12 @@ export function queryRecordRows(
 ): { total: number; rows: RecordListRow[] } {
   const { where, args } = filterClause(filter);
   const total = (stmt(db, `SELECT COUNT(*) AS n FROM records r ${where}`).get(...args) as { n: number }).n;
-  const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${LIST_FROM} ${where} ${orderBy(sort)} LIMIT ? OFFSET ?`).all(...args, limit, offset) as RecordListRow[];
+  // Page over records alone (an index walk), then join the page: joins are not paid for skipped rows.
+  const rows = stmt(
+    db,
+    `SELECT ${LIST_COLUMNS} FROM (SELECT r.* FROM records r ${where} ${orderBy(sort)} LIMIT ? OFFSET ?) r
+     JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
+  ).all(...args, limit, offset) as RecordListRow[];
   return { total, rows };
 }
 
@@ -200,26 +196,28 @@ export function nextRecordIds(
 ): string[] {
   const { where, args } = filterClause(filter);
   if (afterId === null) {
-    return (stmt(db, `SELECT r.id FROM records r ${where} ${orderBy(sort, true)} LIMIT ?`).all(...args, count) as { id: string }[]).map((r) => r.id);
+    return (stmt(db, `SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ?`).all(...args, count) as { id: string }[]).map((r) => r.id);
   }
-  const key = SORT_KEY[sort.field];
-  const anchor = stmt(db, `SELECT ${key} AS k FROM records r WHERE r.id = ?`).get(afterId) as { k: string } | undefined;
-  const cmp = sort.dir === 'desc' ? '<' : '>';
+  const col = SORT_COLUMN[sort.field];
+  const anchor = stmt(db, `SELECT ${col} AS k FROM records r WHERE r.id = ?`).get(afterId) as { k: string | null } | undefined;
+  const desc = sort.dir === 'desc';
+  const cmp = desc ? '<' : '>';
   let keyset: string;
   let keyArgs: unknown[];
-  if (!anchor) {
-    // The anchor vanished: continue from its id position.
+  if (!anchor || sort.field === 'id') {
+    // (a vanished anchor continues from its id position)
     keyset = `r.id ${cmp} ?`;
     keyArgs = [afterId];
-  } else if (sort.field === 'id') {
-    keyset = `r.id ${cmp} ?`;
+  } else if (anchor.k === null) {
+    // NULLs sort first ascending, last descending (SQLite)
+    keyset = desc ? `(${col} IS NULL AND r.id < ?)` : `((${col} IS NULL AND r.id > ?) OR ${col} IS NOT NULL)`;
     keyArgs = [afterId];
   } else {
-    keyset = `(${key} ${cmp} ? OR (${key} = ? AND r.id ${cmp} ?))`;
+    keyset = `(${col} ${cmp} ? OR (${col} = ? AND r.id ${cmp} ?)${desc ? ` OR ${col} IS NULL` : ''})`;
     keyArgs = [anchor.k, anchor.k, afterId];
   }
   const fullWhere = where ? `${where} AND ${keyset}` : `WHERE ${keyset}`;
-  return (stmt(db, `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort, true)} LIMIT ?`).all(...args, ...keyArgs, count) as { id: string }[]).map(
+  return (stmt(db, `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort)} LIMIT ?`).all(...args, ...keyArgs, count) as { id: string }[]).map(
     (r) => r.id,
   );
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
+import { LATEST_SCHEMA_VERSION } from '../../db/migrations';
 import { addRevision, insertImage, insertRecord, listAudit, systemUserId, upsertUser } from '../../db/repositories';
 import { createContext } from '../../services/context';
 import { foundationHandlers } from '../../services/foundation-handlers';
@@ -155,7 +156,7 @@ describe('query, queue, users and stats', () => {
     expect(s.progress).toEqual([{ day: new Date().toISOString().slice(0, 10), count: 1 }]);
     expect(s.throughput).toEqual([{ userId: alice, name: 'alice', lastHour: 1, last24h: 1, total: 1 }]);
     const info = await h['workspace.info']({});
-    expect(info).toMatchObject({ recordCount: 5, schemaVersion: 1 });
+    expect(info).toMatchObject({ recordCount: 5, schemaVersion: LATEST_SCHEMA_VERSION });
     expect(info.emotions).toContain('happiness');
     expect(info.aus).toHaveLength(30);
   });
