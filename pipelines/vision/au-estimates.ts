@@ -4,7 +4,7 @@
  */
 import { faceGeometry, type FaceGeometry, type Pt } from './geometry';
 
-export const GEOMETRIC_AU_VERSION = 'geometric-au/1';
+export const GEOMETRIC_AU_VERSION = 'geometric-au/2';
 
 export interface AUEstimate {
   score: number;
@@ -37,8 +37,13 @@ export type Reference = Omit<FaceGeometry, 'iod' | 'roll'>;
 interface Rule {
   /** The raw measure: larger = more of the AU. */
   raw: (g: FaceGeometry, r: Reference, baseline: boolean) => number;
-  /** raw at which the AU counts as present (score 0.5). */
+  /** raw at which the AU counts as present (score 0.5), against the population reference. */
   threshold: number;
+  /**
+   * The same against the subject's own neutral image, where the between-person spread is gone (measured on
+   * the synthetic demo faces, see AU-ESTIMATES.md §5). Defaults to `threshold`.
+   */
+  subjectThreshold?: number;
 }
 
 const pos = (v: number) => Math.max(0, v);
@@ -47,16 +52,16 @@ const SMILE_THRESHOLD = 0.09;
 const narrowing = (g: FaceGeometry, r: Reference) => r.lowerLid - g.lowerLid + 0.5 * (r.eyeOpen - g.eyeOpen);
 
 export const AU_RULES: Readonly<Record<(typeof ESTIMATED_AUS)[number], Rule>> = {
-  AU1: { raw: (g, r) => g.innerBrow - r.innerBrow, threshold: 0.08 },
-  AU2: { raw: (g, r) => g.outerBrow - r.outerBrow, threshold: 0.07 },
+  AU1: { raw: (g, r) => g.innerBrow - r.innerBrow, threshold: 0.08, subjectThreshold: 0.04 },
+  AU2: { raw: (g, r) => g.outerBrow - r.outerBrow, threshold: 0.07, subjectThreshold: 0.025 },
   AU4: { raw: (g, r) => r.innerBrow - g.innerBrow + 0.5 * (r.browGap - g.browGap), threshold: 0.07 },
   AU5: { raw: (g, r) => g.upperLid - r.upperLid, threshold: 0.06 },
   // The smile's share is capped below the threshold: AU6 needs some eye narrowing of its own.
   AU6: { raw: (g, r) => narrowing(g, r) + 0.5 * Math.min(smile(g, r) - SMILE_THRESHOLD, 0.04), threshold: 0.03 },
   AU7: { raw: (g, r) => narrowing(g, r) - 0.5 * pos(smile(g, r) - SMILE_THRESHOLD), threshold: 0.05 },
   AU12: { raw: (g, r) => smile(g, r), threshold: SMILE_THRESHOLD },
-  AU15: { raw: (g, r) => r.cornerVsCentre - g.cornerVsCentre - pos(smile(g, r)), threshold: 0.07 },
-  AU20: { raw: (g, r) => g.mouthWidth - r.mouthWidth - 3 * pos(g.cornerVsCentre - r.cornerVsCentre), threshold: 0.1 },
+  AU15: { raw: (g, r) => r.cornerVsCentre - g.cornerVsCentre - pos(smile(g, r)), threshold: 0.07, subjectThreshold: 0.02 },
+  AU20: { raw: (g, r) => g.mouthWidth - r.mouthWidth - 3 * pos(g.cornerVsCentre - r.cornerVsCentre), threshold: 0.1, subjectThreshold: 0.04 },
   AU25: { raw: (g, r) => g.lipGap - r.lipGap, threshold: 0.07 },
   // The nose-to-chin length varies a lot between people, so it only counts against the subject's own baseline.
   AU26: { raw: (g, r, baseline) => Math.max(g.lipGap - r.lipGap, baseline ? 1.5 * (g.jaw - r.jaw) : -Infinity), threshold: 0.2 },
@@ -86,8 +91,9 @@ export function estimateAUs(landmarks: Pt[], baseline?: Reference | null): AUEst
   for (const au of ESTIMATED_AUS) {
     const rule = AU_RULES[au];
     const raw = rule.raw(g, ref, !!baseline);
-    const score = Number.isFinite(raw) ? logistic(raw, rule.threshold) : 0;
-    out[au] = { score, present: Number.isFinite(raw) && raw >= rule.threshold };
+    const threshold = baseline ? (rule.subjectThreshold ?? rule.threshold) : rule.threshold;
+    const score = Number.isFinite(raw) ? logistic(raw, threshold) : 0;
+    out[au] = { score, present: Number.isFinite(raw) && raw >= threshold };
   }
   return out;
 }

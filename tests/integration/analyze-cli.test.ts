@@ -21,7 +21,7 @@ function fea(args: string[]) {
 describe('fea analyze', () => {
   let dir: string;
   let wsDir: string;
-  const N = 6;
+  const N = 5;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-analyze-cli-'));
@@ -87,7 +87,7 @@ describe('fea analyze', () => {
     }
     db.close();
 
-    const rerun = fea(['analyze', wsDir, '--json']);
+    const rerun = fea(['analyze', wsDir, '--workers', '1', '--json']);
     let stdout = '';
     rerun.stdout.on('data', (d) => (stdout += d));
     const code = await new Promise<number | null>((resolve) => rerun.on('exit', (c) => resolve(c)));
