@@ -48,7 +48,7 @@ export const DEFAULT_POLICY_SHAPE = {
   decoder: 'window' as 'window' | 'transformer',
   window: 10,
   embDim: 32,
-  hidden: 384,
+  hidden: 256,
 };
 
 /** Prefix = image tokens + one token of the auxiliary heads' probabilities + one condition token. */

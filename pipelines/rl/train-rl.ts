@@ -40,7 +40,7 @@ export const DEFAULT_RL_CONFIG: RlConfig = {
   promptsPerStep: 8,
   groupSize: 8,
   temperature: 1,
-  lr: 5e-5,
+  lr: 1e-4,
   warmupSteps: 0,
   beta: 0.04,
   epsLow: 0.2,

@@ -76,6 +76,9 @@ export interface StepMetrics {
 }
 
 export class SftTrainer {
+  /** Shape of the last training batch (benchmarks count its FLOPs): sequences, padded length, extra images. */
+  lastBatch = { sequences: 0, paddedLength: 0, extraImages: 0 };
+
   private constructor(
     readonly config: SftConfig,
     readonly policy: Policy,
@@ -232,6 +235,7 @@ export class SftTrainer {
     setLearningRate(this.optimizer, lr);
     const extra = Array.from({ length: this.config.auxExtra }, () => this.train[this.rng.int(this.train.length)]);
     const b = this.batchLoss(samples, seqs, true, extra);
+    this.lastBatch = { sequences: samples.length, paddedLength: Math.max(1, ...seqs.map((q) => q.length)), extraImages: extra.length };
     let loss: number;
     let parts: number[];
     try {

@@ -1,0 +1,140 @@
+/**
+ * A tiny SFT → RL → eval run through the built CLI (`npm run build:node` first): rows in runs/run_metrics/models/
+ * evals/predictions, the JSON contracts, and kill -9 + --resume losing at most the work since the last checkpoint.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'fea.js');
+const TINY = [
+  'model.imageSize=32', 'model.patchHidden=8', 'model.featDim=32', 'model.hidden=48', 'model.embDim=12', 'model.window=6',
+  'sft.batchSize=8', 'sft.auxExtra=8', 'sft.lr=0.004', 'sft.warmupSteps=2',
+].flatMap((s) => ['--set', s]);
+
+function fea(...args: string[]): { code: number; stdout: string; stderr: string; json: any } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const lines = (r.stdout ?? '').trim().split('\n');
+  let json: any = null;
+  try {
+    json = JSON.parse(lines[lines.length - 1]);
+  } catch {
+    /* not JSON */
+  }
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-train-'));
+const ws = path.join(base, 'ws');
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'services', 'training', 'worker.js'))) throw new Error('not built: run "npm run build:node" first');
+  expect(fea('init', ws, '--demo', '28', '--seed', '1', '--json').code).toBe(0);
+  const split = fea('split', ws, '--name', 's', '--ratios', 'train=0.75,test=0.25', '--seed', '1', '--json');
+  expect(split.code).toBe(0);
+}, 120_000);
+
+test('SFT → RL → eval → models, with every run, metric, model, eval and prediction recorded', () => {
+  const sft = fea('train', ws, '--stage', 'sft', '--split', 's', '--steps', '10', '--seed', '2', ...TINY, '--json');
+  expect(sft.stderr).toBe('');
+  expect(sft.code).toBe(0);
+  expect(sft.json).toMatchObject({ runId: expect.any(Number), modelId: expect.any(Number), backend: expect.stringMatching(/^(wasm|cpu|node|node-gpu)$/) });
+  const ev = sft.json.metrics.eval;
+  expect(ev).toMatchObject({ split: 's', part: 'test', n: expect.any(Number) });
+  for (const k of ['accuracy', 'macroF1', 'auF1Macro', 'auF1Micro', 'formatRate', 'rougeL', 'hallucinatedAURate', 'misalignedRate']) {
+    expect(ev[k]).toBeGreaterThanOrEqual(0);
+    expect(ev[k]).toBeLessThanOrEqual(1);
+  }
+
+  const rl = fea('train', ws, '--stage', 'rl', '--split', 's', '--steps', '2', '--set', 'promptsPerStep=2', '--set', 'groupSize=4', '--json');
+  expect(rl.code).toBe(0);
+  expect(rl.json.modelId).not.toBe(sft.json.modelId);
+
+  const evalOut = fea('eval', ws, '--model', String(rl.json.modelId), '--split', 's', '--part', 'test', '--json');
+  expect(evalOut.code).toBe(0);
+  expect(Object.keys(evalOut.json)).toEqual(
+    expect.arrayContaining(['n', 'accuracy', 'macroF1', 'auF1Macro', 'auF1Micro', 'formatRate', 'rougeL', 'hallucinatedAURate', 'misalignedRate']),
+  );
+  expect(evalOut.json.n).toBe(ev.n);
+
+  const models = fea('models', ws, '--json');
+  expect(models.code).toBe(0);
+  const byId = new Map(models.json.models.map((m: any) => [m.id, m]));
+  const rlModel: any = byId.get(rl.json.modelId);
+  expect(rlModel).toMatchObject({ stage: 'rl', parentModelId: sft.json.modelId, runId: rl.json.runId, parent: { id: sft.json.modelId } });
+  expect(rlModel.run.status).toBe('done');
+  expect(rlModel.evals.length).toBeGreaterThanOrEqual(1);
+
+  const db = new Database(path.join(ws, 'fea.sqlite'), { readonly: true });
+  try {
+    const runs = db.prepare('SELECT * FROM runs ORDER BY id').all() as any[];
+    expect(runs.map((r) => [r.stage, r.status, r.step, r.total_steps])).toEqual([
+      ['sft', 'done', 10, 10],
+      ['rl', 'done', 2, 2],
+    ]);
+    expect(runs[1].parent_model_id).toBe(sft.json.modelId);
+    expect(runs.every((r) => r.backend === sft.json.backend && r.checkpoint_path && r.model_id)).toBe(true);
+    const cfg = JSON.parse(runs[1].config);
+    expect(cfg.rl).toMatchObject({ groupSize: 4, temperature: 1, beta: 0.04, epsLow: 0.2, stdEps: 1e-4, lossType: 'grpo' });
+    const sftMetrics = (db.prepare('SELECT metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runs[0].id) as any[]).map((r) => JSON.parse(r.metrics));
+    expect(sftMetrics).toHaveLength(10);
+    expect(sftMetrics.some((m) => m.valLoss !== undefined)).toBe(true);
+    expect((sftMetrics[8].lmLoss + sftMetrics[9].lmLoss) / 2).toBeLessThan((sftMetrics[0].lmLoss + sftMetrics[1].lmLoss) / 2);
+    const rlMetrics = (db.prepare('SELECT metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runs[1].id) as any[]).map((r) => JSON.parse(r.metrics));
+    expect(rlMetrics).toHaveLength(2);
+    for (const k of ['reward', 'rewardFormat', 'rewardAccuracy', 'rewardAU', 'kl', 'clipFraction', 'rolloutsPerSec', 'tokensPerSec']) expect(typeof rlMetrics[0][k]).toBe('number');
+    const modelsRows = db.prepare("SELECT * FROM models WHERE kind = 'policy' ORDER BY id").all() as any[];
+    expect(modelsRows.map((m) => m.name)).toEqual([`policy-sft-${runs[0].id}`, `policy-rl-${runs[1].id}`]);
+    for (const m of modelsRows) {
+      for (const f of ['model.json', 'model.bin', 'tokenizer.json']) expect(fs.existsSync(path.join(ws, m.path, f))).toBe(true);
+    }
+    const preds = db.prepare('SELECT * FROM predictions WHERE model_id = ?').all(sft.json.modelId) as any[];
+    expect(preds).toHaveLength(ev.n);
+    expect(preds.every((p) => p.reasoning.length > 0 && Object.keys(JSON.parse(p.emotion_scores)).length === 7)).toBe(true);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM evals').get() as any).n).toBe(3);
+  } finally {
+    db.close();
+  }
+}, 240_000);
+
+test('kill -9 mid-run, then --resume: the run finishes from its last checkpoint', async () => {
+  const child = spawn(process.execPath, [BIN, 'train', ws, '--stage', 'sft', '--split', 's', '--steps', '40', ...TINY, '--set', 'checkpointEvery=3', '--json'], {
+    stdio: 'ignore',
+  });
+  const dbFile = path.join(ws, 'fea.sqlite');
+  let runId = 0;
+  let ckptStep = 0;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    const db = new Database(dbFile, { readonly: true });
+    const row = db.prepare("SELECT id, checkpoint_path FROM runs WHERE stage = 'sft' ORDER BY id DESC LIMIT 1").get() as any;
+    db.close();
+    if (row?.checkpoint_path && row.id > 2) {
+      runId = row.id;
+      ckptStep = Number(/ckpt-(\d+)/.exec(row.checkpoint_path)![1]);
+      break;
+    }
+  }
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  expect(runId).toBeGreaterThan(0);
+  expect(ckptStep).toBeGreaterThanOrEqual(3);
+
+  const resumed = fea('train', ws, '--resume', String(runId), '--json');
+  expect(resumed.code).toBe(0);
+  expect(resumed.json).toMatchObject({ runId, modelId: expect.any(Number) });
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const run = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as any;
+    expect(run).toMatchObject({ status: 'done', step: 40, total_steps: 40 });
+    const steps = (db.prepare('SELECT step FROM run_metrics WHERE run_id = ? ORDER BY step').all(runId) as any[]).map((r) => r.step);
+    expect(steps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(fs.readdirSync(path.join(ws, 'runs', String(runId))).filter((d) => d.startsWith('ckpt-'))).toEqual(['ckpt-40']);
+  } finally {
+    db.close();
+  }
+}, 240_000);

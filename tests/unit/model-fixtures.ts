@@ -1,0 +1,64 @@
+/** Tiny synthetic faces and a tiny policy shape for the model/SFT/RL unit tests. */
+import { composeReasoning, DEFAULT_EMOTIONS, EMOTION_PROTOTYPES } from '../../pipelines/facs';
+import type { FaceSample } from '../../pipelines/model/inputs';
+import { Rng } from '../../pipelines/model/rng';
+import type { SftConfig } from '../../pipelines/sft/train-sft';
+import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/train-sft';
+
+export const TINY_MODEL = {
+  imageSize: 16,
+  patchSize: 8,
+  patchHidden: 4,
+  featDim: 16,
+  descriptorDim: 8,
+  hidden: 32,
+  embDim: 8,
+  window: 4,
+  maxLen: 24,
+  dModel: 16,
+  nHeads: 2,
+  nLayers: 1,
+  ffDim: 32,
+  imageTokens: 1,
+};
+
+export const EMOTIONS = [...DEFAULT_EMOTIONS].slice(0, 4);
+
+/** n faces whose pixels depend on the emotion (a bright stripe per class), 2 per subject. */
+export function syntheticSamples(n: number, seed = 1, size = 16): FaceSample[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const emotion = EMOTIONS[i % EMOTIONS.length];
+    const aus = [...(EMOTION_PROTOTYPES[emotion] ?? [])].slice(0, 2);
+    const pixels = new Float32Array(size * size);
+    for (let k = 0; k < pixels.length; k++) pixels[k] = 0.3 + 0.1 * rng.next();
+    const row = 2 + 3 * EMOTIONS.indexOf(emotion);
+    for (let x = 0; x < size; x++) pixels[row * size + x] = 0.95;
+    return {
+      recordId: `r${String(i).padStart(4, '0')}`,
+      imageKey: `img/${i}.png`,
+      subject: `s${Math.floor(i / 2)}`,
+      pixels,
+      descriptor: i % 3 === 0 ? Float32Array.from({ length: 8 }, () => rng.normal()) : null,
+      emotion,
+      aus,
+      reasoning: composeReasoning(emotion, aus),
+    };
+  });
+}
+
+export function tinySftConfig(over: Partial<SftConfig> = {}): SftConfig {
+  return {
+    ...DEFAULT_SFT_CONFIG,
+    batchSize: 8,
+    auxExtra: 4,
+    epochs: 2,
+    lr: 3e-3,
+    warmupSteps: 2,
+    valFraction: 0.2,
+    evalEvery: 3,
+    patience: 0,
+    model: { ...TINY_MODEL },
+    ...over,
+  };
+}
