@@ -1,7 +1,7 @@
 /** The shell: top bar (workspace, views, jobs, user) and the current view, behind the profile gate. */
 import { lazy, Suspense } from 'react';
 import { ToastProvider } from './components/Toasts';
-import { LabelView } from './label/LabelView';
+import { LAST_RECORD_KEY, LabelView } from './label/LabelView';
 import { QueueView } from './queue/QueueView';
 import { ProfileGate } from './session/ProfileGate';
 import { SessionProvider, useSession } from './session/SessionContext';
@@ -47,7 +47,7 @@ function Shell() {
         </span>
         <nav className="views">
           {VIEWS.map((v) => (
-            <a key={v.name} href={routeHash({ view: v.name, id: null })} className={route.view === v.name ? 'on' : ''} data-testid={`nav-${v.name}`}>
+            <a key={v.name} href={routeHash({ view: v.name, id: v.name === 'label' ? (route.view === 'label' ? route.id : localStorage.getItem(LAST_RECORD_KEY)) : null })} className={route.view === v.name ? 'on' : ''} data-testid={`nav-${v.name}`}>
               {v.title}
             </a>
           ))}

@@ -181,3 +181,21 @@ e2e.test('history lists every revision with its author and what changed', async 
   expect(items[items.length - 1]).toContain('import');
   await ctx.screenshot('label-history');
 });
+
+e2e.test('skip asks for a reason (quick pick by number), records it, and moves on', async (ctx) => {
+  const { page, gotoApp, labelView, db } = ctx;
+  await signInAs(ctx, 'raj');
+  await gotoApp('#/label/demo-000009');
+  await labelView({ id: 'demo-000009' });
+  const before = currentOf(db(), 'demo-000009');
+  await page.keyboard.press('s');
+  await page.getByTestId('skip-modal').waitFor();
+  await page.keyboard.press('3');
+  expect(await page.getByTestId('skip-reason').inputValue()).toBe('ambiguous expression');
+  await page.keyboard.press('Enter');
+  await labelView({ notId: 'demo-000009' });
+  await waitForDecisions(page, 'demo-000009');
+  const row = db().prepare("SELECT d.kind, d.reason, u.name FROM decisions d JOIN users u ON u.id = d.user_id WHERE d.record_id = 'demo-000009'").get();
+  expect(row).toEqual({ kind: 'skip', reason: 'ambiguous expression', name: 'raj' });
+  expect(currentOf(db(), 'demo-000009')).toEqual(before);
+});

@@ -28,6 +28,8 @@ import { SkipPrompt } from './SkipPrompt';
 import { SuggestionPanel } from './SuggestionPanel';
 
 const DRAFT_DEBOUNCE_MS = 300;
+/** The record last open in the label view: the Label tab returns to it. */
+export const LAST_RECORD_KEY = 'fea.lastRecord';
 const PREFETCH_AHEAD = 3;
 
 type DraftState = 'idle' | 'pending' | 'saving' | 'saved' | 'error';
@@ -128,6 +130,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     const { form: f, fromDraft } = restored ? { form: restored, fromDraft: true } : initialForm(d);
     shownId.current = d.row.id;
     shownAt.current = performance.now();
+    localStorage.setItem(LAST_RECORD_KEY, d.row.id);
     formRef.current = f;
     setDetail(d);
     setFormState(f);
@@ -352,6 +355,19 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     [api, cache, enqueueWrite, flushDraft, loadRecent, toast, user.id],
   );
 
+  const discardDraft = useCallback(() => {
+    const id = shownId.current;
+    if (!id) return;
+    cancelDraft();
+    enqueueWrite(() => api['drafts.discard']({ recordId: id, userId: user.id })).then(
+      () => {
+        cache.forget([id]);
+        if (shownId.current === id) setReloadToken((t) => t + 1);
+      },
+      (err: unknown) => toast(`Draft not discarded: ${errorText(err)}`, 'error'),
+    );
+  }, [api, cache, cancelDraft, enqueueWrite, toast, user.id]);
+
   const acceptSuggestion = useCallback(() => {
     const s = detail?.suggestion;
     if (!s) return;
@@ -512,8 +528,11 @@ export function LabelView({ recordId }: { recordId: string | null }) {
           )}
           <span className="grow" />
           {draftRestored && (
-            <span className="badge draft" data-testid="draft-restored">
+            <span className="badge draft" data-testid="draft-restored" title="Your unsubmitted answer was restored">
               draft restored
+              <button type="button" className="badge-action" tabIndex={-1} onClick={discardDraft} data-testid="discard-draft" title="Discard the draft and show the current revision">
+                ×
+              </button>
             </span>
           )}
           <span className={`draft-state ${draftState}`} data-testid="draft-state" data-state={draftState}>
@@ -525,7 +544,10 @@ export function LabelView({ recordId }: { recordId: string | null }) {
         </div>
         {loadError && (
           <div className="error-banner" data-testid="load-error">
-            Could not open {recordId}: {loadError}
+            Could not open {recordId}: {loadError}{' '}
+            <button type="button" className="small" onClick={() => navigate({ view: 'label', id: null }, true)}>
+              Open the queue's first record
+            </button>
           </div>
         )}
         {detail && src ? (

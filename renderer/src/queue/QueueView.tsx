@@ -1,6 +1,6 @@
 /** The queue: filters, sort, id search and a virtualized list over records.query; Enter opens the label view. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { RecordFilter, RecordSort } from '../../../contract/api';
 import type { RecordRow, SplitSummary } from '../../../contract/types';
 import { RECORD_STATUSES } from '../../../pipelines/facs/vocabulary';
@@ -11,7 +11,7 @@ import { navigate } from '../shell/route';
 import { usePagedRows } from './pagedRows';
 import { useQueue, type QueueSpec } from './queueState';
 
-const ROW_HEIGHT = 52;
+const ROW_HEIGHT = 42;
 const SORT_FIELDS: RecordSort['field'][] = ['id', 'status', 'emotion', 'source', 'updated'];
 
 export function QueueView() {
@@ -63,6 +63,10 @@ export function QueueView() {
 
   const setFilter = (patch: Partial<RecordFilter>) => setSpec({ ...spec, filter: { ...spec.filter, ...patch } });
   const open = (row: RecordRow | undefined) => row && navigate({ view: 'label', id: row.id });
+  const onRowClick = useCallback((index: number, row: RecordRow | undefined) => {
+    setSelected(index);
+    if (row) navigate({ view: 'label', id: row.id });
+  }, []);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) {
@@ -174,10 +178,7 @@ export function QueueView() {
               top={item.start}
               row={rows.row(item.index)}
               selected={item.index === selected}
-              onClick={(row) => {
-                setSelected(item.index);
-                open(row);
-              }}
+              onClick={onRowClick}
             />
           ))}
         </div>
@@ -187,7 +188,7 @@ export function QueueView() {
   );
 }
 
-const QueueRow = memo(function QueueRow({ index, top, row, selected, onClick }: { index: number; top: number; row: RecordRow | undefined; selected: boolean; onClick(row: RecordRow | undefined): void }) {
+const QueueRow = memo(function QueueRow({ index, top, row, selected, onClick }: { index: number; top: number; row: RecordRow | undefined; selected: boolean; onClick(index: number, row: RecordRow | undefined): void }) {
   const mediaUrl = useMediaUrl();
   return (
     <div
@@ -196,7 +197,7 @@ const QueueRow = memo(function QueueRow({ index, top, row, selected, onClick }: 
       data-testid="queue-row"
       data-index={index}
       data-record-id={row?.id}
-      onClick={() => onClick(row)}
+      onClick={() => onClick(index, row)}
     >
       <span className="c-thumb">{row && <img src={mediaUrl(row.imageKey)} loading="lazy" decoding="async" alt="" />}</span>
       <span className="c-id">{row?.id ?? '…'}</span>
