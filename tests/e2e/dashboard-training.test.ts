@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import type { ApiResult } from '../../contract/api';
 import type { RunSummary, User } from '../../contract/types';
 import { progressSeries } from '../../renderer/src/dashboard/progressSeries';
 import { metricPanels, mergePoints } from '../../renderer/src/training/metricPanels';
@@ -17,7 +18,7 @@ const e2e = useE2E({ demo: 60, seed: 1 });
 const SPLIT = 'main';
 
 /** Unwraps an ApiResult or fails with the API's message. */
-async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
+async function ok<T>(p: Promise<ApiResult<T>>): Promise<T> {
   const r = await p;
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
@@ -38,7 +39,14 @@ async function viewScreenshot(page: Page, selector: string, file: string): Promi
   await page.setViewportSize(vp);
 }
 
-let user: User;
+/** A profile and the split both tests use; each test can run alone (jest -t). */
+async function setup(api: <T>(method: string, input?: unknown) => Promise<ApiResult<T>>): Promise<User> {
+  const user = await ok(api<User>('users.upsert', { name: 'dana', role: 'annotator' }));
+  const { splits } = await ok(api<{ splits: { name: string }[] }>('splits.list', {}));
+  if (!splits.some((s) => s.name === SPLIT))
+    await ok(api('splits.create', { name: SPLIT, ratios: { train: 0.8, test: 0.2 }, stratify: 'emotion', group: 'subject', seed: 1 }));
+  return user;
+}
 
 /** The status tiles show exactly the database's counts. */
 async function expectCountsMatchDb(page: Page, db: import('better-sqlite3').Database): Promise<void> {
@@ -58,8 +66,7 @@ async function expectCountsMatchDb(page: Page, db: import('better-sqlite3').Data
 
 e2e.test('dashboard: counts match the database, charts, progress, throughput and splits render', async (ctx) => {
   const { page, api, db, gotoApp, context } = ctx;
-  user = await ok(api<User>('users.upsert', { name: 'dana', role: 'annotator' }));
-  await ok(api('splits.create', { name: SPLIT, ratios: { train: 0.8, test: 0.2 }, stratify: 'emotion', group: 'subject', seed: 1 }));
+  const user = await setup(api);
   // Two human labels, so progress and throughput have something to show.
   const rows = await ok(api<{ rows: { id: string }[] }>('records.query', { filter: {}, limit: 2 }));
   for (const r of rows.rows)
@@ -128,7 +135,8 @@ e2e.test(
   'training: start form, runs, and (when training is available) a tiny SFT run with curves, eval and confusion matrix',
   async (ctx) => {
     const { page, api, gotoApp, context } = ctx;
-    if (user) await context.addInitScript((id) => localStorage.setItem('fea.userId', String(id)), user.id);
+    const user = await setup(api);
+    await context.addInitScript((id) => localStorage.setItem('fea.userId', String(id)), user.id);
     await gotoApp('#/training');
     await page.locator('[data-testid="training-view"][data-loaded="true"]').waitFor({ timeout: 15_000 });
     // The split made by the dashboard test is offered by the start form.
@@ -173,7 +181,8 @@ e2e.test(
       await page.getByTestId('tab-eval').click();
       await page.getByTestId('eval-part').selectOption('test');
       await page.getByTestId('eval-run').click();
-      await page.getByTestId(`eval-row-${SPLIT}/test`).waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="eval-run"]')?.textContent === 'Evaluate', undefined, { timeout: 30_000 });
+      await page.getByTestId(`eval-row-${SPLIT}/test`).waitFor();
       const cells = page.locator('[data-testid="confusion"] [data-count]');
       const counts = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
       const n = Number(await page.getByTestId(`eval-row-${SPLIT}/test`).locator('td').nth(1).innerText());
@@ -182,6 +191,14 @@ e2e.test(
     }
     await viewScreenshot(page, '[data-testid="training-view"]', path.join(ARTIFACTS_DIR, 'training.png'));
     expect(ctx.pageErrors).toEqual([]);
+    // Leave no worker behind: stop the run if it is still going, and let jobs settle before the server closes.
+    if (status === 'running') await ok(api('training.stop', { runId: run.id }));
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const { jobs } = await ok(api<{ jobs: { status: string }[] }>('jobs.list', {}));
+      if (!jobs.some((j) => j.status === 'running' || j.status === 'queued')) break;
+      await new Promise((r) => setTimeout(r, 200)); // polling the API, not the UI
+    }
   },
   90_000,
 );

@@ -9,16 +9,17 @@ export function fmtPct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 }
 
-/** Compact fixed-point for metric values: 3 significant-ish digits, exponent for tiny/huge values. */
+/** Compact metric values: 3 significant digits, exponent only for tiny or huge values ("1.4e-4"). */
 export function fmtNum(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   const a = Math.abs(x);
   if (a === 0) return '0';
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(2);
+  if (a >= 1e5 || a < 1e-3) {
+    const [m, e] = x.toExponential(2).split('e');
+    return `${m.replace(/\.?0+$/, '')}e${e.replace('+', '')}`;
+  }
   if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  if (a >= 1) return x.toFixed(2);
-  return x.toFixed(3);
+  return String(Number(x.toPrecision(3)));
 }
 
 /** Signed difference, e.g. "+2.1 pp" for rates. */
