@@ -52,6 +52,12 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.on('finish', () => {
+      if (res.statusCode >= 400 && !req.originalUrl.startsWith(HTTP_CALL_PREFIX)) log(`${req.method} ${req.originalUrl} ${res.statusCode}`);
+    });
+    next();
+  });
   app.use(loopbackHostOnly);
 
   // Media first, on the raw URL: express would decode `%2f` before we could see it.

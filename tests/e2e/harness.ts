@@ -141,7 +141,8 @@ export async function callApi<T = unknown>(baseUrl: string, method: string, inpu
 
 /** Opens the app and waits until React has rendered into #root. */
 export async function gotoApp(page: Page, baseUrl: string, hash = ''): Promise<void> {
-  await page.goto(baseUrl + hash, { waitUntil: 'domcontentloaded' });
+  const res = await page.goto(baseUrl + hash, { waitUntil: 'domcontentloaded' });
+  if (res && !res.ok()) throw new Error(`GET ${baseUrl} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
   await page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0);
 }
 
@@ -214,6 +215,7 @@ export function useE2E(options: E2EOptions = {}): E2ESuite {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
+    fs.rmSync(artifactsDir, { recursive: true, force: true }); // no stale FAILED-* files from an earlier run
     fs.mkdirSync(artifactsDir, { recursive: true });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-e2e-'));
     workspaceDir = await createWorkspace(path.join(tmp, 'workspace'), { demo: options.demo ?? 12, seed: options.seed ?? 1 });
