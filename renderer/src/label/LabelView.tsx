@@ -511,22 +511,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
           <button type="button" className="icon" tabIndex={-1} title="Next (→)" onClick={() => recordId && void goTo(recordId, false)}>
             ›
           </button>
-          {detail && (
-            <>
-              <span className={`status status-${detail.row.status}`}>{detail.row.status}</span>
-              {detail.row.source && <span className="meta">{detail.row.source}</span>}
-              {detail.row.subject && <span className="meta">subject {detail.row.subject}</span>}
-              {detail.splits.map((s) => (
-                <span key={s.name} className="meta">
-                  {s.name}:{s.part}
-                </span>
-              ))}
-              <span className="meta muted" title={detail.image.sha256}>
-                {detail.image.fileName} · {detail.image.width}×{detail.image.height}
-              </span>
-            </>
-          )}
-          <span className="grow" />
+          {detail && <span className={`status status-${detail.row.status}`}>{detail.row.status}</span>}
           {draftRestored && (
             <span className="badge draft" data-testid="draft-restored" title="Your unsubmitted answer was restored">
               draft restored
@@ -538,9 +523,16 @@ export function LabelView({ recordId }: { recordId: string | null }) {
           <span className={`draft-state ${draftState}`} data-testid="draft-state" data-state={draftState}>
             {draftState === 'pending' ? 'editing…' : draftState === 'saving' ? 'saving draft…' : draftState === 'saved' ? 'draft saved' : draftState === 'error' ? 'draft NOT saved' : ''}
           </span>
-          <span className="queue-desc muted" title="Labeling queue">
-            {describeQueue(queue)}
-          </span>
+          {detail && (
+            <span
+              className="record-meta"
+              title={`${detail.question}\n${detail.image.fileName} · ${detail.image.width}×${detail.image.height} · sha256 ${detail.image.sha256}`}
+            >
+              {[detail.row.source, detail.row.subject && `subject ${detail.row.subject}`, ...detail.splits.map((x) => `${x.name}:${x.part}`), `${detail.image.fileName} · ${detail.image.width}×${detail.image.height}`]
+                .filter(Boolean)
+                .join(' · ')}
+            </span>
+          )}
         </div>
         {loadError && (
           <div className="error-banner" data-testid="load-error">
@@ -579,8 +571,8 @@ export function LabelView({ recordId }: { recordId: string | null }) {
             reset <Kbd k={keymap.zoomReset} />
           </button>
           <span className="grow" />
-          <span className="muted stage-question" title={detail?.question}>
-            {detail?.question}
+          <span className="muted stage-question" title="The labeling queue (change it in Queue)">
+            queue: {describeQueue(queue)}
           </span>
           <button type="button" className="small" tabIndex={-1} onClick={() => setModal('help')}>
             Keys <Kbd k={keymap.help} />
