@@ -107,7 +107,7 @@ test('kill -9 mid-run, then --resume: the run finishes from its last checkpoint'
   const dbFile = path.join(ws, 'fea.sqlite');
   let runId = 0;
   let ckptStep = 0;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 300));
     const db = new Database(dbFile, { readonly: true });
