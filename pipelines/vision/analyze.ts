@@ -18,7 +18,7 @@ export interface AnalyzeOptions {
   baseline?: Reference | null;
   /** Longest side the image is scaled to for detection and landmarks; coordinates are reported in original pixels. */
   workingSize?: number;
-  /** Tiny detector input size (multiple of 32). */
+  /** Tiny detector input size (multiple of 32). Default: 416, then 224 when 416 finds nothing. */
   inputSize?: number;
   scoreThreshold?: number;
 }
@@ -133,10 +133,11 @@ interface DecodedFace {
 async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeOptions): Promise<DecodedFace> {
   const input = tf.tensor3d(Int32Array.from(img.data), [img.height, img.width, 3], 'int32');
   try {
-    const detections = await faceapi.detectAllFaces(
-      input as never,
-      new faceapi.TinyFaceDetectorOptions({ inputSize: options.inputSize ?? 416, scoreThreshold: options.scoreThreshold ?? 0.5 }),
-    );
+    const detect = (inputSize: number) =>
+      faceapi.detectAllFaces(input as never, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: options.scoreThreshold ?? 0.5 }));
+    let detections = await detect(options.inputSize ?? 416);
+    // Close-ups fill the frame, larger than the detector's anchors at 416: a second, coarser pass often finds them.
+    if (detections.length === 0 && options.inputSize === undefined) detections = await detect(224);
     // Several faces (group photos): the largest is the subject.
     const best = [...detections].sort((a, b) => b.box.area - a.box.area)[0];
     const box: Box = best

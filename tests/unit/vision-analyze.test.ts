@@ -83,11 +83,18 @@ describe('analyzeImage on real photos (face-api, wasm)', () => {
     }
   });
 
-  it('tight crop: no detection → the whole image is the face, landmarks still found', async () => {
+  it("close-up: the detector's second, coarser pass finds a face that fills the frame", async () => {
     const crop = await sharp(ASTRONAUT).extract({ left: 163, top: 75, width: 117, height: 112 }).png().toBuffer();
+    expect(ok(await analyzeImage(crop)).faceFound).toBe(true);
+    // Forcing the single 416 pass shows why the second one is there.
+    expect(ok(await analyzeImage(crop, { inputSize: 416 })).faceFound).toBe(false);
+  });
+
+  it('tight crop: no detection → the whole image is the face, landmarks still found', async () => {
+    const crop = await sharp(ASTRONAUT).extract({ left: 185, top: 110, width: 80, height: 75 }).png().toBuffer();
     const r = ok(await analyzeImage(crop));
     expect(r.faceFound).toBe(false);
-    expect(r.box).toEqual({ x: 0, y: 0, width: 117, height: 112 });
+    expect(r.box).toEqual({ x: 0, y: 0, width: 80, height: 75 });
     expect(r.landmarks).toHaveLength(68);
     expect(Object.entries(r.expressions).sort((a, b) => b[1] - a[1])[0][0]).toBe('happiness');
   });
