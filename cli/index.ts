@@ -1,12 +1,13 @@
 /** The `fea` command. Each command lives in cli/commands/<name>.ts and registers itself here. */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
+import { APP_VERSION } from '../db/app-version';
 import { CliError } from './output';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('fea')
     .description('FEA Studio: facial emotion analysis datasets, labeling and Facial-R1 training')
-    .version(require('../package.json').version)
+    .version(APP_VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of COMMANDS) register(program);
