@@ -27,7 +27,17 @@ export function EvalTable({ evals, selected, onSelect }: { evals: EvalEntry[]; s
         {evals.map((e) => {
           const k = evalKey(e);
           return (
-            <tr key={k} className={`dt-row--click ${k === selected ? 'dt-row--selected' : ''}`} onClick={() => onSelect(k)} data-testid={`eval-row-${k}`}>
+            <tr key={k} className={`dt-row--click ${k === selected ? 'dt-row--selected' : ''}`} onClick={() => onSelect(k)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSelect(k);
+                }
+              }}
+              tabIndex={0}
+              aria-selected={k === selected}
+              data-testid={`eval-row-${k}`}
+            >
               <td>{k}</td>
               <td className="dt-num">{fmtInt(e.n)}</td>
               {EVAL_METRICS.map((m) => (

@@ -49,7 +49,17 @@ export function ModelsPanel({ models, splits, onChanged }: { models: ModelSummar
         </thead>
         <tbody>
           {models.map((m) => (
-            <tr key={m.id} className={`dt-row--click ${m.id === selectedId ? 'dt-row--selected' : ''}`} onClick={() => setSelectedId(m.id)} data-testid={`model-row-${m.id}`}>
+            <tr key={m.id} className={`dt-row--click ${m.id === selectedId ? 'dt-row--selected' : ''}`} onClick={() => setSelectedId(m.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  setSelectedId(m.id);
+                }
+              }}
+              tabIndex={0}
+              aria-selected={m.id === selectedId}
+              data-testid={`model-row-${m.id}`}
+            >
               <td>
                 #{m.id} {m.name}
               </td>

@@ -77,6 +77,13 @@ export function RunsTable({
                 key={r.id}
                 className={`dt-row--click ${r.id === selectedId ? 'dt-row--selected' : ''}`}
                 onClick={() => onSelect(r.id)}
+                onKeyDown={(e) => {
+                  if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                    e.preventDefault();
+                    onSelect(r.id);
+                  }
+                }}
+                tabIndex={0}
                 data-testid={`run-row-${r.id}`}
                 data-status={r.status}
                 aria-selected={r.id === selectedId}
