@@ -12,6 +12,8 @@ import { makeSmoothPng } from '../fixtures/testdata/png';
 import { importDataset } from '../services/foundation/import';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20000);
+/** link (default: media hard-linked from the source files) or copy (`fea import --copy-media`). */
+const MEDIA = process.env.BENCH_MEDIA === 'copy' ? 'copy' : 'link';
 const EMOTIONS = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'];
 const AU_SETS = [['AU4', 'AU5', 'AU7', 'AU23'], ['AU9', 'AU15', 'AU16'], ['AU1', 'AU2', 'AU4', 'AU5', 'AU20', 'AU26'], ['AU6', 'AU12', 'AU25'], [], ['AU1', 'AU4', 'AU15'], ['AU1', 'AU2', 'AU5', 'AU26']];
 
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     const imagesDir = path.join(dir, 'images');
     const ws = openWorkspace(path.join(dir, 'ws'), { create: true });
     const t0 = process.hrtime.bigint();
-    const report = await importDataset(ws, file, { imagesDir });
+    const report = await importDataset(ws, file, { imagesDir, media: MEDIA });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     ws.close();
     const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
         baselineSeconds: round(baselineSeconds),
         ratio: round(seconds / baselineSeconds),
         images: report.images.new,
+        media: MEDIA,
         cpus: os.cpus().length,
         loadavg1: round(os.loadavg()[0]),
       }),

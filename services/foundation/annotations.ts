@@ -7,6 +7,7 @@ import { ApiError } from '../../contract/dispatch';
 import type { Decision, Draft } from '../../contract/types';
 import type { AUMark, RecordStatus } from '../../pipelines/facs/vocabulary';
 import { normaliseEmotion } from '../../pipelines/facs/normalise';
+import { isFacsAU } from '../../pipelines/formats/vocabulary-check';
 import {
   addRevision,
   appendAudit,
@@ -70,12 +71,18 @@ export function checkEmotion(db: Database.Database, emotion: string | null): str
   throw new ApiError('invalid_label', `Emotion "${emotion}" is not in this workspace's vocabulary (${vocab.join(', ')})`);
 }
 
+export function checkAUs(aus: readonly AUMark[]): void {
+  const bad = aus.filter((m) => !isFacsAU(m.au)).map((m) => m.au);
+  if (bad.length) throw new ApiError('invalid_label', `${bad.join(', ')} ${bad.length > 1 ? 'are not FACS AUs' : 'is not a FACS AU'}`);
+}
+
 /** Adds a human revision: the one way labels change from the UI and from `fea label`. */
 export function submitAnnotation(db: Database.Database, input: SubmitInput): SubmitResult {
   return db.transaction((): SubmitResult => {
     const user = requireUser(db, input.userId);
     const rec = requireRecord(db, input.recordId);
     const emotion = checkEmotion(db, input.emotion);
+    checkAUs(input.aus);
     const conflict =
       input.baseRevisionId !== undefined && input.baseRevisionId !== null && input.baseRevisionId !== rec.current_revision_id
         ? { baseRevisionId: input.baseRevisionId, currentRevisionId: rec.current_revision_id }

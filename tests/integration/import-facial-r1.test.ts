@@ -74,6 +74,22 @@ describe('Facial-R1 JSONL import', () => {
     ws.close();
   });
 
+  test('media are hard-linked from the source by default, copied with media: copy', async () => {
+    const dir = tempDir();
+    writeJsonl(path.join(dir, 'm.jsonl'), [validLine(dir, 1)]);
+    const src = path.join(dir, 'imgs', 'rec-00001.png');
+    const linked = newWs();
+    expect((await importDataset(linked, path.join(dir, 'm.jsonl'))).images).toMatchObject({ new: 1, linked: 1, copied: 0 });
+    const rel = (linked.db.prepare('SELECT rel_path FROM images').get() as { rel_path: string }).rel_path;
+    expect(fs.statSync(path.join(linked.mediaDir, rel)).ino).toBe(fs.statSync(src).ino);
+    const copied = newWs();
+    expect((await importDataset(copied, path.join(dir, 'm.jsonl'), { media: 'copy' })).images).toMatchObject({ new: 1, linked: 0, copied: 1 });
+    expect(fs.statSync(path.join(copied.mediaDir, rel)).ino).not.toBe(fs.statSync(src).ino);
+    expect(fs.readFileSync(path.join(copied.mediaDir, rel))).toEqual(fs.readFileSync(src));
+    linked.close();
+    copied.close();
+  });
+
   test('--images resolves image paths against another folder', async () => {
     const dir = tempDir();
     const imagesRoot = path.join(dir, 'root');

@@ -113,6 +113,7 @@ describe('submit, drafts and undo', () => {
   test('labels outside the vocabulary are refused; adjective spellings are accepted', async () => {
     const { h, alice } = setup();
     await expect(async () => h['annotations.submit']({ recordId: 'r1', userId: alice, emotion: 'bored', aus: [], reasoning: '' })).rejects.toThrow(/vocabulary/);
+    await expect(async () => h['annotations.submit']({ recordId: 'r1', userId: alice, emotion: 'fear', aus: [{ au: 'AU3' }], reasoning: '' })).rejects.toThrow(/not a FACS AU/);
     await h['annotations.submit']({ recordId: 'r1', userId: alice, emotion: 'Happy', aus: [], reasoning: '' });
     expect((await h['records.get']({ id: 'r1' })).row.emotion).toBe('happiness');
   });
