@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 
 export const REPO_ROOT = findRoot(__dirname);
 
+/** The nearest folder with a package.json, skipping dist/ (a build may leave a copy of package.json there). */
 function findRoot(start: string): string {
   let dir = start;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+  while (path.basename(dir) === 'dist' || !fs.existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`package.json not found above ${start}`);
     dir = up;
