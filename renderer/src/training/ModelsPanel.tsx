@@ -1,5 +1,5 @@
 /** Trained models with their evals, a side-by-side comparison and sample outputs. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ModelSummary, SplitSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtAgo, fmtDateTime, fmtPct } from '../charts/format';
@@ -20,10 +20,18 @@ function headline(m: ModelSummary): string {
 }
 
 export function ModelsPanel({ models, splits, onChanged }: { models: ModelSummary[]; splits: SplitSummary[]; onChanged: () => void }) {
-  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [selectedId, setSelected] = useState<number | null>(null);
   const [tab, setTab] = useState<Tab>('eval');
+  // Until the user picks a model, follow the newest one (a run that just finished brings it).
+  const userPicked = useRef(false);
+  const setSelectedId = (id: number) => {
+    userPicked.current = true;
+    setSelected(id);
+  };
   useEffect(() => {
-    if (!models.some((m) => m.id === selectedId)) setSelectedId(models[0]?.id ?? null);
+    if (userPicked.current && models.some((m) => m.id === selectedId)) return;
+    const newest = models[0]?.id ?? null;
+    if (newest !== selectedId) setSelected(newest);
   }, [models, selectedId]);
   const model = models.find((m) => m.id === selectedId) ?? null;
 

@@ -11,8 +11,34 @@ function lastValue(rows: Record<string, number>[], key: string): number | undefi
   return undefined;
 }
 
+/**
+ * Axis labels with as many decimals as the panel's range needs, so that narrow ranges (a ratio near 1)
+ * get distinct ticks; tiny or huge magnitudes fall back to the exponent form.
+ */
+export function axisTickFormatter(rows: Record<string, number>[], keys: string[]): (v: number) => string {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const r of rows)
+    for (const k of keys) {
+      const v = r[k];
+      if (Number.isFinite(v)) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+  const span = max - min;
+  const mag = Math.max(Math.abs(min), Math.abs(max));
+  if (!(span > 0) || mag >= 1e5 || mag < 1e-3) return (v) => fmtNum(v);
+  const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(span / 4))));
+  return (v) => (v === 0 ? '0' : v.toFixed(decimals));
+}
+
 function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[] }) {
   const latest = panel.series.map((s) => lastValue(rows, s.key));
+  const tick = axisTickFormatter(
+    rows,
+    panel.series.map((s) => s.key),
+  );
   return (
     <div className="tr-mult" data-testid={`curve-${panel.id}`}>
       <div className="tr-mult__head">
@@ -34,7 +60,7 @@ function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[
             {...axisProps}
             width={52}
             domain={panel.unit === 'rate' ? [0, 'auto'] : ['auto', 'auto']}
-            tickFormatter={(v: number) => fmtNum(v)}
+            tickFormatter={tick}
           />
           <Tooltip {...tooltipProps} labelFormatter={(s) => `step ${s}`} formatter={(v, name) => [fmtNum(Number(v)), name]} />
           {panel.series.length > 1 ? <Legend iconSize={8} height={16} wrapperStyle={{ fontSize: 10, color: COLORS.muted }} /> : null}
