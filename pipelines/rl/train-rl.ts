@@ -8,6 +8,7 @@ import { tf } from '../runtime/backend';
 import type { WordTokenizer } from '../tokenizer';
 import { type RewardWeights, DEFAULT_REWARD_WEIGHTS, facialR1Reward } from '../rewards';
 import { type FaceSample, disposeInputs, makeInputs } from '../model/inputs';
+import { generateOutputs } from '../model/generate';
 import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, loadPolicy, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
@@ -198,9 +199,11 @@ export class RlTrainer {
       const seconds = (performance.now() - started) / 1000;
       const mean = (f: (r: (typeof rewards)[number]) => number) => rewards.reduce((a, r) => a + f(r), 0) / rewards.length;
       const U = c.updatesPerRollout;
+      const rewardMean = mean((r) => r.total);
       return {
         loss: lossSum / U,
-        reward: mean((r) => r.total),
+        reward: rewardMean,
+        rewardStd: Math.sqrt(mean((r) => (r.total - rewardMean) ** 2)),
         rewardFormat: mean((r) => r.format),
         rewardAccuracy: mean((r) => r.accuracy),
         rewardAU: mean((r) => r.au),
@@ -216,6 +219,15 @@ export class RlTrainer {
     } finally {
       disposeInputs(inputs);
     }
+  }
+
+  /** Mean reward of greedy outputs over the training images, for the policy and (when kept) the frozen start. */
+  greedyTrainReward(): { policy: number; reference: number | null } {
+    const score = (p: Policy) => {
+      const outs = generateOutputs(p, this.tokenizer, this.train, { temperature: 0 });
+      return outs.reduce((a, o) => a + facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights).total, 0) / outs.length;
+    };
+    return { policy: score(this.policy), reference: this.reference ? score(this.reference) : null };
   }
 
   async checkpoint(dir: string): Promise<void> {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWorkspace, type Workspace } from '../../db/open';
-import { getRun, recordStep, runConfig, truncateMetrics, updateRun } from '../../db/repositories/runs';
+import { getRun, listMetrics, recordStep, runConfig, truncateMetrics, updateRun } from '../../db/repositories/runs';
 import { createModel, getModel, insertEval, setModelPath, upsertPredictions } from '../../db/repositories/models';
 import { initBackend, tf } from '../../pipelines/runtime/backend';
 import { evaluatePolicy, generateOutputs } from '../../pipelines/model/generate';
@@ -141,6 +141,17 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       updateRun(ws.db, runId, { model_id: modelId });
     })();
     const metrics: Record<string, unknown> = { ...last, step: trainer.state.step };
+    if (trainer instanceof RlTrainer) {
+      post({ type: 'status', message: 'greedy reward on the training part' });
+      const g = trainer.greedyTrainReward();
+      metrics.trainRewardGreedy = g.policy;
+      if (g.reference !== null) metrics.trainRewardGreedyStart = g.reference;
+      const rewards = listMetrics(ws.db, runId).map((p) => p.values.reward).filter(Number.isFinite);
+      const k = Math.max(1, Math.floor(rewards.length / 3));
+      const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+      metrics.rewardMeanFirstThird = avg(rewards.slice(0, k));
+      metrics.rewardMeanLastThird = avg(rewards.slice(-k));
+    }
     if (splitPartNames(ws, cfg.split).includes(cfg.evalPart)) {
       post({ type: 'status', message: `evaluating on ${cfg.split}/${cfg.evalPart}` });
       const report = await evaluateAndStore(ws, modelId, trainer.policy, trainer.tokenizer, cfg.split, cfg.evalPart);
