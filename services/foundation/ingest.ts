@@ -18,7 +18,7 @@ import {
   insertRevision,
   nowIso,
   recordExists,
-  stmt,
+  setCurrentPointer,
   systemUserId,
   vocabulary,
 } from '../../db/repositories';
@@ -241,7 +241,6 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
       c.vocabularyAdded.push(...added);
     }
     const ts = nowIso();
-    const update = stmt(db, 'UPDATE records SET current_revision_id = ?, emotion = ?, aus = ?, author_id = ?, status = ?, updated_at = ? WHERE id = ?');
     let imported = 0;
     for (const { item, sha, probe } of prepared) {
       const img = insertImage(
@@ -251,9 +250,18 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
       );
       if (img.created) c.imagesNew++;
       else c.imagesReused++;
-      insertRecord(db, { id: item.id, imageId: img.id, source: item.source, question: item.question, meta: item.meta, createdAt: ts });
       const status: RecordStatus = item.status ?? deriveStatus(item.emotion, item.aus);
-      if (item.emotion || item.aus.length || item.reasoning) {
+      const hasRevision = !!(item.emotion || item.aus.length || item.reasoning);
+      insertRecord(db, {
+        id: item.id,
+        imageId: img.id,
+        source: item.source,
+        question: item.question,
+        meta: item.meta,
+        createdAt: ts,
+        labels: hasRevision ? { status, emotion: item.emotion, aus: ausColumn(item.aus), authorId: systemId } : undefined,
+      });
+      if (hasRevision) {
         const revisionId = insertRevision(db, {
           recordId: item.id,
           emotion: item.emotion,
@@ -264,7 +272,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
           provenance: { ...ctx.provenance, line: item.line, ...(item.normalised.length ? { normalised: item.normalised } : {}), ...(item.provenance ?? {}) },
           createdAt: ts,
         });
-        update.run(revisionId, item.emotion, ausColumn(item.aus), systemId, status, ts, item.id);
+        setCurrentPointer(db, item.id, revisionId);
       }
       imported++;
       if (status === 'weak') c.weak++;
