@@ -29,8 +29,9 @@ export function axisTickFormatter(rows: Record<string, number>[], keys: string[]
   const span = max - min;
   const mag = Math.max(Math.abs(min), Math.abs(max));
   if (!(span > 0) || mag >= 1e5 || mag < 1e-3) return (v) => fmtNum(v);
-  const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(span / 4))));
-  return (v) => (v === 0 ? '0' : v.toFixed(decimals));
+  // One digit more than the tick step needs (steps like 0.25), trailing zeros dropped.
+  const decimals = Math.min(7, Math.max(0, Math.ceil(-Math.log10(span / 4)) + 1));
+  return (v) => String(Number(v.toFixed(decimals)));
 }
 
 function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[] }) {

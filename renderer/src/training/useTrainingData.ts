@@ -74,9 +74,10 @@ export function useTrainingData(): TrainingData {
     void reload();
   }, [reload]);
 
-  // Until the user picks one, follow the newest run (running first).
+  // Until the user picks one, follow the newest run (running first). A picked run that is not listed
+  // yet (just started) stays picked: the next reload brings it.
   useEffect(() => {
-    if (userPicked.current && runs.some((r) => r.id === selectedRunId)) return;
+    if (userPicked.current) return;
     const next = runs.find((r) => r.status === 'running') ?? runs[0];
     if (next && next.id !== selectedRunId) setSelectedRunId(next.id);
   }, [runs, selectedRunId]);
