@@ -1,4 +1,5 @@
 /** Strict Facial-R1 export (spec §2, §2.4, §11.1): one JSON line per record and the config.json registry entry. */
+import { hasValidFormat } from '../facs/reasoning';
 import { sortAUs } from '../facs/vocabulary';
 
 export interface ExportRecord {
@@ -17,8 +18,19 @@ export interface ExportRecord {
   extra?: Record<string, unknown>;
 }
 
+/**
+ * The description as `<think>…</think><answer>…</answer>`. Stored text already in that form is kept verbatim;
+ * plain text (or none) with a known emotion is wrapped, so the SFT target always parses. Returns whether it wrapped.
+ */
+export function toDescription(reasoning: string, emotion: string | null): { text: string; wrapped: boolean } {
+  if (hasValidFormat(reasoning) || emotion === null || /<\/?(think|answer)>/.test(reasoning)) return { text: reasoning, wrapped: false };
+  return { text: `<think>${reasoning.trim()}</think><answer>${emotion.toLowerCase()}</answer>`, wrapped: true };
+}
+
 export function toFacialR1Line(r: ExportRecord): string {
-  const metaInfo: Record<string, unknown> = { ...r.metaInfo, provenance: r.provenance };
+  const description = toDescription(r.description, r.emotion);
+  const provenance = description.wrapped ? { ...r.provenance, description: 'wrapped' } : r.provenance;
+  const metaInfo: Record<string, unknown> = { ...r.metaInfo, provenance };
   if (r.subject !== null) metaInfo.subject = r.subject;
   else delete metaInfo.subject;
   const obj: Record<string, unknown> = {
@@ -28,7 +40,7 @@ export function toFacialR1Line(r: ExportRecord): string {
     question: r.question,
     AUs: sortAUs(r.aus),
     labels: r.emotion ? [r.emotion.toLowerCase()] : [],
-    description: r.description,
+    description: description.text,
     meta_info: metaInfo,
   };
   for (const [k, v] of Object.entries(r.extra ?? {})) if (!(k in obj)) obj[k] = v;

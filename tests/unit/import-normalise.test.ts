@@ -1,4 +1,4 @@
-import { parseFacialR1Line, checkAU, checkLabel, isFacsAU, probeFast, UndecodableImage } from '../../pipelines/formats';
+import { parseFacialR1Line, checkAU, checkLabel, isFacsAU, probeFast, UndecodableImage, toDescription, registryEntry } from '../../pipelines/formats';
 import { makePng } from '../../fixtures/testdata/png';
 
 const vocab = { emotions: new Set(['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise']) };
@@ -69,5 +69,20 @@ describe('image probe', () => {
     flipped[60] ^= 0xff;
     expect(() => probeFast(flipped)).toThrow(/CRC|truncated/);
     expect(probeFast(Buffer.from('GIF89a....'))).toBeNull();
+  });
+});
+
+describe('export formatting', () => {
+  test('descriptions keep the think/answer form; plain or empty text with an emotion is wrapped', () => {
+    const ok = '<think>Cheeks raised (AU6).</think><answer>happiness</answer>';
+    expect(toDescription(ok, 'happiness')).toEqual({ text: ok, wrapped: false });
+    expect(toDescription('', 'fear')).toEqual({ text: '<think></think><answer>fear</answer>', wrapped: true });
+    expect(toDescription('brows up', 'Surprise')).toEqual({ text: '<think>brows up</think><answer>surprise</answer>', wrapped: true });
+    expect(toDescription('AU-only note', null)).toEqual({ text: 'AU-only note', wrapped: false });
+  });
+
+  test('registry entries: every vocabulary emotion as a proportion, only occurring AUs', () => {
+    const e = registryEntry([{ emotion: 'fear', aus: ['AU4', 'AU1'] }, { emotion: 'fear', aus: [] }, { emotion: null, aus: ['AU4'] }], ['anger', 'fear']);
+    expect(e).toEqual({ emotions: { anger: 0, fear: 1 }, AUs: { AU1: 0.333333, AU4: 0.666667 } });
   });
 });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { openWorkspace } from '../../db/open';
 import { computeSplit, parseRatios, type SplitItem } from '../../pipelines/splits';
 import { createSplit, listSplitSummaries } from '../../services/foundation/splits';
-import { addRevision, insertImage, insertRecord, systemUserId, splitAssignments, getSplit } from '../../db/repositories';
+import { addRevision, insertImage, insertRecord, systemUserId, splitAssignments, getSplit, queryRecordRows, recordSplits } from '../../db/repositories';
 import { tempDir } from '../../fixtures/testdata/facial-r1';
 
 const EMOTIONS = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'];
@@ -78,6 +78,11 @@ describe('stratified subject-grouped split', () => {
     expect(createSplit(ws.db, { name: 'a', ratios: { train: 0.8, test: 0.2 }, stratify: 'emotion', group: 'subject', seed: 7 }).createdAt).toBe(s1.createdAt);
     expect(() => createSplit(ws.db, { name: 'a', ratios: { train: 0.5, test: 0.5 }, stratify: 'emotion', group: 'subject', seed: 7 })).toThrow(/already exists/);
     expect(listSplitSummaries(ws.db).splits.map((s) => s.name)).toEqual(['a', 'b']);
+    // records.query's split/part filter sees the persisted assignment
+    const test = queryRecordRows(ws.db, { split: 'a', part: 'test' }, { field: 'id', dir: 'asc' }, 0, 1000);
+    expect(test.total).toBe(s1.parts.test.n);
+    expect(recordSplits(ws.db, test.rows[0].id)).toEqual([{ name: 'a', part: 'test' }, { name: 'b', part: 'test' }]);
+    expect(queryRecordRows(ws.db, { split: 'a' }, { field: 'id', dir: 'asc' }, 0, 1).total).toBe(300);
     ws.close();
   });
 });
