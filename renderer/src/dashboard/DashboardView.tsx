@@ -69,7 +69,13 @@ export function DashboardView() {
 
   const refresh = useThrottledCallback(() => void load(), REFRESH_THROTTLE_MS);
   useApiEvents((event) => {
-    if (event.type === 'records.changed' || event.type === 'job.progress') refresh();
+    if (event.type === 'records.changed') refresh();
+    // Imports and analysis add records and weak labels as they go; other jobs (training, eval) change
+    // no counts while they run, so only their end is worth a refresh.
+    else if (event.type === 'job.progress') {
+      const { kind, status } = event.job;
+      if (kind === 'import' || kind === 'analyze' || (status !== 'running' && status !== 'queued')) refresh();
+    }
   });
 
   useEffect(() => {
