@@ -265,8 +265,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
         preShown.current = { id: target, token: reloadRef.current };
       }
       navigate({ view: 'label', id: target });
-    }
-    else toast(backward ? 'This is the first record of the queue' : 'No more records in this queue');
+    } else toast(backward ? 'This is the first record of the queue' : 'No more records in this queue');
     return target ?? null;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cache, qKey, toast, flushDraft, show, user.id]);
@@ -499,7 +498,16 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   }
 
   return (
-    <div className="label-view" data-testid="label-view" data-record-id={current ? detail!.row.id : ''} data-ready={ready ? 'true' : 'false'}>
+    <div
+      className="label-view"
+      data-testid="label-view"
+      data-record-id={current ? detail!.row.id : ''}
+      data-ready={ready ? 'true' : 'false'}
+      onMouseDown={(e) => {
+        // Clicking a chip or button keeps the focus where it was (often the reasoning editor), so keys keep working.
+        if ((e.target as HTMLElement).closest('button')) e.preventDefault();
+      }}
+    >
       <div className="label-main">
         <div className="record-bar">
           <button type="button" className="icon" tabIndex={-1} title="Previous (←)" onClick={() => recordId && void goTo(recordId, true)}>

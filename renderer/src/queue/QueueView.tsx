@@ -69,7 +69,8 @@ export function QueueView() {
   }, []);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) {
+    if (e.target instanceof HTMLSelectElement) return;
+    if (e.target instanceof HTMLInputElement) {
       if (e.key === 'ArrowDown' || e.key === 'Enter') {
         e.preventDefault();
         scrollRef.current?.focus();
