@@ -34,24 +34,31 @@ export function axisTickFormatter(rows: Record<string, number>[], keys: string[]
   return (v) => String(Number(v.toFixed(decimals)));
 }
 
+/** Room for the longest tick label: estimated from labels of values across the panel's range (11 px font). */
+function yAxisWidth(rows: Record<string, number>[], keys: string[], tick: (v: number) => string): number {
+  const values = rows.flatMap((r) => keys.map((k) => r[k])).filter((v) => Number.isFinite(v));
+  if (values.length === 0) return 40;
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const samples = [0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1].map((t) => min + (max - min) * t);
+  const longest = Math.max(...samples.map((v) => tick(v).length));
+  return Math.max(32, Math.min(72, Math.round(longest * 6.6 + 12)));
+}
+
 function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[] }) {
   const latest = panel.series.map((s) => lastValue(rows, s.key));
-  const tick = axisTickFormatter(
-    rows,
-    panel.series.map((s) => s.key),
-  );
+  const keys = panel.series.map((s) => s.key);
+  const tick = axisTickFormatter(rows, keys);
+  const axisWidth = yAxisWidth(rows, keys, tick);
   return (
     <div className="tr-mult" data-testid={`curve-${panel.id}`}>
       <div className="tr-mult__head">
         <span className="tr-mult__title">{panel.title}</span>
-        <span className="tr-mult__last">
-          {panel.series.map((s, i) => (
-            <span key={s.key} style={{ color: SERIES[i % SERIES.length] }} title={s.key}>
-              {panel.series.length > 1 ? `${s.label} ` : ''}
-              {fmtNum(latest[i])}
-            </span>
-          ))}
-        </span>
+        {panel.series.length === 1 ? (
+          <span className="tr-mult__last" style={{ color: SERIES[0] }} title={`${panel.series[0].key}, last value`}>
+            {fmtNum(latest[0])}
+          </span>
+        ) : null}
       </div>
       <ResponsiveContainer width="100%" height={150}>
         <LineChart data={rows} margin={{ top: 4, right: 14, bottom: 0, left: 0 }}>
@@ -59,12 +66,22 @@ function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...axisProps} allowDecimals={false} tickCount={5} />
           <YAxis
             {...axisProps}
-            width={52}
+            width={axisWidth}
             domain={panel.unit === 'rate' ? [0, 'auto'] : ['auto', 'auto']}
             tickFormatter={tick}
           />
           <Tooltip {...tooltipProps} labelFormatter={(s) => `step ${s}`} formatter={(v, name) => [fmtNum(Number(v)), name]} />
-          {panel.series.length > 1 ? <Legend iconSize={8} height={16} wrapperStyle={{ fontSize: 10, color: COLORS.muted }} /> : null}
+          {panel.series.length > 1 ? (
+            <Legend
+              iconSize={8}
+              height={16}
+              wrapperStyle={{ fontSize: 10, color: COLORS.muted }}
+              formatter={(name) => {
+                const i = panel.series.findIndex((x) => x.label === name);
+                return i < 0 ? name : `${name} ${fmtNum(latest[i])}`;
+              }}
+            />
+          ) : null}
           {panel.series.map((s, i) => (
             <Line
               key={s.key}

@@ -78,7 +78,7 @@ function rlPoint(s: number): MetricPoint {
       rewardAccuracy: accuracy,
       rewardAU: au,
       reward: format + accuracy + au,
-      klMean: 0.002 + 0.03 * t + rnd() * 0.004,
+      kl: 0.002 + 0.03 * t + rnd() * 0.004,
       clipFraction: 0.02 + rnd() * 0.05,
       tokensPerSec: 900 + rnd() * 150,
     },
