@@ -199,3 +199,59 @@ e2e.test('skip asks for a reason (quick pick by number), records it, and moves o
   expect(row).toEqual({ kind: 'skip', reason: 'ambiguous expression', name: 'raj' });
   expect(currentOf(db(), 'demo-000009')).toEqual(before);
 });
+
+e2e.test('keys are remappable per user: conflicts block saving, the saved key works in the label view after a reload', async (ctx) => {
+  const { page, gotoApp, labelView } = ctx;
+  await signInAs(ctx, 'uma');
+  await gotoApp('#/settings');
+  await page.getByTestId('settings-view').waitFor();
+  const capture = (action: string) => page.locator(`[data-testid="keymap-${action}"] .key-capture`);
+
+  await capture('au.AU12').click();
+  await page.keyboard.press('s'); // taken by Skip
+  await page.locator('[data-testid="keymap-au.AU12"].conflict').waitFor();
+  expect(await page.locator('[data-testid="keymap-skip"]').textContent()).toContain('clashes with AU12');
+  expect(await page.getByTestId('keymap-save').isDisabled()).toBe(true);
+  await page.getByTestId('keymap-defaults').click();
+  expect(await page.getByTestId('keymap-conflicts').count()).toBe(0);
+
+  await capture('au.AU12').click();
+  await page.keyboard.press('8');
+  await page.getByTestId('keymap-save').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="keymap-save"]')?.hasAttribute('disabled'));
+
+  await gotoApp('#/label/demo-000010');
+  await page.reload();
+  await labelView({ id: 'demo-000010' });
+  expect(await page.locator('[data-testid="au-AU12"] kbd').textContent()).toBe('8');
+  const had = (await formState(page)).aus.includes('AU12');
+  await page.keyboard.press('8');
+  expect((await formState(page)).aus.includes('AU12')).toBe(!had);
+  await page.keyboard.press('p'); // the old key no longer toggles AU12
+  expect((await formState(page)).aus.includes('AU12')).toBe(!had);
+});
+
+e2e.test('the queue filters and opens a record with the filter as the labeling queue', async (ctx) => {
+  const { page, gotoApp, labelView } = ctx;
+  await signInAs(ctx, 'vic');
+  await gotoApp('#/queue');
+  await page.locator('[data-testid="queue-row"][data-record-id]').first().waitFor();
+  await page.getByTestId('filter-emotion').selectOption('happiness');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid="queue-row"][data-record-id]')];
+    return rows.length > 0 && !document.querySelector('.queue-row.placeholder');
+  });
+  const total = Number((await page.getByTestId('queue-total').textContent())!.replace(/\D/g, ''));
+  const ids = await page.locator('[data-testid="queue-row"][data-record-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-record-id')!));
+  expect(ids.length).toBe(total);
+  const emotions = await page.locator('[data-testid="queue-row"] .c-emotion').allTextContents();
+  expect(new Set(emotions)).toEqual(new Set(['happiness']));
+
+  await page.getByTestId('queue-list').focus();
+  await page.keyboard.press('Enter');
+  expect(await labelView()).toBe(ids[0]);
+  if (ids.length > 1) {
+    await page.keyboard.press('ArrowRight');
+    expect(await labelView({ notId: ids[0] })).toBe(ids[1]);
+  }
+});
