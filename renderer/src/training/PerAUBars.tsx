@@ -61,10 +61,17 @@ export function PerAUBars({
   }));
   return (
     <div data-testid={testId}>
-      <ResponsiveContainer width="100%" height={190}>
+      <ResponsiveContainer width="100%" height={rows.length > 12 ? 210 : 190}>
         <BarChart data={rows} margin={{ top: 6, right: 6, bottom: 0, left: -14 }} barGap={1}>
           <CartesianGrid {...gridProps} />
-          <XAxis dataKey="au" {...axisProps} interval={0} tick={{ fill: COLORS.muted, fontSize: 10 }} />
+          {/* Many AUs in a narrow panel: slanted labels keep every AU named. */}
+          <XAxis
+            dataKey="au"
+            {...axisProps}
+            interval={0}
+            tick={{ fill: COLORS.muted, fontSize: 10 }}
+            {...(rows.length > 12 ? { angle: -40, textAnchor: 'end', height: 34 } : {})}
+          />
           <YAxis {...axisProps} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} />
           <Tooltip content={<AUTip names={names} />} cursor={{ fill: 'rgba(255,255,255,0.05)', stroke: 'none' }} isAnimationActive={false} />
           {compare ? <Legend iconSize={8} height={16} wrapperStyle={{ fontSize: 10, color: COLORS.muted }} /> : null}
