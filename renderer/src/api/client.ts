@@ -1,5 +1,5 @@
 /** The renderer's API client: Electron's preload bridge when present, HTTP (server mode) otherwise. */
-import { METHOD_NAMES, type ApiClient, type ApiResult, type MethodName } from '../../../contract/api';
+import type { ApiClient, ApiResult, MethodName } from '../../../contract/api';
 import type { ApiEvent } from '../../../contract/types';
 import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_MEDIA_PREFIX, type FeaBridge } from '../../../contract/transport';
 
@@ -71,15 +71,27 @@ export function createTransport(): Transport {
   return typeof window !== 'undefined' && window.feaBridge ? bridgeTransport(window.feaBridge) : httpTransport();
 }
 
-/** A typed client: `api['records.get']({id})` resolves to the output or throws ApiCallError. */
+/**
+ * A typed client: `api['records.get']({id})` resolves to the output or throws ApiCallError.
+ * Methods are made on first use (a Proxy), so the renderer bundle does not carry the zod schemas;
+ * the main process validates every call against them.
+ */
 export function createClient(transport: Transport): ApiClient {
-  const client = {} as Record<string, (input: unknown) => Promise<unknown>>;
-  for (const name of METHOD_NAMES) {
-    client[name] = async (input: unknown) => {
-      const result = await transport.call(name, input);
-      if (!result.ok) throw new ApiCallError(result.error.code, result.error.message);
-      return result.value;
-    };
-  }
-  return client as unknown as ApiClient;
+  const methods = new Map<string, (input: unknown) => Promise<unknown>>();
+  return new Proxy({} as ApiClient, {
+    get(_target, name) {
+      // Every method is "namespace.name"; anything else (then, toJSON, symbols) is not one, so the client is never a thenable.
+      if (typeof name !== 'string' || !name.includes('.')) return undefined;
+      let fn = methods.get(name);
+      if (!fn) {
+        fn = async (input: unknown) => {
+          const result = await transport.call(name as MethodName, input);
+          if (!result.ok) throw new ApiCallError(result.error.code, result.error.message);
+          return result.value;
+        };
+        methods.set(name, fn);
+      }
+      return fn;
+    },
+  });
 }
