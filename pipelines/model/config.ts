@@ -28,6 +28,12 @@ export interface PolicyConfig {
    * attention. 'transformer': pre-LN causal self-attention over [image prefix; text] (fast on tfjs-node).
    */
   decoder: 'window' | 'transformer';
+  /**
+   * Vocabulary ids of the emotion words, in `emotions` order. When given, the window decoder adds
+   * α·log p_aux(emotion) to those words' logits (α learned), so the written emotion follows the image head unless
+   * the reasoning so far outweighs it; RL's accuracy reward then reaches the visual features directly.
+   */
+  emotionTokenIds?: number[];
   window: number;
   embDim: number;
   hidden: number;

@@ -38,6 +38,7 @@ interface LayerVars {
 }
 
 type KV = { k: tf.Tensor3D; v: tf.Tensor3D };
+type WindowContext = { h: tf.Tensor2D; bias: tf.Tensor2D | null };
 
 let instanceCounter = 0;
 
@@ -95,6 +96,7 @@ export class Policy {
       add('win/b2', [c.hidden], 'zeros');
       add('out/w', [c.hidden, c.vocabSize], lecun(c.hidden));
       add('out/b', [c.vocabSize], 'zeros');
+      if (c.emotionTokenIds?.length) add('win/emo-copy', [1], 'ones');
       return;
     }
     add('pre/img/w', [c.featDim, c.imageTokens * d], lecun(c.featDim));
@@ -253,8 +255,8 @@ export class Policy {
     const enc = this.encode(inputs);
     const B = inputs.images.shape[0];
     if (this.config.decoder === 'window') {
-      const ctxH = this.windowContext(enc, inputs.conditions);
-      return { ...enc, logits: this.windowLogits(ctxH, ids, B, T, 0).reshape([B, T, this.config.vocabSize]) as tf.Tensor3D };
+      const ctx = this.windowContext(enc, inputs.conditions);
+      return { ...enc, logits: this.windowLogits(ctx, ids, B, T, 0).reshape([B, T, this.config.vocabSize]) as tf.Tensor3D };
     }
     const P = prefixLength(this.config);
     const idT = tf.tensor2d(ids, [B, T], 'int32');
@@ -265,16 +267,29 @@ export class Policy {
   }
 
   /** [B, H]: the image context's contribution to the window decoder's first layer. */
-  private windowContext(enc: EncodeOutput, conditions: tf.Tensor2D): tf.Tensor2D {
+  private windowContext(enc: EncodeOutput, conditions: tf.Tensor2D): WindowContext {
+    const c = this.config;
     const ctx = tf.concat([enc.feat, tf.softmax(enc.emoLogits), tf.sigmoid(enc.auLogits), conditions], 1);
-    return tf.add(mm(ctx, this.v('win/w1/ctx')), this.v('win/b1')) as tf.Tensor2D;
+    const h = tf.add(mm(ctx, this.v('win/w1/ctx')), this.v('win/b1')) as tf.Tensor2D;
+    let bias: tf.Tensor2D | null = null;
+    if (c.emotionTokenIds?.length) {
+      // [E, V] scatter of the emotions onto their token ids: a constant, so the bias is a plain matMul
+      const scatter = new Float32Array(c.emotions.length * c.vocabSize);
+      c.emotionTokenIds.forEach((id, e) => {
+        if (id >= 0 && id < c.vocabSize) scatter[e * c.vocabSize + id] = 1;
+      });
+      const logp = tf.logSoftmax(enc.emoLogits);
+      bias = tf.mul(mm(logp, tf.tensor2d(scatter, [c.emotions.length, c.vocabSize])), this.v('win/emo-copy')) as tf.Tensor2D;
+    }
+    return { h, bias };
   }
 
   /**
    * Window-decoder logits [B·t, V] for positions start..start+t−1 of sequences whose tokens so far are `ids`
    * ([B·rowLen] row-major with rowLen = start + t, bos first).
    */
-  private windowLogits(ctxH: tf.Tensor2D, ids: Int32Array, B: number, t: number, start: number, padId = 0): tf.Tensor2D {
+  private windowLogits(ctx: WindowContext, ids: Int32Array, B: number, t: number, start: number, padId = 0): tf.Tensor2D {
+    const ctxH = ctx.h;
     const c = this.config;
     const K = c.window;
     const V = c.vocabSize;
@@ -304,7 +319,9 @@ export class Policy {
     ]);
     const h1 = tf.relu(tf.add(pre.reshape([B, t, H]), ctxH.reshape([B, 1, H]))).reshape([N, H]);
     const h2 = tf.add(tf.relu(tf.add(mm(h1, this.v('win/w2')), this.v('win/b2'))), h1);
-    return tf.add(mm(h2, this.v('out/w')), this.v('out/b')) as tf.Tensor2D;
+    const logits = tf.add(mm(h2, this.v('out/w')), this.v('out/b'));
+    if (!ctx.bias) return logits as tf.Tensor2D;
+    return tf.add(logits.reshape([B, t, V]), ctx.bias.reshape([B, 1, V])).reshape([N, V]) as tf.Tensor2D;
   }
 
   /**
@@ -391,10 +408,10 @@ export class Policy {
     const V = c.vocabSize;
     const maxNew = Math.min(opts.maxNew ?? c.maxLen - 1, c.maxLen - 1);
     if (opts.temperature > 0 && !opts.rng) throw new Error('sampling needs an rng');
-    const { ctxH, emo, au } = tf.tidy(() => {
+    const { ctxH, emo, au } = tf.tidy((() => {
       const enc = this.encode(inputs);
       return { ctxH: this.windowContext(enc, inputs.conditions), emo: tf.softmax(enc.emoLogits), au: tf.sigmoid(enc.auLogits) };
-    });
+    }) as unknown as () => tf.TensorContainer) as unknown as { ctxH: WindowContext; emo: tf.Tensor2D; au: tf.Tensor2D };
     const E = c.emotions.length;
     const A = au.shape[1];
     const emoData = emo.dataSync() as Float32Array;
@@ -433,7 +450,7 @@ export class Policy {
         if (done.every(Boolean)) break;
       }
     } finally {
-      ctxH.dispose();
+      tf.dispose([ctxH.h, ...(ctxH.bias ? [ctxH.bias] : [])]);
     }
     return { ids: out, emotionProbs, auProbs };
   }

@@ -26,8 +26,8 @@ export function applyStep(
   optimizer: tf.Optimizer,
   loss: () => tf.Scalar,
   clipNorm: number,
+  vars: tf.Variable[] = policy.variableList(),
 ): number {
-  const vars = policy.variableList();
   const { value, grads } = tf.variableGrads(loss, vars);
   try {
     tf.tidy(() => {

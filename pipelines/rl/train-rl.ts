@@ -33,6 +33,11 @@ export interface RlConfig {
   updatesPerRollout: number;
   rewardWeights: RewardWeights;
   clipNorm: number;
+  /**
+   * Update the image encoder and auxiliary heads too (on by default, as Facial-R1 updates the whole model); off
+   * adapts only the decoder, like freezing the vision tower of a VLM.
+   */
+  trainEncoder: boolean;
 }
 
 export const DEFAULT_RL_CONFIG: RlConfig = {
@@ -41,16 +46,17 @@ export const DEFAULT_RL_CONFIG: RlConfig = {
   promptsPerStep: 8,
   groupSize: 8,
   temperature: 1,
-  lr: 1e-4,
+  lr: 2e-5,
   warmupSteps: 0,
   beta: 0.04,
   epsLow: 0.2,
   epsHigh: 0.2,
   stdEps: 1e-4,
-  lossType: 'grpo',
+  lossType: 'dapo',
   updatesPerRollout: 2,
   rewardWeights: { ...DEFAULT_REWARD_WEIGHTS },
   clipNorm: 1,
+  trainEncoder: true,
 };
 
 export interface RlState {
@@ -104,6 +110,13 @@ export class RlTrainer {
 
   get done(): boolean {
     return this.state.step >= this.state.totalSteps;
+  }
+
+  /** The variables RL updates, in a fixed order (Adam's slots follow it across resumes). */
+  trainable(): tf.Variable[] {
+    return [...this.policy.vars]
+      .filter(([name]) => this.config.trainEncoder || !(name.startsWith('enc/') || name.startsWith('aux/')))
+      .map(([, v]) => v);
   }
 
   private nextBatch(): number[] {
@@ -182,6 +195,7 @@ export class RlTrainer {
                 return grpoLoss(lossInput(logp));
               },
               c.clipNorm,
+              this.trainable(),
             );
             const stats = grpoStats(lossInput(kept!));
             clipSum += stats.clipFraction;
@@ -219,6 +233,16 @@ export class RlTrainer {
     } finally {
       disposeInputs(inputs);
     }
+  }
+
+  /**
+   * The training objective measured the same way before and after: mean reward of `perImage` completions sampled at
+   * the run's temperature for the first `images` training images, with a fixed sampling seed.
+   */
+  probeSampledReward(p: Policy, images = 96, perImage = 4): number {
+    const probe = this.train.slice(0, images).flatMap((s) => Array.from({ length: perImage }, () => s));
+    const outs = generateOutputs(p, this.tokenizer, probe, { temperature: this.config.temperature, rng: new Rng(this.config.seed + 424242) });
+    return outs.reduce((a, o) => a + facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights).total, 0) / outs.length;
   }
 
   /** Mean reward of greedy outputs over the training images, for the policy and (when kept) the frozen start. */

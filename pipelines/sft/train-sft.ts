@@ -35,6 +35,8 @@ export interface SftConfig {
   /** Evaluations without improvement before stopping (0 = never stop early). */
   patience: number;
   conditionDrop: number;
+  /** Bias the emotion words' logits by the image head's log-probabilities (see PolicyConfig.emotionTokenIds). */
+  emotionCopy: boolean;
   augment: boolean;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
@@ -49,11 +51,12 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   lr: 2e-3,
   warmupSteps: 20,
   auxWeight: 1,
-  auxExtra: 64,
+  auxExtra: 128,
   valFraction: 0.1,
   evalEvery: 0,
   patience: 5,
   conditionDrop: 0.5,
+  emotionCopy: true,
   augment: true,
   clipNorm: 5,
   model: {},
@@ -110,6 +113,7 @@ export class SftTrainer {
       aus,
       vocabSize: tokenizer.vocabSize,
       maxLen: Math.max(shape.maxLen, longest + 9),
+      emotionTokenIds: config.emotionCopy ? emotions.map((e) => (tokenizer.has(e) ? tokenizer.tokenToId(e) : -1)) : [],
     };
     const policy = new Policy(policyConfig, config.seed, true);
     const state = initialState(config, train.length);

@@ -146,6 +146,8 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       const g = trainer.greedyTrainReward();
       metrics.trainRewardGreedy = g.policy;
       if (g.reference !== null) metrics.trainRewardGreedyStart = g.reference;
+      metrics.trainRewardSampled = trainer.probeSampledReward(trainer.policy);
+      if (trainer.reference) metrics.trainRewardSampledStart = trainer.probeSampledReward(trainer.reference);
       const rewards = listMetrics(ws.db, runId).map((p) => p.values.reward).filter(Number.isFinite);
       const k = Math.max(1, Math.floor(rewards.length / 3));
       const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;

@@ -78,7 +78,7 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
     expect(runs[1].parent_model_id).toBe(sft.json.modelId);
     expect(runs.every((r) => r.backend === sft.json.backend && r.checkpoint_path && r.model_id)).toBe(true);
     const cfg = JSON.parse(runs[1].config);
-    expect(cfg.rl).toMatchObject({ groupSize: 4, temperature: 1, beta: 0.04, epsLow: 0.2, stdEps: 1e-4, lossType: 'grpo' });
+    expect(cfg.rl).toMatchObject({ groupSize: 4, temperature: 1, beta: 0.04, epsLow: 0.2, stdEps: 1e-4, lossType: 'dapo' });
     const sftMetrics = (db.prepare('SELECT metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runs[0].id) as any[]).map((r) => JSON.parse(r.metrics));
     expect(sftMetrics).toHaveLength(10);
     expect(sftMetrics.some((m) => m.valLoss !== undefined)).toBe(true);
