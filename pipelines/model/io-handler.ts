@@ -1,6 +1,7 @@
 /**
  * A file IOHandler for plain @tensorflow/tfjs, which has no `file://` handler without tfjs-node:
- * `<dir>/<base>.json` holds the topology/config and the weights manifest, `<dir>/<base>.bin` the weights.
+ * `<dir>/<base>.json` holds the topology/config and the weights manifest; the weights go to `weights.bin` for the
+ * model (base 'model') and `<base>.weights.bin` otherwise (the optimizer's slots).
  * Files are written to a temporary name and renamed, so a crash never leaves a half-written model.
  */
 import * as fs from 'node:fs';
@@ -17,8 +18,12 @@ export class FileIOHandler implements tf.io.IOHandler {
     return path.join(this.dir, `${this.base}.json`);
   }
 
+  get weightsFile(): string {
+    return this.base === 'model' ? 'weights.bin' : `${this.base}.weights.bin`;
+  }
+
   get weightsPath(): string {
-    return path.join(this.dir, `${this.base}.bin`);
+    return path.join(this.dir, this.weightsFile);
   }
 
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -33,7 +38,7 @@ export class FileIOHandler implements tf.io.IOHandler {
       convertedBy: artifacts.convertedBy ?? null,
       trainingConfig: artifacts.trainingConfig ?? null,
       userDefinedMetadata: artifacts.userDefinedMetadata ?? {},
-      weightsManifest: [{ paths: [`${this.base}.bin`], weights: artifacts.weightSpecs ?? [] }],
+      weightsManifest: [{ paths: [this.weightsFile], weights: artifacts.weightSpecs ?? [] }],
     };
     writeAtomic(this.weightsPath, weights);
     writeAtomic(this.jsonPath, Buffer.from(JSON.stringify(json)));

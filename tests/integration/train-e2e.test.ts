@@ -89,7 +89,7 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
     const modelsRows = db.prepare("SELECT * FROM models WHERE kind = 'policy' ORDER BY id").all() as any[];
     expect(modelsRows.map((m) => m.name)).toEqual([`policy-sft-${runs[0].id}`, `policy-rl-${runs[1].id}`]);
     for (const m of modelsRows) {
-      for (const f of ['model.json', 'model.bin', 'tokenizer.json']) expect(fs.existsSync(path.join(ws, m.path, f))).toBe(true);
+      for (const f of ['model.json', 'weights.bin', 'tokenizer.json']) expect(fs.existsSync(path.join(ws, m.path, f))).toBe(true);
     }
     const preds = db.prepare('SELECT * FROM predictions WHERE model_id = ?').all(sft.json.modelId) as any[];
     expect(preds).toHaveLength(ev.n);

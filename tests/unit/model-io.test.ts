@@ -24,9 +24,9 @@ test('IOHandler writes model.json + weights.bin and reads back identical bytes, 
   const bytes = new Uint8Array(data as ArrayBuffer);
   await h.save({ modelTopology: { x: 1 }, weightSpecs: specs, weightData: [bytes.slice(0, 5).buffer, bytes.slice(5).buffer] });
   expect(fs.existsSync(path.join(dir, 'model.json'))).toBe(true);
-  expect(fs.readFileSync(path.join(dir, 'model.bin')).equals(Buffer.from(bytes))).toBe(true);
+  expect(fs.readFileSync(path.join(dir, 'weights.bin')).equals(Buffer.from(bytes))).toBe(true);
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  expect(json.weightsManifest[0].paths).toEqual(['model.bin']);
+  expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
   const { tensors } = await loadTensors(h);
   expect(Buffer.from(tensors.a.dataSync().buffer).equals(Buffer.from(a.dataSync().buffer))).toBe(true);
   expect(Array.from(tensors.b.dataSync())).toEqual(Array.from(b.dataSync()));
