@@ -113,6 +113,8 @@ export class TrainingService {
         if (settled) return;
         settled = true;
         this.live.delete(runId);
+        // The worker finishes on its own; it must never keep the process alive after its result.
+        worker.unref();
         fn();
       };
       job.signal.addEventListener('abort', () => worker.postMessage({ type: 'stop' }));
@@ -174,12 +176,14 @@ export class TrainingService {
         if (msg.type === 'progress') job.progress(msg.step, msg.totalSteps);
         else if (msg.type === 'error') {
           settled = true;
+          worker.unref();
           job.fail(new Error(msg.message));
           reject(new ApiError('failed', msg.message));
         } else {
           const v = pick(msg);
           if (v !== undefined) {
             settled = true;
+            worker.unref();
             job.finish();
             resolve(v);
           }

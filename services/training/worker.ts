@@ -249,6 +249,8 @@ async function main(): Promise<void> {
     post({ type: 'error', message });
   } finally {
     ws.close();
+    // Everything is written and posted: closing the port lets the thread end instead of idling on 'message'.
+    parentPort?.close();
   }
 }
 
