@@ -48,7 +48,8 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
   const [users, setUsers] = useState<User[]>([]);
   const [user, setUser] = useState<User | null>(null);
-  const [saved, setSaved] = useState<Keymap | null>(null);
+  /** The signed-in user's saved keys; views wait for them so the first key pressed already uses them. */
+  const [saved, setSaved] = useState<{ userId: number; keymap: Keymap } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -72,15 +73,16 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     let cancelled = false;
     setSaved(null);
     api['users.getSettings']({ userId: user.id })
-      .then((s) => !cancelled && setSaved(s.keymap))
-      .catch(() => !cancelled && setSaved({}));
+      .then((s) => !cancelled && setSaved({ userId: user.id, keymap: s.keymap }))
+      .catch(() => !cancelled && setSaved({ userId: user.id, keymap: {} }));
     return () => {
       cancelled = true;
     };
   }, [api, user]);
 
   const defaults = useMemo(() => (info ? defaultKeymap(info.emotions, info.aus) : {}), [info]);
-  const keymap = useMemo(() => mergeKeymap(defaults, saved), [defaults, saved]);
+  const keymapLoaded = !user || saved?.userId === user.id;
+  const keymap = useMemo(() => mergeKeymap(defaults, saved?.keymap ?? null), [defaults, saved]);
 
   const selectUser = useCallback((u: User) => {
     localStorage.setItem(USER_KEY, String(u.id));
@@ -107,7 +109,7 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     async (map: Keymap) => {
       if (!user) return;
       const res = await api['users.saveSettings']({ userId: user.id, keymap: keymapOverrides(defaults, map) });
-      setSaved(res.keymap);
+      setSaved({ userId: user.id, keymap: res.keymap });
     },
     [api, user, defaults],
   );
@@ -115,8 +117,8 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
   const refreshInfo = useCallback(async () => setInfo(await api['workspace.info']({})), [api]);
 
   const value = useMemo<Session | null>(
-    () => (info ? { info, user, users, keymap, defaults, selectUser, createUser, signOut, saveKeymap, refreshInfo } : null),
-    [info, user, users, keymap, defaults, selectUser, createUser, signOut, saveKeymap, refreshInfo],
+    () => (info && keymapLoaded ? { info, user, users, keymap, defaults, selectUser, createUser, signOut, saveKeymap, refreshInfo } : null),
+    [info, keymapLoaded, user, users, keymap, defaults, selectUser, createUser, signOut, saveKeymap, refreshInfo],
   );
 
   if (!value) return <>{fallback(error)}</>;
