@@ -119,9 +119,13 @@ async function main(): Promise<void> {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => {
-  services?.close();
+app.on('will-quit', (event) => {
+  if (!services) return;
+  // Let training runs checkpoint before the process ends.
+  event.preventDefault();
+  const closing = services.close();
   services = null;
+  void closing.finally(() => app.exit(0));
 });
 
 /** Resolves once the window is created (tests await it). */

@@ -2,27 +2,27 @@
 import { openWorkspace } from '../db/open';
 import { createContext, type ServiceContext } from '../services/context';
 import { createHandlers } from '../services/handlers';
+import { shutdownServices } from '../services/lifecycle';
 import type { ApiHandlers } from '../contract/api';
 
 export interface OpenedServices {
   ctx: ServiceContext;
   handlers: ApiHandlers;
-  close(): void;
+  /** Cancels jobs, lets training runs checkpoint, then closes the workspace. */
+  close(): Promise<void>;
 }
 
 export function openServices(workspaceDir: string): OpenedServices {
   const ws = openWorkspace(workspaceDir);
   const ctx = createContext(ws);
   const handlers = createHandlers(ctx);
-  let closed = false;
+  let closing: Promise<void> | null = null;
   return {
     ctx,
     handlers,
     close() {
-      if (closed) return;
-      closed = true;
-      for (const job of ctx.jobs.list()) if (job.status === 'running') ctx.jobs.cancel(job.id);
-      ws.close();
+      closing ??= shutdownServices(ctx);
+      return closing;
     },
   };
 }

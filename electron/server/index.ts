@@ -52,7 +52,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       });
     });
   } catch (err) {
-    services.close();
+    await services.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -66,8 +66,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       closing ??= new Promise<void>((resolve) => {
         streams.closeAll();
         server.close(() => {
-          services.close();
-          resolve();
+          void services.close().then(resolve, resolve);
         });
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();

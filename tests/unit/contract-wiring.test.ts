@@ -109,8 +109,14 @@ describe('Electron main', () => {
     main = require('../../electron/main');
     await main.ready;
   });
-  afterAll(() => {
-    for (const fn of mockElectron.appListeners.get('will-quit') ?? []) fn();
+  afterAll(async () => {
+    // Quitting waits for the services to shut down (training runs checkpoint), then exits.
+    const event = { preventDefault: jest.fn() };
+    for (const fn of mockElectron.appListeners.get('will-quit') ?? []) fn(event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    const { app } = jest.requireMock('electron') as { app: { exit: jest.Mock } };
+    for (let i = 0; i < 100 && app.exit.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(app.exit).toHaveBeenCalledWith(0);
     if (savedEnv === undefined) delete process.env.FEA_WORKSPACE;
     else process.env.FEA_WORKSPACE = savedEnv;
   });
