@@ -1,7 +1,7 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { runAnalysis } from '../../services/analysis/run';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
 
 export function register(program: Command): void {
@@ -20,13 +20,7 @@ export function register(program: Command): void {
       }
       const pixelLimit = Number(opts.maxPixels);
       if (!Number.isFinite(pixelLimit) || pixelLimit < 1) throw new CliError(`--max-pixels: "${opts.maxPixels}" is not a positive number`);
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

@@ -1,9 +1,9 @@
 /** `fea eval <ws> --model ID --split NAME --part test`: greedy decoding + the Facial-R1 metrics; stored in evals. */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { createContext } from '../../services/context';
 import { trainingService } from '../../services/training/service';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -18,13 +18,7 @@ export function register(program: Command): void {
     .action(async (workspace: string, opts: { model: string; split: string; part: string; json?: boolean }) => {
       const modelId = Number(opts.model);
       if (!Number.isInteger(modelId) || modelId < 1) throw new CliError(`--model: "${opts.model}" is not a model id`);
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       try {
         const report = await trainingService(createContext(ws)).evaluate(modelId, opts.split, opts.part);
         if (opts.json) printJson(report);

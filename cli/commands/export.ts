@@ -1,8 +1,8 @@
 /** `fea export <ws> --format facial-r1 --out DIR [--split NAME] [--json]` (and `--format csv`). */
 import type { Command } from 'commander';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { exportCsv } from '../../services/analysis/csv-export';
 import { ExportError, exportFacialR1 } from '../../services/foundation/export';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
 export function register(program: Command): void {
@@ -17,13 +17,7 @@ export function register(program: Command): void {
     .action(async (workspace: string, opts: { format: string; out: string; split?: string; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'csv') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv`);
       if (opts.format === 'csv' && opts.split) throw new CliError('--split applies to --format facial-r1 only');
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       try {
         if (opts.format === 'csv') {
           // CSV export is provided by services/analysis/csv-export.ts

@@ -1,7 +1,7 @@
 /** `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--json]`. */
 import type { Command } from 'commander';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { ImportInputError, importDataset, type ImportFormat } from '../../services/foundation/import';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
 export function register(program: Command): void {
@@ -19,13 +19,7 @@ export function register(program: Command): void {
       if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
       if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
       if (opts.images && opts.format !== 'facial-r1') throw new CliError('--images applies to --format facial-r1 only');
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

@@ -4,12 +4,12 @@
  */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { ensureUser, getRecordRow, getRevision, appendAudit } from '../../db/repositories';
 import { normaliseAU } from '../../pipelines/facs/normalise';
 import type { AUMark } from '../../pipelines/facs/vocabulary';
 import { isFacsAU } from '../../pipelines/formats/vocabulary-check';
 import { submitAnnotation } from '../../services/foundation/annotations';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 
 export function parseAUList(raw: string): string[] {
@@ -42,13 +42,7 @@ export function register(program: Command): void {
       }
       const clear = (v: string) => v.trim() === '' || v.trim().toLowerCase() === 'none';
       const newAUs = opts.aus === undefined ? undefined : clear(opts.aus) ? [] : parseAUList(opts.aus);
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       try {
         const rec = getRecordRow(ws.db, recordId);
         if (!rec) throw new CliError(`record "${recordId}" does not exist in ${ws.dir}`, 1);

@@ -1,11 +1,11 @@
 /** `fea models <ws>`: trained policies with their run, parent model and latest evals. */
 import type { Command } from 'commander';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { getRun } from '../../db/repositories/runs';
 import { getModel, listModels } from '../../db/repositories/models';
 import { createContext } from '../../services/context';
 import { modelSummary, runSummary } from '../../services/training-handlers';
-import { CliError, printJson } from '../output';
+import { openWorkspaceForCli } from '../workspace';
+import { printJson } from '../output';
 
 export function register(program: Command): void {
   program
@@ -14,13 +14,7 @@ export function register(program: Command): void {
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print {models: [...]} as JSON')
     .action((workspace: string, opts: { json?: boolean }) => {
-      let ws;
-      try {
-        ws = openWorkspace(workspace, { readonly: false });
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace, { readonly: false });
       try {
         const ctx = createContext(ws);
         const models = listModels(ws.db, 'policy').map((m) => {

@@ -1,9 +1,9 @@
 /** `fea records <ws> [--status S] [--limit N] [--json]`: list records with their current labels. */
 import type { Command } from 'commander';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { queryRecordRows } from '../../db/repositories';
 import { RECORD_STATUSES, type RecordStatus } from '../../pipelines/facs/vocabulary';
 import { imagePath } from '../../services/foundation/records';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -21,13 +21,7 @@ export function register(program: Command): void {
       }
       if (!/^\d+$/.test(opts.limit) || Number(opts.limit) < 1) throw new CliError(`--limit: "${opts.limit}" is not a whole number ≥ 1`);
       if (!/^\d+$/.test(opts.offset)) throw new CliError(`--offset: "${opts.offset}" is not a whole number ≥ 0`);
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       try {
         const { total, rows } = queryRecordRows(ws.db, { status: opts.status as RecordStatus | undefined }, { field: 'id', dir: 'asc' }, Number(opts.offset), Number(opts.limit));
         const records = rows.map((r) => ({

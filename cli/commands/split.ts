@@ -1,9 +1,9 @@
 /** `fea split <ws> --name NAME --ratios train=0.8,test=0.2 [--stratify emotion] [--group subject] [--seed S] [--json]`. */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { parseRatios } from '../../pipelines/splits/stratified';
 import { createSplit } from '../../services/foundation/splits';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -29,13 +29,7 @@ export function register(program: Command): void {
       if (!/^-?\d+$/.test(opts.seed.trim())) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
       const name = opts.name.trim();
       if (!name || name.length > 64) throw new CliError('--name must be 1–64 characters');
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       try {
         const summary = createSplit(ws.db, {
           name,

@@ -1,8 +1,8 @@
 /** `fea stats <ws> [--json]`: counts by status, emotion and AU, progress and throughput. */
 import type { Command } from 'commander';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { workspaceStats } from '../../services/foundation/stats';
-import { CliError, printJson } from '../output';
+import { openWorkspaceForCli } from '../workspace';
+import { printJson } from '../output';
 
 export function register(program: Command): void {
   program
@@ -11,13 +11,7 @@ export function register(program: Command): void {
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print the statistics as one JSON object on the last line')
     .action((workspace: string, opts: { json?: boolean }) => {
-      let ws;
-      try {
-        ws = openWorkspace(workspace, { readonly: false });
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace, { readonly: false });
       try {
         const s = workspaceStats(ws.db);
         if (opts.json) printJson(s);

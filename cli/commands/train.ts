@@ -1,10 +1,10 @@
 /** `fea train <ws> --stage sft|rl --split NAME …`: a training run in a worker thread; Ctrl+C checkpoints and stops. */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
-import { openWorkspace, WorkspaceError } from '../../db/open';
 import { getRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
 import { trainingService } from '../../services/training/service';
+import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
 
 interface TrainOpts {
@@ -64,13 +64,7 @@ export function register(program: Command): void {
       const steps = positiveInt('--steps', opts.steps);
       const from = positiveInt('--from', opts.from);
       const config = parseSets(opts.set);
-      let ws;
-      try {
-        ws = openWorkspace(workspace);
-      } catch (err) {
-        if (err instanceof WorkspaceError) throw new CliError(err.message);
-        throw err;
-      }
+      const ws = openWorkspaceForCli(workspace);
       const ctx = createContext(ws);
       const svc = trainingService(ctx);
       let bar: ReturnType<typeof progressBar> | null = null;
