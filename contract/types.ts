@@ -1,4 +1,5 @@
 /** Data shapes that cross the API boundary. Plain JSON: no class instances, no Buffers. */
+import type { EvalReport } from '../pipelines/eval/metrics';
 import type { AUMark, RecordStatus, RevisionKind, UserRole } from '../pipelines/facs/vocabulary';
 
 export interface User {
@@ -156,19 +157,8 @@ export interface MetricPoint {
   values: Record<string, number>;
 }
 
-export interface EvalReport {
-  n: number;
-  accuracy: number;
-  macroF1: number;
-  auF1Macro: number;
-  auF1Micro: number;
-  formatRate: number;
-  rougeL: number;
-  hallucinatedAURate: number;
-  misalignedRate: number;
-  confusion: { labels: string[]; matrix: number[][] };
-  perAU: Record<string, { f1: number; support: number }>;
-}
+/** The evaluation report is defined once, by the metrics that compute it (a type-only import). */
+export type { EvalReport };
 
 export interface ModelSummary {
   id: number;

@@ -1,7 +1,6 @@
 /**
  * Evaluation metrics of facial-r1-method.md §7, parsed the way the reference evaluation (`eval_utils.py`) parses:
  * the first `<answer>` and the first `<think>`, each falling back to the whole output when the tag is missing.
- * Structurally identical to contract/types.ts EvalReport (pipelines/ may not import contract/).
  */
 import { EMOTION_PROTOTYPES, sortAUs } from '../facs';
 import { formatReward } from '../rewards/facial-r1';

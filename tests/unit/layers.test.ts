@@ -13,7 +13,7 @@ const ALLOWED: Record<Folder, string[]> = {
   electron: ['contract', 'services', 'db/open'],
   cli: ['contract', 'services', 'db', 'pipelines', 'fixtures', 'electron/server'],
   services: ['contract', 'db', 'pipelines', 'fixtures'],
-  contract: ['pipelines/facs'],
+  contract: ['pipelines/facs', 'pipelines/eval/metrics'],
   db: ['pipelines/facs'],
   pipelines: ['db'],
   fixtures: ['pipelines/facs'],
