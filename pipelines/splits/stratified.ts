@@ -3,7 +3,7 @@
  * group by subject, shuffle groups with a seeded PRNG, sort largest first, then give each group to the part
  * whose label counts are furthest below target (least increase of squared deviation from fractions × totals).
  */
-import { mulberry32, shuffleInPlace } from './prng';
+import { mulberry32, shuffleInPlace } from '../random/seeded';
 
 export interface SplitItem {
   id: string;

@@ -16,7 +16,7 @@ const ALLOWED: Record<Folder, string[]> = {
   contract: ['pipelines/facs', 'pipelines/eval/metrics'],
   db: ['pipelines/facs'],
   pipelines: ['db'],
-  fixtures: ['pipelines/facs'],
+  fixtures: ['pipelines/facs', 'pipelines/random'],
 };
 
 /** npm packages that must never appear in a layer. */

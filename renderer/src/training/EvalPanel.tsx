@@ -1,5 +1,5 @@
 /** One model's evals: the metrics table, an Evaluate action, and the selected eval's confusion matrix and per-AU F1. */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ModelSummary, SplitSummary } from '../../../contract/types';
 import { useApi } from '../api/ApiContext';
 import { EmptyState } from '../charts/ChartCard';
@@ -88,6 +88,23 @@ export function SplitPartPicker({
   );
 }
 
+/** The split and part a panel works on: the first split's test part, kept valid as splits come and go. */
+export function useSplitPart(splits: SplitSummary[]) {
+  const [split, setSplit] = useState(splits[0]?.name ?? '');
+  const [part, setPart] = useState(defaultPart(splits, splits[0]?.name ?? ''));
+  useEffect(() => {
+    if (!splits.some((s) => s.name === split) && splits[0]) {
+      setSplit(splits[0].name);
+      setPart(defaultPart(splits, splits[0].name));
+    }
+  }, [splits, split]);
+  const choose = useCallback((s: string, p: string) => {
+    setSplit(s);
+    setPart(p);
+  }, []);
+  return { split, part, choose };
+}
+
 export function defaultPart(splits: SplitSummary[], split: string): string {
   const parts = Object.keys(splits.find((s) => s.name === split)?.parts ?? {});
   return parts.includes('test') ? 'test' : (parts[parts.length - 1] ?? 'test');
@@ -97,8 +114,7 @@ export function EvalPanel({ model, splits, onEvaluated }: { model: ModelSummary;
   const api = useApi();
   const [fresh, setFresh] = useState<EvalEntry[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [split, setSplit] = useState(splits[0]?.name ?? '');
-  const [part, setPart] = useState(defaultPart(splits, splits[0]?.name ?? ''));
+  const { split, part, choose: chooseSplitPart } = useSplitPart(splits);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -107,13 +123,6 @@ export function EvalPanel({ model, splits, onEvaluated }: { model: ModelSummary;
     setSelected(null);
     setError(null);
   }, [model.id]);
-  useEffect(() => {
-    if (!splits.some((s) => s.name === split) && splits[0]) {
-      setSplit(splits[0].name);
-      setPart(defaultPart(splits, splits[0].name));
-    }
-  }, [splits, split]);
-
   // Evals stored with the model, plus ones just run here that the list may not have yet.
   const evals = useMemo(() => {
     const byKey = new Map<string, EvalEntry>();
@@ -149,10 +158,7 @@ export function EvalPanel({ model, splits, onEvaluated }: { model: ModelSummary;
               splits={splits}
               split={split}
               part={part}
-              onChange={(s, p) => {
-                setSplit(s);
-                setPart(p);
-              }}
+              onChange={chooseSplitPart}
               testId="eval"
             />
             <button type="button" className="dt-btn dt-btn--primary" onClick={() => void run()} disabled={busy || !split || !part} data-testid="eval-run">

@@ -5,7 +5,7 @@ import { useApi } from '../api/ApiContext';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtDeltaPct, fmtInt, fmtPct } from '../charts/format';
 import { ConfusionMatrix } from './ConfusionMatrix';
-import { defaultPart, SplitPartPicker } from './EvalPanel';
+import { SplitPartPicker, useSplitPart } from './EvalPanel';
 import { EVAL_METRICS, evalKey, improvement, type EvalEntry } from './evalMetrics';
 import { PerAUBars } from './PerAUBars';
 
@@ -19,8 +19,7 @@ export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSum
   const [bId, setBId] = useState<number | null>(null);
   const [key, setKey] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Record<number, EvalEntry[]>>({});
-  const [split, setSplit] = useState(splits[0]?.name ?? '');
-  const [part, setPart] = useState(defaultPart(splits, splits[0]?.name ?? ''));
+  const { split, part, choose: chooseSplitPart } = useSplitPart(splits);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -33,13 +32,6 @@ export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSum
     setAId(a.id);
     setBId(b.id);
   }, [models, aId, bId]);
-  useEffect(() => {
-    if (!splits.some((s) => s.name === split) && splits[0]) {
-      setSplit(splits[0].name);
-      setPart(defaultPart(splits, splits[0].name));
-    }
-  }, [splits, split]);
-
   const a = models.find((m) => m.id === aId) ?? null;
   const b = models.find((m) => m.id === bId) ?? null;
   const evalsOf = (m: ModelSummary | null): EvalEntry[] => {
@@ -123,10 +115,7 @@ export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSum
               splits={splits}
               split={split}
               part={part}
-              onChange={(s, p) => {
-                setSplit(s);
-                setPart(p);
-              }}
+              onChange={chooseSplitPart}
               testId="compare"
             />
             <button type="button" className="dt-btn dt-btn--primary" disabled={busy || !split || aId === bId} onClick={() => void evaluateBoth()} data-testid="compare-evaluate">

@@ -4,7 +4,7 @@ import type { ModelSummary, SampleOutput, SplitSummary } from '../../../contract
 import { auName } from '../../../pipelines/facs/vocabulary';
 import { useApi, useMediaUrl } from '../api/ApiContext';
 import { EmptyState } from '../charts/ChartCard';
-import { defaultPart, SplitPartPicker } from './EvalPanel';
+import { SplitPartPicker, useSplitPart } from './EvalPanel';
 import { outputSegments, sampleMarks } from './sampleMarks';
 
 function SampleCard({ sample, index }: { sample: SampleOutput; index: number }) {
@@ -62,19 +62,11 @@ function SampleCard({ sample, index }: { sample: SampleOutput; index: number }) 
 
 export function SampleOutputs({ model, splits }: { model: ModelSummary; splits: SplitSummary[] }) {
   const api = useApi();
-  const [split, setSplit] = useState(splits[0]?.name ?? '');
-  const [part, setPart] = useState(defaultPart(splits, splits[0]?.name ?? ''));
+  const { split, part, choose: chooseSplitPart } = useSplitPart(splits);
   const [limit, setLimit] = useState(12);
   const [samples, setSamples] = useState<SampleOutput[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!splits.some((s) => s.name === split) && splits[0]) {
-      setSplit(splits[0].name);
-      setPart(defaultPart(splits, splits[0].name));
-    }
-  }, [splits, split]);
 
   useEffect(() => {
     if (!split || !part) return;
@@ -109,10 +101,7 @@ export function SampleOutputs({ model, splits }: { model: ModelSummary; splits: 
           splits={splits}
           split={split}
           part={part}
-          onChange={(s, p) => {
-            setSplit(s);
-            setPart(p);
-          }}
+          onChange={chooseSplitPart}
           testId="samples"
         />
         <select value={limit} onChange={(e) => setLimit(Number(e.target.value))} data-testid="samples-limit">
