@@ -1,6 +1,5 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
-import { runAnalysis } from '../../services/analysis/run';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
 
@@ -27,6 +26,8 @@ export function register(program: Command): void {
       process.once('SIGTERM', stop);
       let bar: ReturnType<typeof progressBar> | null = null;
       try {
+        // face-api and TensorFlow.js load only for this command.
+        const { runAnalysis } = await import('../../services/analysis/run');
         const summary = await runAnalysis(ws, {
           workers,
           pixelLimit,

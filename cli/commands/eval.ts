@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
 import { createContext } from '../../services/context';
-import { trainingService } from '../../services/training/service';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 
@@ -20,6 +19,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(modelId) || modelId < 1) throw new CliError(`--model: "${opts.model}" is not a model id`);
       const ws = openWorkspaceForCli(workspace);
       try {
+        const { trainingService } = await import('../../services/training/service');
         const report = await trainingService(createContext(ws)).evaluate(modelId, opts.split, opts.part);
         if (opts.json) printJson(report);
         else {

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { getRun } from '../../db/repositories/runs';
 import { getModel, listModels } from '../../db/repositories/models';
 import { createContext } from '../../services/context';
-import { modelSummary, runSummary } from '../../services/training-handlers';
 import { openWorkspaceForCli } from '../workspace';
 import { printJson } from '../output';
 
@@ -13,7 +12,8 @@ export function register(program: Command): void {
     .description('list trained models with their run, parent model and evaluations')
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print {models: [...]} as JSON')
-    .action((workspace: string, opts: { json?: boolean }) => {
+    .action(async (workspace: string, opts: { json?: boolean }) => {
+      const { modelSummary, runSummary } = await import('../../services/training-handlers');
       const ws = openWorkspaceForCli(workspace, { readonly: false });
       try {
         const ctx = createContext(ws);

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
 import { getRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
-import { trainingService } from '../../services/training/service';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
 
@@ -66,6 +65,7 @@ export function register(program: Command): void {
       const config = parseSets(opts.set);
       const ws = openWorkspaceForCli(workspace);
       const ctx = createContext(ws);
+      const { trainingService } = await import('../../services/training/service');
       const svc = trainingService(ctx);
       let bar: ReturnType<typeof progressBar> | null = null;
       const unsubscribe = ctx.events.subscribe((e) => {

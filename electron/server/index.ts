@@ -5,12 +5,9 @@ import type { ServiceContext } from '../../services/context';
 import { rendererDir as defaultRendererDir } from '../paths';
 import { openServices } from '../workspace';
 import { createServerApp } from './app';
-import { assertLoopback } from './security';
+import { assertLoopback, DEFAULT_HOST, DEFAULT_PORT } from './security';
 
-export { ServerConfigError, isLoopbackHost } from './security';
-
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 4317;
+export { ServerConfigError, isLoopbackHost, DEFAULT_HOST, DEFAULT_PORT } from './security';
 
 export interface StartServerOptions {
   workspaceDir: string;

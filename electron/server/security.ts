@@ -5,6 +5,9 @@ import { CONTENT_SECURITY_POLICY } from '../../contract/transport';
 
 export class ServerConfigError extends Error {}
 
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4317;
+
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (h === 'localhost') return true;
