@@ -3,6 +3,7 @@
  * that analysis writes for the image's records.
  */
 import type Database from 'better-sqlite3';
+import { upsertPrediction } from './predictions';
 import { nowIso, parseJson, stmt } from './statements';
 
 export interface PendingImage {
@@ -148,17 +149,8 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
       now,
     );
     if (info.changes === 0) return false;
-    const upsert = stmt(
-      db,
-      `INSERT INTO predictions (record_id, model_id, emotion, score, emotion_scores, aus, reasoning, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (record_id, model_id) DO UPDATE SET emotion = excluded.emotion, score = excluded.score,
-         emotion_scores = excluded.emotion_scores, aus = excluded.aus, reasoning = excluded.reasoning, created_at = excluded.created_at`,
-    );
     for (const recordId of recordIdsOfImage(db, a.imageId)) {
-      for (const p of predictions) {
-        upsert.run(recordId, p.modelId, p.emotion, p.score, JSON.stringify(p.emotionScores), JSON.stringify(p.aus), p.reasoning, now);
-      }
+      for (const p of predictions) upsertPrediction(db, recordId, p.modelId, p, now);
     }
     return true;
   })();

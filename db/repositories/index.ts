@@ -8,3 +8,4 @@ export * from './drafts';
 export * from './decisions';
 export * from './splits';
 export * from './vocabulary';
+export * from './predictions';

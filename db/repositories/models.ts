@@ -1,5 +1,6 @@
 /** Trained models, their evaluations and their predictions. */
 import type Database from 'better-sqlite3';
+import { upsertPrediction } from './predictions';
 import { nowIso, parseJson, stmt } from './statements';
 
 export interface ModelRow {
@@ -101,15 +102,8 @@ export interface NewPrediction {
 /** Upserts a model's predictions in one transaction. */
 export function upsertPredictions(db: Database.Database, modelId: number, preds: NewPrediction[]): void {
   const now = nowIso();
-  const s = stmt(
-    db,
-    `INSERT INTO predictions (record_id, model_id, emotion, score, emotion_scores, aus, reasoning, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (record_id, model_id) DO UPDATE SET emotion = excluded.emotion, score = excluded.score,
-       emotion_scores = excluded.emotion_scores, aus = excluded.aus, reasoning = excluded.reasoning, created_at = excluded.created_at`,
-  );
   db.transaction(() => {
-    for (const p of preds) s.run(p.recordId, modelId, p.emotion, p.score, JSON.stringify(p.emotionScores), JSON.stringify(p.aus), p.reasoning, now);
+    for (const p of preds) upsertPrediction(db, p.recordId, modelId, p, now);
   })();
 }
 
