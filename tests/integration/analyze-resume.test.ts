@@ -3,7 +3,6 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import sharp from 'sharp';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { runAnalysis } from '../../services/analysis/run';
@@ -14,28 +13,12 @@ import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { createContext } from '../../services/context';
 import { analysisHandlers } from '../../services/analysis-handlers';
 import type { Job } from '../../contract/types';
+import { pngHeaderOnly } from '../../fixtures/testdata/png';
 
 jest.setTimeout(120_000);
 
 const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
 const DEMO = path.join(FACE_API_DIR, 'demo');
-
-function hugePngHeader(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(50_000, 0);
-  ihdr.writeUInt32BE(50_000, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** Adds an image file + row + one record, per the v1 schema. */
 function addImage(ws: Workspace, name: string, bytes: Buffer, subject: string | null, label?: { emotion: string; status: string }): { imageId: number; recordId: string } {
@@ -72,7 +55,7 @@ describe('analysis service', () => {
       ids[`demo${n}`] = addImage(ws, `sample${n}.jpg`, await sharp(path.join(DEMO, `sample${n}.jpg`)).resize(480).jpeg().toBuffer(), `group${n}`);
     }
     ids.corrupt = addImage(ws, 'corrupt.jpg', Buffer.from('\xff\xd8 definitely not a jpeg'), null);
-    ids.huge = addImage(ws, 'huge.png', hugePngHeader(), null);
+    ids.huge = addImage(ws, 'huge.png', pngHeaderOnly(50_000, 50_000), null);
   });
 
   afterAll(() => {

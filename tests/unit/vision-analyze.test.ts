@@ -1,12 +1,12 @@
 /** face-api on real photos, in-process (the worker pool is covered by tests/integration/analyze-*.test.ts). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import sharp from 'sharp';
 import { analyzeImage, imagePhash, prepareAnalyzer, type FaceAnalysis } from '../../pipelines/vision/analyze';
 import { presentAUs } from '../../pipelines/vision/au-estimates';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { hammingDistance } from '../../pipelines/vision/phash';
+import { pngHeaderOnly } from '../../fixtures/testdata/png';
 
 const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
 const DEMO = path.join(FACE_API_DIR, 'demo');
@@ -17,24 +17,6 @@ jest.setTimeout(60_000);
 function ok(r: Awaited<ReturnType<typeof analyzeImage>>): FaceAnalysis {
   if (!r.ok) throw new Error(`analysis failed: ${r.error}`);
   return r;
-}
-
-/** A PNG whose header claims width × height but holds 1 KB of pixel data: decoding it would fail, probing must not. */
-function pngHeaderOnly(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
 }
 
 describe('analyzeImage on real photos (face-api, wasm)', () => {
