@@ -81,12 +81,14 @@ export async function saveCheckpoint<S>(
   tokenizer: WordTokenizer,
   optimizer: tf.Optimizer,
   state: S,
+  extra?: (tmp: string) => Promise<void>,
 ): Promise<void> {
   const tmp = `${dir}.partial`;
   fs.rmSync(tmp, { recursive: true, force: true });
   await savePolicy(tmp, policy, tokenizer);
   await saveOptimizer(tmp, optimizer);
   writeAtomic(path.join(tmp, 'state.json'), JSON.stringify(state));
+  if (extra) await extra(tmp);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
 }

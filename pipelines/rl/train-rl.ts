@@ -3,7 +3,15 @@
  * sampled at temperature 1, reward = weighted R_format + R_acc + R_AU, group-normalised advantages (Bessel std + ε),
  * PPO-clip, k3 KL to the frozen reference (the starting SFT policy) with β, grpo/dapo/dr_grpo aggregation and
  * μ updates per rollout batch (μ > 1 makes the clip active).
+ *
+ * Model selection: RL does not train on a subject-held-out validation slice of the training part (the same
+ * subjectHoldout SFT uses, so with equal seeds it is SFT's validation slice). Every `evalEvery` steps the greedy policy
+ * is scored on it, and the run's result is the best RL step (step 0, the start, is never chosen): the highest
+ * validation reward among steps whose validation accuracy is not below the start's, else the highest accuracy.
+ * The test part is never looked at.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { tf } from '../runtime/backend';
 import type { WordTokenizer } from '../tokenizer';
 import { type RewardWeights, DEFAULT_REWARD_WEIGHTS, facialR1Reward } from '../rewards';
@@ -13,6 +21,8 @@ import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, loadPolicy, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
+import { subjectHoldout } from '../sft/holdout';
+import { loadTensors, saveTensors, FileIOHandler } from '../model/io-handler';
 import { applyStep, makeAdam, scheduledRate, setLearningRate } from '../model/train-utils';
 import { type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
 
@@ -38,6 +48,12 @@ export interface RlConfig {
    * adapts only the decoder, like freezing the vision tower of a VLM.
    */
   trainEncoder: boolean;
+  /** Fraction of the training part's subjects held out for validation (0 = none: no selection, train on all). */
+  valFraction: number;
+  /** Greedy validation every this many steps (and at the last step); 0 = never. */
+  evalEvery: number;
+  /** Keep the best validated RL step as the result instead of the last one. */
+  selectBest: boolean;
 }
 
 export const DEFAULT_RL_CONFIG: RlConfig = {
@@ -57,7 +73,16 @@ export const DEFAULT_RL_CONFIG: RlConfig = {
   rewardWeights: { ...DEFAULT_REWARD_WEIGHTS },
   clipNorm: 1,
   trainEncoder: true,
+  valFraction: 0.1,
+  evalEvery: 2,
+  selectBest: true,
 };
+
+export interface ValScore {
+  step: number;
+  reward: number;
+  accuracy: number;
+}
 
 export interface RlState {
   step: number;
@@ -66,23 +91,49 @@ export interface RlState {
   cursor: number;
   order: number[];
   rng: number[];
+  /** Greedy validation score of the starting policy, and of the best RL step so far. */
+  valStart?: ValScore | null;
+  valBest?: ValScore | null;
 }
 
+/** `a` is a better RL result than `b`: no validation accuracy lost against the start, then reward, then accuracy. */
+export function betterValScore(a: ValScore, b: ValScore | null, start: ValScore | null): boolean {
+  if (!b) return true;
+  const keeps = (s: ValScore) => !start || s.accuracy >= start.accuracy - 1e-9;
+  if (keeps(a) !== keeps(b)) return keeps(a);
+  if (!keeps(a) && a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
+  if (a.reward !== b.reward) return a.reward > b.reward;
+  return a.accuracy > b.accuracy;
+}
+
+const BEST_FILE = 'best';
+
 export class RlTrainer {
+  /**
+   * Weights of the best validated step: allocated once (a copy of the start) so the live tensor count stays flat,
+   * overwritten when a step validates better; null when selection is off.
+   */
+  private best: Map<string, tf.Variable> | null = null;
+
   private constructor(
     readonly config: RlConfig,
     readonly policy: Policy,
     readonly reference: Policy | null,
     readonly tokenizer: WordTokenizer,
     readonly train: FaceSample[],
+    readonly val: FaceSample[],
     readonly optimizer: tf.AdamOptimizer,
     readonly state: RlState,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    if (config.selectBest && this.validating) {
+      this.best = new Map([...policy.vars].map(([name, v]) => [name, tf.variable(v, false)]));
+    }
+  }
 
   /** Starts from a saved SFT (or RL) policy folder; the reference is a frozen copy of it. */
   static async create(parentDir: string, samples: FaceSample[], config: RlConfig): Promise<RlTrainer> {
-    const train = samples.filter((s) => s.emotion !== null);
+    const { train, val } = RlTrainer.splitSamples(samples, config);
     if (train.length === 0) throw new Error('RL needs labeled records in the training part');
     const { policy, tokenizer } = await loadPolicy(parentDir, true);
     const reference = config.beta !== 0 ? (await loadPolicy(parentDir, false)).policy : null;
@@ -94,9 +145,20 @@ export class RlTrainer {
       cursor: 0,
       order: rng.shuffle([...Array(train.length).keys()]),
       rng: [],
+      valStart: null,
+      valBest: null,
     };
     state.rng = rng.getState();
-    return new RlTrainer(config, policy, reference, tokenizer, train, makeAdam(config.lr), state, rng);
+    const t = new RlTrainer(config, policy, reference, tokenizer, train, val, makeAdam(config.lr), state, rng);
+    if (t.validating) state.valStart = t.validate(0);
+    return t;
+  }
+
+  /** RL's training images and its validation slice (whole subjects, seeded like SFT's). */
+  static splitSamples(samples: FaceSample[], config: RlConfig): { train: FaceSample[]; val: FaceSample[] } {
+    const labeled = samples.filter((s) => s.emotion !== null);
+    if (config.evalEvery <= 0 || config.valFraction <= 0) return { train: labeled, val: [] };
+    return subjectHoldout(labeled, config.valFraction, config.seed);
   }
 
   static async resume(checkpointDir: string, parentDir: string, samples: FaceSample[], config: RlConfig): Promise<RlTrainer> {
@@ -105,7 +167,56 @@ export class RlTrainer {
     const reference = config.beta !== 0 ? (await loadPolicy(parentDir, false)).policy : null;
     const rng = new Rng(0);
     rng.setState(state.rng);
-    return new RlTrainer(config, policy, reference, tokenizer, samples.filter((s) => s.emotion !== null), optimizer, state, rng);
+    const { train, val } = RlTrainer.splitSamples(samples, config);
+    const t = new RlTrainer(config, policy, reference, tokenizer, train, val, optimizer, state, rng);
+    const bestDir = path.join(checkpointDir, BEST_FILE);
+    if (t.best && state.valBest && fs.existsSync(path.join(bestDir, `${BEST_FILE}.json`))) {
+      const { tensors } = await loadTensors(new FileIOHandler(bestDir, BEST_FILE));
+      for (const [name, v] of t.best) if (tensors[name]) v.assign(tensors[name]);
+      tf.dispose(Object.values(tensors));
+    }
+    return t;
+  }
+
+  /** Validation runs when there is a slice and evalEvery > 0. */
+  get validating(): boolean {
+    return this.val.length > 0 && this.config.evalEvery > 0;
+  }
+
+  /** Greedy mean reward and emotion accuracy of the policy on the validation slice. */
+  validate(step = this.state.step): ValScore {
+    const outs = generateOutputs(this.policy, this.tokenizer, this.val, { temperature: 0 });
+    let reward = 0;
+    let correct = 0;
+    for (const o of outs) {
+      const r = facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights);
+      reward += r.total;
+      correct += r.accuracy === 1 ? 1 : 0;
+    }
+    return { step, reward: reward / outs.length, accuracy: correct / outs.length };
+  }
+
+  /** After a step: validates when due and keeps the weights of the best step. Returns the metrics to record. */
+  private validateStep(): Record<string, number> {
+    const s = this.state;
+    if (!this.validating || (s.step % this.config.evalEvery !== 0 && s.step < s.totalSteps)) return {};
+    const score = this.validate();
+    if (this.best && betterValScore(score, s.valBest ?? null, s.valStart ?? null)) {
+      s.valBest = score;
+      for (const [name, v] of this.best) v.assign(this.policy.v(name));
+    }
+    return { valReward: score.reward, valAccuracy: score.accuracy };
+  }
+
+  /**
+   * Ends the run: with selection on, puts the best validated step's weights into the policy. Returns that step
+   * (the last step when nothing was validated or selection is off).
+   */
+  selectResult(): number {
+    const best = this.state.valBest;
+    if (!best || !this.best || best.step === this.state.step) return this.state.step;
+    for (const [name, w] of this.best) this.policy.v(name).assign(w);
+    return best.step;
   }
 
   get done(): boolean {
@@ -214,7 +325,9 @@ export class RlTrainer {
       const mean = (f: (r: (typeof rewards)[number]) => number) => rewards.reduce((a, r) => a + f(r), 0) / rewards.length;
       const U = c.updatesPerRollout;
       const rewardMean = mean((r) => r.total);
+      const val = this.validateStep();
       return {
+        ...val,
         loss: lossSum / U,
         reward: rewardMean,
         rewardStd: Math.sqrt(mean((r) => (r.total - rewardMean) ** 2)),
@@ -255,10 +368,17 @@ export class RlTrainer {
   }
 
   async checkpoint(dir: string): Promise<void> {
-    await saveCheckpoint(dir, this.policy, this.tokenizer, this.optimizer, this.state);
+    const best = this.best;
+    await saveCheckpoint(dir, this.policy, this.tokenizer, this.optimizer, this.state, async (tmp) => {
+      if (best && this.state.valBest) {
+        await saveTensors(new FileIOHandler(path.join(tmp, BEST_FILE), BEST_FILE), [...best].map(([name, tensor]) => ({ name, tensor })), { kind: 'fea-rl-best' });
+      }
+    });
   }
 
   dispose(): void {
+    if (this.best) tf.dispose([...this.best.values()]);
+    this.best = null;
     this.policy.dispose();
     this.reference?.dispose();
     this.optimizer.dispose();

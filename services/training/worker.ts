@@ -121,6 +121,8 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       if (trainer.state.step % cfg.checkpointEvery === 0 && !trainer.done) await checkpoint();
     }
     await checkpoint();
+    // RL's result is its best validated step (on the held-out slice of the training part, never the test part)
+    const selectedStep = trainer instanceof RlTrainer ? trainer.selectResult() : trainer.state.step;
     post({ type: 'status', message: 'saving model' });
     const modelId = ws.db.transaction(() => {
       const id = createModel(ws.db, {
@@ -142,6 +144,9 @@ async function train(ws: Workspace, backend: string): Promise<void> {
     })();
     const metrics: Record<string, unknown> = { ...last, step: trainer.state.step };
     if (trainer instanceof RlTrainer) {
+      metrics.selectedStep = selectedStep;
+      if (trainer.state.valStart) metrics.valStart = trainer.state.valStart;
+      if (trainer.state.valBest) metrics.valSelected = trainer.state.valBest;
       post({ type: 'status', message: 'greedy reward on the training part' });
       const g = trainer.greedyTrainReward();
       metrics.trainRewardGreedy = g.policy;

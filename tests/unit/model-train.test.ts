@@ -9,7 +9,7 @@ import { Policy, tokenLogProbs } from '../../pipelines/model/policy';
 import { savePolicy } from '../../pipelines/model/persist';
 import { teacherBatch } from '../../pipelines/model/sequences';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
-import { DEFAULT_RL_CONFIG, RlTrainer } from '../../pipelines/rl/train-rl';
+import { DEFAULT_RL_CONFIG, RlTrainer, betterValScore } from '../../pipelines/rl/train-rl';
 import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from './model-fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fea-model-train-'));
@@ -113,6 +113,51 @@ test('GRPO: one step samples G completions per image, reports rewards/KL/clip, k
   const r3 = resumed.trainStep();
   expect(r3.reward).toBe(m3.reward);
   expect(r3.loss).toBeCloseTo(m3.loss, 5);
+  rl.dispose();
+  resumed.dispose();
+});
+
+test('RL selection: a step that loses held-out accuracy never beats one that keeps it; then reward decides', () => {
+  const start = { step: 0, reward: 2, accuracy: 0.8 };
+  const keeps = { step: 2, reward: 2.1, accuracy: 0.8 };
+  const loses = { step: 4, reward: 2.5, accuracy: 0.7 };
+  expect(betterValScore(keeps, null, start)).toBe(true);
+  expect(betterValScore(loses, keeps, start)).toBe(false);
+  expect(betterValScore(keeps, loses, start)).toBe(true);
+  expect(betterValScore({ ...keeps, step: 6, reward: 2.2 }, keeps, start)).toBe(true);
+  expect(betterValScore({ ...loses, step: 6, accuracy: 0.75 }, loses, start)).toBe(true);
+});
+
+test('RL holds out a subject slice, validates on it, and ends on the best validated step, also after resume', async () => {
+  const samples = syntheticSamples(24);
+  const sft = SftTrainer.create(samples, EMOTIONS, tinySftConfig({ steps: 4 }));
+  for (let i = 0; i < 4; i++) sft.trainStep();
+  const parent = path.join(tmp(), 'sft');
+  await savePolicy(parent, sft.policy, sft.tokenizer);
+  sft.dispose();
+  const cfg = { ...DEFAULT_RL_CONFIG, steps: 4, promptsPerStep: 2, groupSize: 4, lr: 3e-3, valFraction: 0.25, evalEvery: 1 };
+  const rl = await RlTrainer.create(parent, samples, cfg);
+  const valSubjects = new Set(rl.val.map((s) => s.subject));
+  expect(rl.val.length).toBeGreaterThan(0);
+  expect(rl.train.some((s) => valSubjects.has(s.subject))).toBe(false);
+  expect(rl.state.valStart).toMatchObject({ step: 0 });
+  rl.trainStep();
+  rl.trainStep();
+  const dir = path.join(tmp(), 'rl-ckpt');
+  await rl.checkpoint(dir);
+  const resumed = await RlTrainer.resume(dir, parent, samples, cfg);
+  for (const t of [rl, resumed]) {
+    const seen: number[] = [];
+    while (!t.done) seen.push(t.trainStep().valReward);
+    expect(seen.every(Number.isFinite)).toBe(true);
+    const best = t.state.valBest!;
+    expect(best.step).toBeGreaterThan(0);
+    expect(t.selectResult()).toBe(best.step);
+    const again = t.validate();
+    expect(again.reward).toBeCloseTo(best.reward, 5);
+    expect(again.accuracy).toBeCloseTo(best.accuracy, 5);
+  }
+  expect(resumed.state.valBest).toEqual(rl.state.valBest);
   rl.dispose();
   resumed.dispose();
 });
