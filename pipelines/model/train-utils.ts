@@ -46,3 +46,25 @@ export function applyStep(
     tf.dispose(Object.values(grads));
   }
 }
+
+/** Where a run is in its seeded pass over the data; saved in checkpoints so a resumed run draws the same batches. */
+export interface EpochCursor {
+  epoch: number;
+  cursor: number;
+  order: number[];
+}
+
+/** The next `size` example indices; when an epoch's order runs out, the next epoch is shuffled with the run's RNG. */
+export function nextEpochBatch(s: EpochCursor, size: number, datasetSize: number, rng: { shuffle<T>(items: T[]): T[] }): number[] {
+  const n = Math.min(size, datasetSize);
+  const out: number[] = [];
+  while (out.length < n) {
+    if (s.cursor >= s.order.length) {
+      s.epoch++;
+      s.cursor = 0;
+      s.order = rng.shuffle([...Array(datasetSize).keys()]);
+    }
+    out.push(s.order[s.cursor++]);
+  }
+  return out;
+}

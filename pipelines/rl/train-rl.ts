@@ -23,7 +23,7 @@ import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
 import { subjectHoldout } from '../sft/holdout';
 import { loadTensors, saveTensors, FileIOHandler } from '../model/io-handler';
-import { applyStep, makeAdam, scheduledRate, setLearningRate } from '../model/train-utils';
+import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate } from '../model/train-utils';
 import { type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
 
 export interface RlConfig {
@@ -231,18 +231,7 @@ export class RlTrainer {
   }
 
   private nextBatch(): number[] {
-    const s = this.state;
-    const n = Math.min(this.config.promptsPerStep, this.train.length);
-    const out: number[] = [];
-    while (out.length < n) {
-      if (s.cursor >= s.order.length) {
-        s.epoch++;
-        s.cursor = 0;
-        s.order = this.rng.shuffle([...Array(this.train.length).keys()]);
-      }
-      out.push(s.order[s.cursor++]);
-    }
-    return out;
+    return nextEpochBatch(this.state, this.config.promptsPerStep, this.train.length, this.rng);
   }
 
   trainStep(): Record<string, number> {

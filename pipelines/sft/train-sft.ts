@@ -11,7 +11,7 @@ import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
-import { applyStep, makeAdam, scheduledRate, setLearningRate } from '../model/train-utils';
+import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate } from '../model/train-utils';
 import { subjectHoldout } from './holdout';
 
 export interface SftConfig {
@@ -161,18 +161,7 @@ export class SftTrainer {
   }
 
   private nextBatch(): number[] {
-    const s = this.state;
-    const B = Math.min(this.config.batchSize, this.train.length);
-    const out: number[] = [];
-    while (out.length < B) {
-      if (s.cursor >= s.order.length) {
-        s.epoch++;
-        s.cursor = 0;
-        s.order = this.rng.shuffle([...Array(this.train.length).keys()]);
-      }
-      out.push(s.order[s.cursor++]);
-    }
-    return out;
+    return nextEpochBatch(this.state, this.config.batchSize, this.train.length, this.rng);
   }
 
   /** The loss of one batch: LM cross-entropy (mean over tokens) + auxWeight·(emotion CE + AU BCE). */
