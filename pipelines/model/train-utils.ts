@@ -54,6 +54,14 @@ export interface EpochCursor {
   order: number[];
 }
 
+/** What every trainer checkpoints besides weights and optimizer slots. */
+export interface TrainerState extends EpochCursor {
+  step: number;
+  totalSteps: number;
+  /** The run RNG's internal state. */
+  rng: number[];
+}
+
 /** The next `size` example indices; when an epoch's order runs out, the next epoch is shuffled with the run's RNG. */
 export function nextEpochBatch(s: EpochCursor, size: number, datasetSize: number, rng: { shuffle<T>(items: T[]): T[] }): number[] {
   const n = Math.min(size, datasetSize);

@@ -23,7 +23,7 @@ import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
 import { subjectHoldout } from '../sft/holdout';
 import { loadTensors, saveTensors, FileIOHandler } from '../model/io-handler';
-import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate } from '../model/train-utils';
+import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
 import { type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
 
 export interface RlConfig {
@@ -84,13 +84,7 @@ export interface ValScore {
   accuracy: number;
 }
 
-export interface RlState {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  cursor: number;
-  order: number[];
-  rng: number[];
+export interface RlState extends TrainerState {
   /** Greedy validation score of the starting policy, and of the best RL step so far. */
   valStart?: ValScore | null;
   valBest?: ValScore | null;

@@ -11,7 +11,7 @@ import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
-import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate } from '../model/train-utils';
+import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
 import { subjectHoldout } from './holdout';
 
 export interface SftConfig {
@@ -62,13 +62,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   model: {},
 };
 
-export interface SftState {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  cursor: number;
-  order: number[];
-  rng: number[];
+export interface SftState extends TrainerState {
   bestVal: number | null;
   badEvals: number;
   earlyStopped: boolean;
