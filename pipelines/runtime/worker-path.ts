@@ -4,23 +4,16 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { packageRoot } from './package-root';
 
-export const REPO_ROOT = findRoot(__dirname);
+export const REPO_ROOT = packageRoot(__dirname);
 
-/** The nearest folder with a package.json, skipping dist/ (a build may leave a copy of package.json there). */
-function findRoot(start: string): string {
-  let dir = start;
-  while (path.basename(dir) === 'dist' || !fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`package.json not found above ${start}`);
-    dir = up;
-  }
-  return dir;
-}
+/** Compiled code runs from the tree this file is in (dist/ or a packaged app); sources run under jest use dist/. */
+const COMPILED_ROOT = __filename.endsWith('.js') ? path.resolve(__dirname, '..', '..') : path.join(REPO_ROOT, 'dist');
 
 /** `workerPath('pipelines/vision/analyze-worker')` → `<root>/dist/pipelines/vision/analyze-worker.js`. */
 export function workerPath(repoRelativeModule: string): string {
-  const file = path.join(REPO_ROOT, 'dist', `${repoRelativeModule.replace(/\.(ts|js)$/, '')}.js`);
+  const file = path.join(COMPILED_ROOT, `${repoRelativeModule.replace(/\.(ts|js)$/, '')}.js`);
   if (!fs.existsSync(file)) throw new Error(`Worker script ${file} is missing: run "npm run build:node" first`);
   return file;
 }

@@ -1,7 +1,5 @@
 /** A pool of analysis worker threads (one per core by default), each with its own face-api and tfjs backend. */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerPath } from '../runtime/worker-path';
 import type { AnalyzeOptions, AnalysisResult } from './analyze';
@@ -23,17 +21,6 @@ interface Slot {
 
 export interface PoolOptions {
   workers?: number;
-}
-
-/**
- * The compiled worker script. When this module is itself compiled JavaScript the worker is its sibling; from
- * TypeScript sources (jest) it comes from dist/ via workerPath(). (workerPath alone resolves dist/dist/… once tsc
- * has copied package.json into dist/, because it stops at the first folder holding a package.json.)
- */
-function analyzeWorkerScript(): string {
-  const sibling = path.join(__dirname, 'analyze-worker.js');
-  if (__filename.endsWith('.js') && fs.existsSync(sibling)) return sibling;
-  return workerPath('pipelines/vision/analyze-worker');
 }
 
 export function defaultWorkerCount(): number {
@@ -85,7 +72,7 @@ export class AnalyzerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(analyzeWorkerScript());
+    const worker = new Worker(workerPath('pipelines/vision/analyze-worker'));
     const slot: Slot = { worker, busy: null, started: false, ready: Promise.resolve('') };
     slot.ready = new Promise<string>((resolve, reject) => {
       worker.on('message', (msg: WorkerMessage) => {

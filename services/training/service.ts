@@ -3,8 +3,6 @@
  * per process to bind, and wasm/cpu kernels block their thread). The service creates the run row, forwards the
  * worker's metrics as `run.metrics` events and its progress as `job.progress`, and handles stop/resume.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EvalReport, SampleOutput } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
@@ -16,13 +14,6 @@ import type { JobHandle } from '../jobs';
 import { splitExists } from './dataset';
 import { buildRunConfig, type StartOptions } from './run-config';
 import type { TrainResult, WorkerReply, WorkerRequest } from './protocol';
-
-/** The compiled worker: next to this file when running from dist/, else dist/ of the repository (jest, ts sources). */
-function trainingWorkerFile(): string {
-  const sibling = path.join(__dirname, 'worker.js');
-  if (__filename.endsWith('.js') && fs.existsSync(sibling)) return sibling;
-  return workerPath('services/training/worker');
-}
 
 interface Live {
   worker: Worker;
@@ -101,7 +92,7 @@ export class TrainingService {
     const request: WorkerRequest = { kind: 'train', wsDir: this.ctx.ws.dir, runId, resume };
     let worker: Worker;
     try {
-      worker = new Worker(trainingWorkerFile(), { workerData: request });
+      worker = new Worker(workerPath('services/training/worker'), { workerData: request });
     } catch (err) {
       updateRun(this.ctx.ws.db, runId, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
       job.fail(err);
@@ -170,7 +161,7 @@ export class TrainingService {
   private oneOff<T>(request: WorkerRequest, kind: 'eval', pick: (m: WorkerReply) => T | undefined): Promise<T> {
     const job = this.ctx.jobs.start(kind, 0, `${request.kind} model ${request.modelId}`);
     return new Promise<T>((resolve, reject) => {
-      const worker = new Worker(trainingWorkerFile(), { workerData: request });
+      const worker = new Worker(workerPath('services/training/worker'), { workerData: request });
       let settled = false;
       worker.on('message', (msg: WorkerReply) => {
         if (msg.type === 'progress') job.progress(msg.step, msg.totalSteps);

@@ -10,11 +10,11 @@ type Folder = (typeof FOLDERS)[number];
 /** Which top-level folders each folder may import from (besides itself). */
 const ALLOWED: Record<Folder, string[]> = {
   renderer: ['contract', 'pipelines/facs'],
-  electron: ['contract', 'services', 'db/open'],
+  electron: ['contract', 'services', 'db/open', 'pipelines/runtime/package-root'],
   cli: ['contract', 'services', 'db', 'pipelines', 'fixtures', 'electron/server'],
   services: ['contract', 'db', 'pipelines', 'fixtures'],
   contract: ['pipelines/facs', 'pipelines/eval/metrics'],
-  db: ['pipelines/facs'],
+  db: ['pipelines/facs', 'pipelines/runtime/package-root'],
   pipelines: ['db'],
   fixtures: ['pipelines/facs', 'pipelines/random'],
 };
