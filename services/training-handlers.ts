@@ -1,7 +1,7 @@
 import type { ApiHandlers } from '../contract/api';
 import { ApiError } from '../contract/dispatch';
 import type { EvalReport, ModelSummary, RunSummary } from '../contract/types';
-import { getRun, listMetrics, listRuns, runConfig, type RunRow } from '../db/repositories/runs';
+import { getRun, listMetrics, listRuns, reapOrphanedRuns, runConfig, type RunRow } from '../db/repositories/runs';
 import { getModel, latestEvals, listModels, type ModelRow } from '../db/repositories/models';
 import type { ServiceContext } from './context';
 import { trainingService } from './training/service';
@@ -54,8 +54,13 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
       const { jobId } = svc().resume(runId);
       return { jobId, runId };
     },
-    'runs.list': () => ({ runs: listRuns(ctx.ws.db).map(runSummary) }),
+    // Runs whose process was killed would otherwise show as running forever.
+    'runs.list': () => {
+      reapOrphanedRuns(ctx.ws.db);
+      return { runs: listRuns(ctx.ws.db).map(runSummary) };
+    },
     'runs.get': ({ runId }) => {
+      reapOrphanedRuns(ctx.ws.db);
       const r = getRun(ctx.ws.db, runId);
       if (!r) throw new ApiError('not_found', `run ${runId} does not exist`);
       return { run: runSummary(r), metrics: listMetrics(ctx.ws.db, runId) };

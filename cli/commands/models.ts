@@ -1,6 +1,6 @@
 /** `fea models <ws>`: trained policies with their run, parent model and latest evals. */
 import type { Command } from 'commander';
-import { getRun } from '../../db/repositories/runs';
+import { getRun, reapOrphanedRuns } from '../../db/repositories/runs';
 import { getModel, listModels } from '../../db/repositories/models';
 import { createContext } from '../../services/context';
 import { openWorkspaceForCli } from '../workspace';
@@ -17,6 +17,7 @@ export function register(program: Command): void {
       const ws = openWorkspaceForCli(workspace, { readonly: false });
       try {
         const ctx = createContext(ws);
+        reapOrphanedRuns(ws.db);
         const models = listModels(ws.db, 'policy').map((m) => {
           const run = m.run_id !== null ? getRun(ws.db, m.run_id) : undefined;
           const parent = m.parent_model_id !== null ? getModel(ws.db, m.parent_model_id) : undefined;

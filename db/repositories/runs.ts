@@ -1,4 +1,7 @@
 /** Training runs and their per-step metrics. One transaction per logical change; metrics rows are idempotent per step. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { nowIso, parseJson, stmt } from './statements';
 
@@ -21,6 +24,10 @@ export interface RunRow {
   error: string | null;
   created_at: string;
   updated_at: string;
+  /** The process that runs a 'running' run; null once it leaves 'running' (and on rows from before migration 3). */
+  owner_host: string | null;
+  owner_pid: number | null;
+  owner_boot: string | null;
 }
 
 export interface NewRun {
@@ -33,13 +40,33 @@ export interface NewRun {
   parentModelId?: number | null;
 }
 
+let bootId: string | null | undefined;
+
+/** Linux's id of the current boot: after a power loss the recorded pid may belong to an unrelated process. */
+function currentBoot(): string | null {
+  if (bootId === undefined) {
+    try {
+      bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      bootId = null;
+    }
+  }
+  return bootId;
+}
+
+/** This process as a run owner. Worker threads share their process's pid, so they own runs as the process does. */
+export function currentOwner(): { host: string; pid: number; boot: string | null } {
+  return { host: os.hostname(), pid: process.pid, boot: currentBoot() };
+}
+
 export function createRun(db: Database.Database, run: NewRun): number {
   const now = nowIso();
+  const me = currentOwner();
   const info = stmt(
     db,
-    `INSERT INTO runs (stage, status, split, seed, backend, config, step, total_steps, parent_model_id, created_at, updated_at)
-     VALUES (?, 'running', ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
-  ).run(run.stage, run.split, run.seed, run.backend, JSON.stringify(run.config), run.totalSteps ?? 0, run.parentModelId ?? null, now, now);
+    `INSERT INTO runs (stage, status, split, seed, backend, config, step, total_steps, parent_model_id, created_at, updated_at, owner_host, owner_pid, owner_boot)
+     VALUES (?, 'running', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(run.stage, run.split, run.seed, run.backend, JSON.stringify(run.config), run.totalSteps ?? 0, run.parentModelId ?? null, now, now, me.host, me.pid, me.boot);
   return Number(info.lastInsertRowid);
 }
 
@@ -62,8 +89,82 @@ export function updateRun(
 ): void {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
   if (keys.length === 0) return;
-  const sets = keys.map((k) => `${k} = ?`).join(', ');
-  stmt(db, `UPDATE runs SET ${sets}, updated_at = ? WHERE id = ?`).run(...keys.map((k) => patch[k] ?? null), nowIso(), id);
+  const values: unknown[] = keys.map((k) => patch[k] ?? null);
+  let sets = keys.map((k) => `${k} = ?`).join(', ');
+  // A status change moves ownership: 'running' belongs to this process, any other status to nobody.
+  if (patch.status !== undefined) {
+    const me = patch.status === 'running' ? currentOwner() : null;
+    sets += ', owner_host = ?, owner_pid = ?, owner_boot = ?';
+    values.push(me?.host ?? null, me?.pid ?? null, me?.boot ?? null);
+  }
+  stmt(db, `UPDATE runs SET ${sets}, updated_at = ? WHERE id = ?`).run(...values, nowIso(), id);
+}
+
+/** kill(pid, 0): ESRCH means no such process; EPERM (someone else's process) and success mean it exists. */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+type OwnerCols = Pick<RunRow, 'owner_host' | 'owner_pid' | 'owner_boot'>;
+
+/** Whether a 'running' run's owner is known to be gone. Another host's processes cannot be checked: never orphaned. */
+function ownerGone(r: OwnerCols, me: ReturnType<typeof currentOwner>): boolean {
+  if (r.owner_host === null || r.owner_pid === null) return true;
+  if (r.owner_host !== me.host) return false;
+  if (r.owner_boot !== null && me.boot !== null && r.owner_boot !== me.boot) return true;
+  if (r.owner_pid === me.pid) return false;
+  if (!Number.isInteger(r.owner_pid) || r.owner_pid <= 0) return true;
+  return !pidAlive(r.owner_pid);
+}
+
+/** A 'running' run held by a live process on this host (this one included): resuming it would run it twice. */
+export function runHeldOnThisHost(r: RunRow): boolean {
+  const me = currentOwner();
+  return r.status === 'running' && r.owner_host === me.host && !ownerGone(r, me);
+}
+
+/**
+ * Marks 'running' runs whose process ended (killed, crashed, power loss) as 'stopped', with how to resume them;
+ * returns their ids. Runs of live processes, of this process, and of other hosts are left alone. The checks read
+ * first; the writes are one transaction and only apply to rows still held by the same dead owner.
+ */
+export function reapOrphanedRuns(db: Database.Database): number[] {
+  if (db.readonly) return [];
+  const me = currentOwner();
+  const running = stmt(db, "SELECT id, step, owner_host, owner_pid, owner_boot FROM runs WHERE status = 'running'").all() as (OwnerCols & {
+    id: number;
+    step: number;
+  })[];
+  const orphans = running.filter((r) => ownerGone(r, me));
+  if (orphans.length === 0) return [];
+  const dir = path.dirname(db.name);
+  const ws = /\s/.test(dir) ? `'${dir}'` : dir;
+  const reap = stmt(
+    db,
+    `UPDATE runs SET status = 'stopped', error = ?, owner_host = NULL, owner_pid = NULL, owner_boot = NULL, updated_at = ?
+     WHERE id = ? AND status = 'running' AND owner_host IS ? AND owner_pid IS ? AND owner_boot IS ?`,
+  );
+  return db.transaction(() => {
+    const now = nowIso();
+    return orphans
+      .filter(
+        (r) =>
+          reap.run(
+            `interrupted: the process running it ended at step ${r.step}; resume with "fea train ${ws} --resume ${r.id}"`,
+            now,
+            r.id,
+            r.owner_host,
+            r.owner_pid,
+            r.owner_boot,
+          ).changes > 0,
+      )
+      .map((r) => r.id);
+  }).immediate();
 }
 
 /** A step's metrics and the run's progress, in one transaction. */

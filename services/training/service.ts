@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EvalReport, SampleOutput } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
-import { getRun, createRun, runConfig, updateRun } from '../../db/repositories/runs';
+import { getRun, createRun, reapOrphanedRuns, runConfig, runHeldOnThisHost, updateRun } from '../../db/repositories/runs';
 import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
@@ -28,6 +28,7 @@ export class TrainingService {
 
   start(opts: StartOptions): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
     const db = this.ctx.ws.db;
+    reapOrphanedRuns(db);
     if (!splitExists(this.ctx.ws, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
     let from = opts.from ?? null;
     if (opts.stage === 'rl') {
@@ -60,11 +61,17 @@ export class TrainingService {
   }
 
   resume(runId: number): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
-    const run = getRun(this.ctx.ws.db, runId);
-    if (!run) throw new ApiError('not_found', `run ${runId} does not exist`);
-    if (this.live.has(runId)) throw new ApiError('conflict', `run ${runId} is already running`);
-    if (run.status === 'done') throw new ApiError('conflict', `run ${runId} is already done (model ${run.model_id})`);
-    updateRun(this.ctx.ws.db, runId, { status: 'running', error: null });
+    const db = this.ctx.ws.db;
+    reapOrphanedRuns(db);
+    // Check and claim together, so two processes resuming the same run cannot both start it.
+    db.transaction(() => {
+      const run = getRun(db, runId);
+      if (!run) throw new ApiError('not_found', `run ${runId} does not exist`);
+      if (this.live.has(runId)) throw new ApiError('conflict', `run ${runId} is already running`);
+      if (runHeldOnThisHost(run)) throw new ApiError('conflict', `run ${runId} is already running (process ${run.owner_pid} on ${run.owner_host})`);
+      if (run.status === 'done') throw new ApiError('conflict', `run ${runId} is already done (model ${run.model_id})`);
+      updateRun(db, runId, { status: 'running', error: null });
+    }).immediate();
     const { jobId, done } = this.launch(runId, true);
     return { jobId, runId, done };
   }

@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { openWorkspace } from '../../db/open';
+import { createContext } from '../../services/context';
+import { trainingHandlers } from '../../services/training-handlers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'fea.js');
@@ -123,6 +126,15 @@ test('kill -9 mid-run, then --resume: the run finishes from its last checkpoint'
   await new Promise((r) => child.once('exit', r));
   expect(runId).toBeGreaterThan(0);
   expect(ckptStep).toBeGreaterThanOrEqual(3);
+
+  // nothing runs it any more: the runs list must not say 'running'
+  const listed = openWorkspace(ws);
+  try {
+    const { runs } = await trainingHandlers(createContext(listed))['runs.list']({});
+    expect(runs.find((r) => r.id === runId)).toMatchObject({ status: 'stopped', error: expect.stringMatching(new RegExp(`^interrupted: .*--resume ${runId}"$`)) });
+  } finally {
+    listed.close();
+  }
 
   const resumed = fea('train', ws, '--resume', String(runId), '--json');
   expect(resumed.code).toBe(0);
