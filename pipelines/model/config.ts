@@ -34,6 +34,13 @@ export interface PolicyConfig {
    * the reasoning so far outweighs it; RL's accuracy reward then reaches the visual features directly.
    */
   emotionTokenIds?: number[];
+  /**
+   * Window decoder: every token's logit gets a learned linear function (zero at initialisation) of the image
+   * heads' emotion log-probabilities and AU log-odds. Which sentence the reasoning starts with (the neutral
+   * sentence or an AU list) and which AUs it names can then follow the heads as sharply as the heads are sure,
+   * instead of through the hidden layer, where the decision is one small part of the text's loss.
+   */
+  headBias?: boolean;
   window: number;
   embDim: number;
   hidden: number;

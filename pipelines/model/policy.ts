@@ -97,6 +97,10 @@ export class Policy {
       add('out/w', [c.hidden, c.vocabSize], lecun(c.hidden));
       add('out/b', [c.vocabSize], 'zeros');
       if (c.emotionTokenIds?.length) add('win/emo-copy', [1], 'ones');
+      if (c.headBias) {
+        add('win/head-bias/emo', [E, c.vocabSize], 'zeros');
+        add('win/head-bias/au', [Math.max(A, 1), c.vocabSize], 'zeros');
+      }
       return;
     }
     add('pre/img/w', [c.featDim, c.imageTokens * d], lecun(c.featDim));
@@ -271,16 +275,20 @@ export class Policy {
     const c = this.config;
     const ctx = tf.concat([enc.feat, tf.softmax(enc.emoLogits), tf.sigmoid(enc.auLogits), conditions], 1);
     const h = tf.add(mm(ctx, this.v('win/w1/ctx')), this.v('win/b1')) as tf.Tensor2D;
-    let bias: tf.Tensor2D | null = null;
+    const terms: tf.Tensor2D[] = [];
+    const logp = tf.logSoftmax(enc.emoLogits) as tf.Tensor2D;
     if (c.emotionTokenIds?.length) {
       // [E, V] scatter of the emotions onto their token ids: a constant, so the bias is a plain matMul
       const scatter = new Float32Array(c.emotions.length * c.vocabSize);
       c.emotionTokenIds.forEach((id, e) => {
         if (id >= 0 && id < c.vocabSize) scatter[e * c.vocabSize + id] = 1;
       });
-      const logp = tf.logSoftmax(enc.emoLogits);
-      bias = tf.mul(mm(logp, tf.tensor2d(scatter, [c.emotions.length, c.vocabSize])), this.v('win/emo-copy')) as tf.Tensor2D;
+      terms.push(tf.mul(mm(logp, tf.tensor2d(scatter, [c.emotions.length, c.vocabSize])), this.v('win/emo-copy')) as tf.Tensor2D);
     }
+    if (c.headBias) {
+      terms.push(mm(logp, this.v('win/head-bias/emo')), mm(enc.auLogits, this.v('win/head-bias/au')));
+    }
+    const bias = terms.length === 0 ? null : terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor2D);
     return { h, bias };
   }
 

@@ -58,11 +58,11 @@ export interface RlConfig {
 
 export const DEFAULT_RL_CONFIG: RlConfig = {
   seed: 1,
-  steps: 30,
-  promptsPerStep: 8,
+  steps: 60,
+  promptsPerStep: 16,
   groupSize: 8,
   temperature: 1,
-  lr: 2e-5,
+  lr: 5e-5,
   warmupSteps: 0,
   beta: 0.04,
   epsLow: 0.2,

@@ -37,6 +37,8 @@ export interface SftConfig {
   conditionDrop: number;
   /** Bias the emotion words' logits by the image head's log-probabilities (see PolicyConfig.emotionTokenIds). */
   emotionCopy: boolean;
+  /** Let every token's logit follow the image heads directly (see PolicyConfig.headBias). */
+  headBias: boolean;
   augment: boolean;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
@@ -45,7 +47,7 @@ export interface SftConfig {
 
 export const DEFAULT_SFT_CONFIG: SftConfig = {
   seed: 1,
-  epochs: 10,
+  epochs: 20,
   steps: null,
   batchSize: 32,
   lr: 2e-3,
@@ -57,6 +59,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   patience: 5,
   conditionDrop: 0.5,
   emotionCopy: true,
+  headBias: true,
   augment: true,
   clipNorm: 5,
   model: {},
@@ -108,6 +111,7 @@ export class SftTrainer {
       vocabSize: tokenizer.vocabSize,
       maxLen: Math.max(shape.maxLen, longest + 9),
       emotionTokenIds: config.emotionCopy ? emotions.map((e) => (tokenizer.has(e) ? tokenizer.tokenToId(e) : -1)) : [],
+      headBias: config.headBias && shape.decoder === 'window',
     };
     const policy = new Policy(policyConfig, config.seed, true);
     const state = initialState(config, train.length);

@@ -12,10 +12,14 @@ beforeAll(async () => {
 });
 
 describe.each(['window', 'transformer'] as const)('%s decoder', (decoder) => {
-  const config: PolicyConfig = { ...DEFAULT_POLICY_SHAPE, ...TINY_MODEL, decoder, emotions: EMOTIONS, aus: ['AU1', 'AU4'], vocabSize: 12, maxLen: 10 };
+  // the window decoder with both logit biases from the image heads (emotion copy, head bias)
+  const heads = decoder === 'window' ? { emotionTokenIds: [3, 4, 5, 6], headBias: true } : {};
+  const config: PolicyConfig = { ...DEFAULT_POLICY_SHAPE, ...TINY_MODEL, decoder, emotions: EMOTIONS, aus: ['AU1', 'AU4'], vocabSize: 12, maxLen: 10, ...heads };
 
   test('greedy tokens are the argmax of the teacher-forced logits over the same prefix', () => {
     const policy = new Policy(config, 11);
+    // the head biases start at zero; give them weight so that both passes must apply them alike
+    for (const [name, v] of policy.vars) if (name.startsWith('win/head-bias/')) v.assign(tf.randomNormal(v.shape, 0, 2, 'float32', 4));
     const samples = syntheticSamples(5);
     const inputs = makeInputs(config, samples, {});
     const g = policy.generate(inputs, { bosId: 1, eosId: 2, temperature: 0 });

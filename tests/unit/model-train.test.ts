@@ -21,7 +21,8 @@ beforeAll(async () => {
 describe.each(['window', 'transformer'] as const)('%s decoder on wasm', (decoder) => {
   test('every variable gets a finite, non-zero gradient from LM + auxiliary losses', () => {
     const samples = syntheticSamples(6);
-    const config: PolicyConfig = { ...DEFAULT_POLICY_SHAPE, ...TINY_MODEL, decoder, emotions: EMOTIONS, aus: ['AU1', 'AU4', 'AU6', 'AU12'], vocabSize: 20 };
+    const heads = decoder === 'window' ? { emotionTokenIds: [7, 8, 9, 10], headBias: true } : {};
+    const config: PolicyConfig = { ...DEFAULT_POLICY_SHAPE, ...TINY_MODEL, decoder, emotions: EMOTIONS, aus: ['AU1', 'AU4', 'AU6', 'AU12'], vocabSize: 20, ...heads };
     const policy = new Policy(config, 3);
     const inputs = makeInputs(config, samples, { conditioned: true });
     const tb = teacherBatch(samples.map((_, i) => [4 + i, 5, 6, 2]), 1, 0);
