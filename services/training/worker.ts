@@ -124,24 +124,29 @@ async function train(ws: Workspace, backend: string): Promise<void> {
     // RL's result is its best validated step (on the held-out slice of the training part, never the test part)
     const selectedStep = trainer instanceof RlTrainer ? trainer.selectResult() : trainer.state.step;
     post({ type: 'status', message: 'saving model' });
-    const modelId = ws.db.transaction(() => {
-      const id = createModel(ws.db, {
-        name: `policy-${cfg.stage}-${runId}`,
-        kind: 'policy',
-        stage: cfg.stage,
-        runId,
-        parentModelId: cfg.stage === 'rl' ? cfg.from : null,
-        backend,
-        config: { policy: trainer.policy.config, training: cfg.stage === 'sft' ? cfg.sft : cfg.rl },
-      });
-      return id;
-    })();
+    // A run killed while saving or evaluating resumes here: it keeps the model it already registered
+    const registered = getRun(ws.db, runId)?.model_id ?? null;
+    const modelId =
+      registered ??
+      ws.db.transaction(() => {
+        const id = createModel(ws.db, {
+          name: `policy-${cfg.stage}-${runId}`,
+          kind: 'policy',
+          stage: cfg.stage,
+          runId,
+          parentModelId: cfg.stage === 'rl' ? cfg.from : null,
+          backend,
+          config: { policy: trainer.policy.config, training: cfg.stage === 'sft' ? cfg.sft : cfg.rl },
+        });
+        updateRun(ws.db, runId, { model_id: id });
+        return id;
+      })();
     const rel = `models/${modelId}`;
-    await savePolicy(path.join(ws.dir, 'models', String(modelId)), trainer.policy, trainer.tokenizer, { runId, stage: cfg.stage });
-    ws.db.transaction(() => {
+    // the path is set only once every file is written, so a model without one is saved (again) in full
+    if (!getModel(ws.db, modelId)?.path) {
+      await savePolicy(path.join(ws.dir, 'models', String(modelId)), trainer.policy, trainer.tokenizer, { runId, stage: cfg.stage });
       setModelPath(ws.db, modelId, rel);
-      updateRun(ws.db, runId, { model_id: modelId });
-    })();
+    }
     const metrics: Record<string, unknown> = { ...last, step: trainer.state.step };
     if (trainer instanceof RlTrainer) {
       metrics.selectedStep = selectedStep;

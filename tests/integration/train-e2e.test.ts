@@ -150,3 +150,27 @@ test('kill -9 mid-run, then --resume: the run finishes from its last checkpoint'
     db.close();
   }
 }, 240_000);
+
+test('a run killed while saving its model or evaluating resumes into the same model, never a second one', () => {
+  const dbFile = path.join(ws, 'fea.sqlite');
+  const rw = new Database(dbFile);
+  const run = rw.prepare("SELECT id, model_id FROM runs WHERE stage = 'sft' AND status = 'done' ORDER BY id DESC LIMIT 1").get() as any;
+  const model = rw.prepare('SELECT * FROM models WHERE id = ?').get(run.model_id) as any;
+  // killed after registering the model, before its files were complete: the row has no path yet
+  rw.prepare("UPDATE runs SET status = 'stopped' WHERE id = ?").run(run.id);
+  rw.prepare('UPDATE models SET path = NULL WHERE id = ?').run(model.id);
+  rw.close();
+  fs.rmSync(path.join(ws, model.path), { recursive: true, force: true });
+
+  const resumed = fea('train', ws, '--resume', String(run.id), '--json');
+  expect(resumed.code).toBe(0);
+  expect(resumed.json).toMatchObject({ runId: run.id, modelId: model.id });
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    expect(db.prepare('SELECT status, model_id FROM runs WHERE id = ?').get(run.id)).toEqual({ status: 'done', model_id: model.id });
+    expect(db.prepare('SELECT id, path FROM models WHERE run_id = ?').all(run.id)).toEqual([{ id: model.id, path: model.path }]);
+    for (const f of ['model.json', 'weights.bin', 'tokenizer.json']) expect(fs.existsSync(path.join(ws, model.path, f))).toBe(true);
+  } finally {
+    db.close();
+  }
+}, 120_000);
