@@ -56,7 +56,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   auxExtra: 128,
   valFraction: 0.1,
   evalEvery: 0,
-  patience: 5,
+  patience: 8,
   conditionDrop: 0.5,
   emotionCopy: true,
   headBias: true,

@@ -61,6 +61,22 @@ test('SFT: live tensors stay flat across steps, and the LM loss falls', () => {
   tr.dispose();
 });
 
+test('SFT stops early after `patience` validations without a lower validation loss, and not while it improves', () => {
+  // lr 0: the validation loss can never fall below the first validation's
+  const flat = SftTrainer.create(syntheticSamples(32), EMOTIONS, tinySftConfig({ steps: 20, lr: 0, evalEvery: 1, patience: 2 }));
+  const valLosses: number[] = [];
+  while (!flat.done) valLosses.push(flat.trainStep().valLoss);
+  expect(flat.state).toMatchObject({ earlyStopped: true, step: 3, badEvals: 2 });
+  expect(valLosses.every(Number.isFinite)).toBe(true);
+  flat.dispose();
+
+  const learning = SftTrainer.create(syntheticSamples(32), EMOTIONS, tinySftConfig({ steps: 8, lr: 1e-2, evalEvery: 2, patience: 2 }));
+  while (!learning.done) learning.trainStep();
+  expect(learning.state.earlyStopped).toBe(false);
+  expect(learning.state.step).toBe(8);
+  learning.dispose();
+});
+
 test('resumed SFT training gives the same weights and losses as uninterrupted training', async () => {
   const samples = syntheticSamples(32);
   const cfg = tinySftConfig({ steps: 6 });
