@@ -58,6 +58,11 @@ export interface GrpoLossInput {
   lossType: GrpoLossType;
   /** L_max, the denominator of dr_grpo (B · L_max). */
   maxCompletionLength: number;
+  /**
+   * [B] per-completion weights (Facial-R1's per-sample weights, facial-r1-method.md §5.3): each completion's
+   * token losses are multiplied by its weight; the aggregation's denominators stay the token counts.
+   */
+  sampleWeights?: tf.Tensor1D | null;
 }
 
 export interface GrpoStats {
@@ -99,8 +104,10 @@ export function grpoPerTokenLoss(input: GrpoLossInput): tf.Tensor2D {
 /** The scalar GRPO loss; differentiable with respect to `logp` (and whatever produced it). */
 export function grpoLoss(input: GrpoLossInput): tf.Scalar {
   return tf.tidy(() => {
-    const { mask, lossType } = input;
-    const masked = tf.mul(grpoPerTokenLoss(input), mask);
+    const { mask, lossType, sampleWeights } = input;
+    const perToken = grpoPerTokenLoss(input);
+    const weighted = sampleWeights ? tf.mul(perToken, tf.expandDims(sampleWeights, 1)) : perToken;
+    const masked = tf.mul(weighted, mask);
     if (lossType === 'grpo') {
       // mean over sequences of the per-sequence token mean (TRL clamps the token count at 1)
       const perSeq = tf.div(tf.sum(masked, 1), tf.maximum(tf.sum(mask, 1), 1));

@@ -25,6 +25,7 @@ import { subjectHoldout } from '../sft/holdout';
 import { loadTensors, saveTensors, FileIOHandler } from '../model/io-handler';
 import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
 import { type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
+import { type SampleWeighting, facialR1SampleWeights } from './sample-weights';
 
 export interface RlConfig {
   seed: number;
@@ -42,6 +43,8 @@ export interface RlConfig {
   lossType: GrpoLossType;
   updatesPerRollout: number;
   rewardWeights: RewardWeights;
+  /** 'facial-r1': weight each image's loss by the rarity of its AUs (sample-weights.ts); 'none': all equal. */
+  sampleWeights: SampleWeighting;
   clipNorm: number;
   /**
    * Update the image encoder and auxiliary heads too (on by default, as Facial-R1 updates the whole model); off
@@ -71,6 +74,7 @@ export const DEFAULT_RL_CONFIG: RlConfig = {
   lossType: 'dapo',
   updatesPerRollout: 2,
   rewardWeights: { ...DEFAULT_REWARD_WEIGHTS },
+  sampleWeights: 'none',
   clipNorm: 1,
   trainEncoder: true,
   valFraction: 0.1,
@@ -108,6 +112,8 @@ export class RlTrainer {
    * overwritten when a step validates better; null when selection is off.
    */
   private best: Map<string, tf.Variable> | null = null;
+  /** Per training image, when the loss is weighted per sample. */
+  private readonly weights: Float32Array | null;
 
   private constructor(
     readonly config: RlConfig,
@@ -120,6 +126,7 @@ export class RlTrainer {
     readonly state: RlState,
     private readonly rng: Rng,
   ) {
+    this.weights = config.sampleWeights === 'facial-r1' ? facialR1SampleWeights(train) : null;
     if (config.selectBest && this.validating) {
       this.best = new Map([...policy.vars].map(([name, v]) => [name, tf.variable(v, false)]));
     }
@@ -232,8 +239,10 @@ export class RlTrainer {
     const c = this.config;
     const G = c.groupSize;
     const started = performance.now();
-    const prompts = this.nextBatch().map((i) => this.train[i]);
+    const batch = this.nextBatch();
+    const prompts = batch.map((i) => this.train[i]);
     const rollouts = prompts.flatMap((s) => Array.from({ length: G }, () => s));
+    const weights = this.weights ? batch.flatMap((i) => Array.from({ length: G }, () => this.weights![i])) : null;
     const B = rollouts.length;
     const lr = scheduledRate(this.state.step, this.state.totalSteps, c.lr, c.warmupSteps, 1);
     setLearningRate(this.optimizer, lr);
@@ -258,6 +267,7 @@ export class RlTrainer {
       const tb = teacherBatch(gen.ids, this.tokenizer.bosId, this.tokenizer.padId);
       const t = teacherTensors(tb, B);
       const adv = tf.tensor1d(advantages);
+      const sampleWeights = weights ? tf.tensor1d(weights) : null;
       const oldLogp = tf.tidy(() => tokenLogProbs(this.policy.forward(inputs, tb.input, tb.T).logits, t.target));
       const refLogp = this.reference ? tf.tidy(() => tokenLogProbs(this.reference!.forward(inputs, tb.input, tb.T).logits, t.target)) : null;
       let lossSum = 0;
@@ -278,6 +288,7 @@ export class RlTrainer {
             epsHigh: c.epsHigh,
             lossType: c.lossType,
             maxCompletionLength: maxNew,
+            sampleWeights,
           });
           try {
             lossSum += applyStep(
@@ -300,7 +311,7 @@ export class RlTrainer {
           }
         }
       } finally {
-        tf.dispose([t.input, t.target, t.mask, adv, oldLogp, ...(refLogp ? [refLogp] : [])]);
+        tf.dispose([t.input, t.target, t.mask, adv, oldLogp, ...(refLogp ? [refLogp] : []), ...(sampleWeights ? [sampleWeights] : [])]);
       }
       this.state.step++;
       this.state.rng = this.rng.getState();

@@ -76,5 +76,16 @@ export function applyOverride(cfg: RunConfig, key: string, value: number | strin
     if (!Number.isFinite(n)) throw new Error(`training setting "${key}" must be a number, got "${value}"`);
     target[leaf] = n;
   } else if (typeof current === 'boolean') target[leaf] = value === true || value === 'true' || value === 1;
-  else target[leaf] = isModel && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+  else {
+    const choices = CHOICES[leaf];
+    if (choices && !choices.includes(String(value))) throw new Error(`training setting "${key}" must be one of ${choices.join(', ')}, got "${value}"`);
+    target[leaf] = isModel && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+  }
 }
+
+/** Settings whose value is one of a few names. */
+const CHOICES: Record<string, readonly string[]> = {
+  lossType: ['grpo', 'dapo', 'dr_grpo'],
+  sampleWeights: ['none', 'facial-r1'],
+  decoder: ['window', 'transformer'],
+};

@@ -1,0 +1,36 @@
+/** How `--set KEY=VALUE` (CLI) and the start form's settings apply to a run's configuration. */
+import { buildRunConfig } from '../../services/training/run-config';
+import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/train-rl';
+import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/train-sft';
+
+const build = (stage: 'sft' | 'rl', config: Record<string, number | string | boolean>) => buildRunConfig({ stage, split: 's', config });
+
+test('defaults, and a bare key addresses the stage being run', () => {
+  const rl = build('rl', { lr: '1e-4', beta: 0 });
+  expect(rl.rl).toMatchObject({ lr: 1e-4, beta: 0, steps: DEFAULT_RL_CONFIG.steps, sampleWeights: 'none' });
+  expect(rl.sft.lr).toBe(DEFAULT_SFT_CONFIG.lr);
+  expect(build('sft', { lr: 0.01 }).sft.lr).toBe(0.01);
+});
+
+test('explicit prefixes, model.* and rewardWeights.*, booleans and top-level keys', () => {
+  const c = build('rl', { 'sft.epochs': 3, 'model.hidden': '64', 'rewardWeights.au': 0.5, trainEncoder: 'false', checkpointEvery: 7 });
+  expect(c.sft.epochs).toBe(3);
+  expect(c.sft.model.hidden).toBe(64);
+  expect(c.rl.rewardWeights).toEqual({ ...DEFAULT_RL_CONFIG.rewardWeights, au: 0.5 });
+  expect(c.rl.trainEncoder).toBe(false);
+  expect(c.checkpointEvery).toBe(7);
+  expect(DEFAULT_RL_CONFIG.rewardWeights.au).toBe(1);
+});
+
+test('named choices are checked', () => {
+  expect(build('rl', { lossType: 'grpo', sampleWeights: 'facial-r1' }).rl).toMatchObject({ lossType: 'grpo', sampleWeights: 'facial-r1' });
+  expect(build('sft', { 'model.decoder': 'transformer' }).sft.model.decoder).toBe('transformer');
+  expect(() => build('rl', { lossType: 'ppo' })).toThrow('training setting "lossType" must be one of grpo, dapo, dr_grpo, got "ppo"');
+  expect(() => build('rl', { sampleWeights: 'inverse' })).toThrow(/must be one of none, facial-r1/);
+  expect(() => build('sft', { 'model.decoder': 'lstm' })).toThrow(/must be one of window, transformer/);
+});
+
+test('unknown keys and non-numbers are refused with the key named', () => {
+  expect(() => build('rl', { betta: 0.1 })).toThrow('unknown training setting "betta"');
+  expect(() => build('rl', { beta: 'high' })).toThrow('training setting "beta" must be a number, got "high"');
+});
