@@ -14,6 +14,7 @@ export const CONFIG_KEYS = {
   epsilon: 'epsLow',
   epsilonHigh: 'epsHigh',
   lossType: 'lossType',
+  sampleWeights: 'sampleWeights',
   rewardFormat: 'rewardWeights.format',
   rewardAccuracy: 'rewardWeights.accuracy',
   rewardAU: 'rewardWeights.au',
@@ -27,6 +28,7 @@ const EMPTY_ADVANCED: Advanced = {
   epsilon: '',
   epsilonHigh: '',
   lossType: '',
+  sampleWeights: '',
   rewardFormat: '',
   rewardAccuracy: '',
   rewardAU: '',
@@ -98,6 +100,7 @@ export function StartRunForm({
       // One ε clips both sides unless an upper ε is given (DAPO's clip-higher).
       if (epsHigh !== undefined || eps !== undefined) config[CONFIG_KEYS.epsilonHigh] = epsHigh ?? eps!;
       if (adv.lossType) config[CONFIG_KEYS.lossType] = adv.lossType;
+      if (adv.sampleWeights) config[CONFIG_KEYS.sampleWeights] = adv.sampleWeights;
       const wf = parseNum(adv.rewardFormat, 'Format reward weight', { min: 0 });
       if (wf !== undefined) config[CONFIG_KEYS.rewardFormat] = wf;
       const wa = parseNum(adv.rewardAccuracy, 'Accuracy reward weight', { min: 0 });
@@ -220,6 +223,14 @@ export function StartRunForm({
                   <option value="grpo">grpo (per-sequence mean)</option>
                   <option value="dapo">dapo (token mean)</option>
                   <option value="dr_grpo">dr_grpo (fixed length)</option>
+                </select>
+              </label>
+              <label title="Facial-R1 weights each image's loss by the rarity of its AUs; images without AUs then weigh 0">
+                <span>Sample weights</span>
+                <select value={adv.sampleWeights} onChange={set('sampleWeights')} data-testid="start-sample-weights">
+                  <option value="">default (none)</option>
+                  <option value="none">none (all equal)</option>
+                  <option value="facial-r1">Facial-R1 (rare AUs weigh more)</option>
                 </select>
               </label>
               <label>
