@@ -1,2 +1,3 @@
 export * from './api';
 export * from './types';
+export { RlRunResultSchema, RunResultSchema, SftRunResultSchema, ValScoreSchema } from './run-result';

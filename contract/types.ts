@@ -1,6 +1,7 @@
 /** Data shapes that cross the API boundary. Plain JSON: no class instances, no Buffers. */
 import type { EvalReport } from '../pipelines/eval/metrics';
 import type { AUMark, RecordStatus, RevisionKind, UserRole } from '../pipelines/facs/vocabulary';
+import type { RunResult } from './run-result';
 
 export interface User {
   id: number;
@@ -150,7 +151,11 @@ export interface RunSummary {
   createdAt: string;
   updatedAt: string;
   error: string | null;
+  /** A finished run's result (RunResultSchema): null until it is done, and for runs finished before it was recorded. */
+  result?: RunResult | null;
 }
+
+export type { RunResult, RlRunResult, SftRunResult, ValScore } from './run-result';
 
 export interface MetricPoint {
   step: number;

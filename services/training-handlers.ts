@@ -1,12 +1,48 @@
 import type { ApiHandlers } from '../contract/api';
 import { ApiError } from '../contract/dispatch';
-import type { EvalReport, ModelSummary, RunSummary } from '../contract/types';
-import { getRun, listMetrics, listRuns, reapOrphanedRuns, runConfig, type RunRow } from '../db/repositories/runs';
+import { RunResultSchema } from '../contract/run-result';
+import type { EvalReport, ModelSummary, RunResult, RunSummary } from '../contract/types';
+import { getRun, listMetrics, listRuns, reapOrphanedRuns, runConfig, storedRunSummary, type RunRow } from '../db/repositories/runs';
 import { getModel, latestEvals, listModels, type ModelRow } from '../db/repositories/models';
 import type { ServiceContext } from './context';
 import { trainingService } from './training/service';
 
 export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples';
+
+/**
+ * The contract's result of a finished run, from the summary the worker stored with status 'done' (the keys of
+ * `fea train --json`'s metrics). Null for a run without one, or whose summary does not fit the schema.
+ */
+export function runResult(r: RunRow): RunResult | null {
+  if (r.status !== 'done') return null;
+  const s = storedRunSummary(r);
+  if (Object.keys(s).length === 0) return null;
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const totalSteps = num(s.totalSteps) ?? r.total_steps;
+  const candidate =
+    r.stage === 'rl'
+      ? {
+          stage: 'rl',
+          selectedStep: s.selectedStep,
+          totalSteps,
+          valStart: s.valStart ?? null,
+          valSelected: s.valSelected ?? null,
+          trainReward: {
+            greedy: { start: num(s.trainRewardGreedyStart), end: s.trainRewardGreedy },
+            sampled: { start: num(s.trainRewardSampledStart), end: s.trainRewardSampled },
+          },
+          rolloutReward: { firstThird: num(s.rewardMeanFirstThird), lastThird: num(s.rewardMeanLastThird) },
+        }
+      : {
+          stage: 'sft',
+          steps: s.step,
+          totalSteps,
+          ...(typeof s.earlyStopped === 'boolean' ? { earlyStopped: s.earlyStopped } : {}),
+          ...(s.bestValLoss !== undefined ? { bestValLoss: num(s.bestValLoss) } : {}),
+        };
+  const parsed = RunResultSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : null;
+}
 
 export function runSummary(r: RunRow): RunSummary {
   return {
@@ -23,6 +59,7 @@ export function runSummary(r: RunRow): RunSummary {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     error: r.error,
+    result: runResult(r),
   };
 }
 

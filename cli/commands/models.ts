@@ -1,4 +1,4 @@
-/** `fea models <ws>`: trained policies with their run, parent model and latest evals. */
+/** `fea models <ws>`: trained policies with their run (and its result: which step the model holds), parent model and latest evals. */
 import type { Command } from 'commander';
 import { getRun, reapOrphanedRuns } from '../../db/repositories/runs';
 import { getModel, listModels } from '../../db/repositories/models';
@@ -33,9 +33,11 @@ export function register(program: Command): void {
         else
           for (const m of models) {
             const ev = m.evals[m.evals.length - 1];
+            const res = m.run?.result;
             process.stdout.write(
               `${m.id}\t${m.name}\t${m.stage}\trun ${m.runId ?? '-'}\tparent ${m.parentModelId ?? '-'}\t${m.backend}` +
                 (ev ? `\t${ev.split}/${ev.part}: acc ${ev.accuracy.toFixed(3)} AU-F1 ${ev.auF1Micro.toFixed(3)} format ${ev.formatRate.toFixed(3)}` : '') +
+                (res?.stage === 'rl' ? `\tfrom step ${res.selectedStep}/${res.totalSteps}` : res?.stage === 'sft' ? `\tfrom step ${res.steps}/${res.totalSteps}` : '') +
                 '\n',
             );
           }

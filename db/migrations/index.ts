@@ -2,12 +2,14 @@ import type Database from 'better-sqlite3';
 import * as m001 from './001-initial';
 import * as m002 from './002-record-list-indexes';
 import * as m003 from './003-run-owner';
+import * as m004 from './004-run-summary';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'record-list-indexes', up: m002.up },
   { version: 3, name: 'run-owner', up: m003.up },
+  { version: 4, name: 'run-summary', up: m004.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

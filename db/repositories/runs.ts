@@ -28,6 +28,8 @@ export interface RunRow {
   owner_host: string | null;
   owner_pid: number | null;
   owner_boot: string | null;
+  /** The finished run's result summary (JSON object); '{}' until the run is done (and on runs from before migration 4). */
+  summary: string;
 }
 
 export interface NewRun {
@@ -82,10 +84,16 @@ export function runConfig(row: RunRow): Record<string, unknown> {
   return parseJson<Record<string, unknown>>(row.config, {});
 }
 
+/** The stored result summary; {} for a run that has none. */
+export function storedRunSummary(row: RunRow): Record<string, unknown> {
+  const v = parseJson<unknown>(row.summary ?? '{}', {});
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 export function updateRun(
   db: Database.Database,
   id: number,
-  patch: Partial<Pick<RunRow, 'status' | 'backend' | 'step' | 'total_steps' | 'checkpoint_path' | 'model_id' | 'error' | 'config'>>,
+  patch: Partial<Pick<RunRow, 'status' | 'backend' | 'step' | 'total_steps' | 'checkpoint_path' | 'model_id' | 'error' | 'config' | 'summary'>>,
 ): void {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
   if (keys.length === 0) return;

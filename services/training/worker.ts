@@ -147,7 +147,11 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       await savePolicy(path.join(ws.dir, 'models', String(modelId)), trainer.policy, trainer.tokenizer, { runId, stage: cfg.stage });
       setModelPath(ws.db, modelId, rel);
     }
-    const metrics: Record<string, unknown> = { ...last, step: trainer.state.step };
+    const metrics: Record<string, unknown> = { ...last, step: trainer.state.step, totalSteps: trainer.state.totalSteps };
+    if (trainer instanceof SftTrainer) {
+      metrics.earlyStopped = trainer.state.earlyStopped;
+      if (trainer.state.bestVal !== null) metrics.bestValLoss = trainer.state.bestVal;
+    }
     if (trainer instanceof RlTrainer) {
       metrics.selectedStep = selectedStep;
       if (trainer.state.valStart) metrics.valStart = trainer.state.valStart;
@@ -169,12 +173,21 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       const report = await evaluateAndStore(ws, modelId, trainer.policy, trainer.tokenizer, cfg.split, cfg.evalPart);
       metrics.eval = { split: cfg.split, part: cfg.evalPart, ...report };
     }
-    updateRun(ws.db, runId, { status: 'done' });
+    // One statement: the run is never 'done' without its summary
+    updateRun(ws.db, runId, { status: 'done', summary: JSON.stringify(storedSummary(metrics)) });
     const result: TrainResult = { runId, modelId, backend, metrics };
     post({ type: 'done', result });
   } finally {
     trainer.dispose();
   }
+}
+
+/** What the run row keeps of the result: everything but the eval's confusion matrix and per-AU table (the evals table has them). */
+function storedSummary(metrics: Record<string, unknown>): Record<string, unknown> {
+  const { eval: report, ...rest } = metrics;
+  if (report === null || typeof report !== 'object') return rest;
+  const scalars = Object.entries(report).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
+  return { ...rest, eval: Object.fromEntries(scalars) };
 }
 
 async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, tokenizer: WordTokenizer, split: string, part: string) {

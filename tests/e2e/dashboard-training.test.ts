@@ -2,7 +2,8 @@
  * Dashboard and Training views in Chromium against server mode on a demo workspace:
  * the dashboard's counts equal the database's and its charts render; the training view renders its
  * start form, and — where the training service is available — a tiny SFT run's curves, eval table and
- * confusion matrix. Screenshots: test-artifacts/dashboard.png, test-artifacts/training.png (+ curves/confusion).
+ * confusion matrix, then a tiny RL run from it with its result line and the selected step marked on its curves.
+ * Screenshots: test-artifacts/dashboard.png, test-artifacts/training.png (+ curves/confusion/rl-curves).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import type { Page } from 'playwright-core';
 import type { ApiResult } from '../../contract/api';
 import type { RunSummary, User } from '../../contract/types';
 import { progressSeries } from '../../renderer/src/dashboard/progressSeries';
+import { direction, markerLabelSide } from '../../renderer/src/training/runResult';
 import { metricPanels, mergePoints } from '../../renderer/src/training/metricPanels';
 import { outputSegments, sampleMarks } from '../../renderer/src/training/sampleMarks';
 import { ARTIFACTS_DIR, useE2E } from './harness';
@@ -132,7 +134,7 @@ async function trainingAvailable(api: (m: string, i?: unknown) => Promise<{ ok: 
 }
 
 e2e.test(
-  'training: start form, runs, and (when training is available) a tiny SFT run with curves, eval and confusion matrix',
+  'training: start form, runs, and (when training is available) a tiny SFT run with curves, eval and confusion matrix, then RL from it',
   async (ctx) => {
     const { page, api, gotoApp, context } = ctx;
     const user = await setup(api);
@@ -188,6 +190,45 @@ e2e.test(
       const n = Number(await page.getByTestId(`eval-row-${SPLIT}/test`).locator('td').nth(1).innerText());
       expect(counts.reduce((a, b) => a + b, 0)).toBe(n);
       await page.getByTestId('confusion').screenshot({ path: path.join(ARTIFACTS_DIR, 'training-confusion.png') });
+
+      // SFT's result line: its model is the last step; SFT curves get no model marker.
+      const sftLine = page.locator('[data-testid="run-result"][data-stage="sft"]');
+      await sftLine.waitFor({ timeout: 10_000 });
+      expect(await sftLine.getByTestId('run-result-model').innerText()).toMatch(/^model = step 12 of 12 \(last step/);
+      expect(await page.locator('[data-testid="run-curves"] .tr-model-line').count()).toBe(0);
+
+      // A tiny RL run from the SFT model (the form's default base), started from the form.
+      await page.getByTestId('start-stage-rl').click();
+      await page.getByTestId('start-steps').fill('2');
+      await page.getByTestId('start-group-size').fill('2');
+      await page.getByTestId('start-submit').click();
+      await page.getByTestId('start-notice').filter({ hasText: `Run #${run.id + 1} started` }).waitFor({ timeout: 15_000 });
+      const rlId = run.id + 1;
+      await page.waitForFunction((id) => document.querySelector(`[data-testid="run-row-${id}"]`)?.getAttribute('data-status') === 'done', rlId, { timeout: 60_000 });
+      const { run: rlRun } = await ok(api<{ run: RunSummary }>('runs.get', { runId: rlId }));
+      expect(rlRun.result?.stage).toBe('rl');
+      if (rlRun.result?.stage !== 'rl') return;
+      const selected = rlRun.result.selectedStep;
+      expect(selected).toBeGreaterThanOrEqual(1);
+      expect(selected).toBeLessThanOrEqual(2);
+
+      // Its result line: the model's step, and before → after values with their direction.
+      const rlLine = page.locator('[data-testid="run-result"][data-stage="rl"]');
+      await rlLine.waitFor({ timeout: 10_000 });
+      expect(await rlLine.getAttribute('data-step')).toBe(String(selected));
+      expect(await rlLine.getByTestId('run-result-model').innerText()).toMatch(new RegExp(`^model = step ${selected} of 2 \\((best on held-out subjects|last step)`));
+      const sampled = rlLine.getByTestId('run-result-sampled');
+      const { start, end } = rlRun.result.trainReward.sampled;
+      expect(await sampled.innerText()).toBe(`${start!.toFixed(3)} → ${end.toFixed(3)} ${{ up: '↑', down: '↓', same: '=' }[direction(start!, end)]}`);
+      expect(await sampled.getAttribute('data-dir')).toBe(direction(start!, end));
+      for (const id of ['run-result-greedy', 'run-result-rollout']) expect(await rlLine.getByTestId(id).innerText()).toMatch(/^-?\d+\.\d{3} → -?\d+\.\d{3} [↑↓=]$/);
+      expect(await page.getByTestId(`run-model-step-${rlId}`).innerText()).toContain(`step ${selected}`);
+      // Every RL curve marks the selected step with a line labelled "model".
+      await page.locator('[data-testid="run-curves"] .tr-model-line line').first().waitFor({ state: 'attached' });
+      const panels = page.locator('[data-testid="run-curves"] .tr-mult');
+      expect(await page.locator('[data-testid="run-curves"] .tr-mult[data-model-step]').count()).toBe(await panels.count());
+      expect(await page.getByTestId('curve-reward').locator('.tr-model-label').textContent()).toBe('model');
+      await page.getByTestId('card-curves').screenshot({ path: path.join(ARTIFACTS_DIR, 'training-rl-curves.png') });
     }
     await viewScreenshot(page, '[data-testid="training-view"]', path.join(ARTIFACTS_DIR, 'training.png'));
     expect(ctx.pageErrors).toEqual([]);
@@ -200,7 +241,7 @@ e2e.test(
       await new Promise((r) => setTimeout(r, 200)); // polling the API, not the UI
     }
   },
-  90_000,
+  150_000,
 );
 
 // The views' pure helpers: how trainer metric keys become curves, how outputs are marked, how progress is laid out.
@@ -241,5 +282,11 @@ describe('view helpers', () => {
       { day: '2026-11-22', count: 3, cumulative: 5 },
     ]);
     expect(progressSeries([{ day: '2026-11-29', count: 1 }]).length).toBe(14);
+  });
+
+  test('run result: direction as shown (rounding hides no change), marker label kept inside the plot', () => {
+    expect([direction(2.631, 2.661), direction(0.963, 0.889), direction(2.7681, 2.7684), direction(1, 1)]).toEqual(['up', 'down', 'same', 'same']);
+    expect(direction(0.5, 0.5004, 4)).toBe('up');
+    expect([markerLabelSide(2, 1, 60), markerLabelSide(58, 1, 60), markerLabelSide(1, 1, 1)]).toEqual(['insideTopLeft', 'insideTopRight', 'insideTopLeft']);
   });
 });

@@ -70,6 +70,15 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
   expect(rlModel).toMatchObject({ stage: 'rl', parentModelId: sft.json.modelId, runId: rl.json.runId, parent: { id: sft.json.modelId } });
   expect(rlModel.run.status).toBe('done');
   expect(rlModel.evals.length).toBeGreaterThanOrEqual(1);
+  // the run's result, as the contract gives it: the step the model came from and what RL changed
+  expect(rlModel.run.result).toMatchObject({
+    stage: 'rl',
+    selectedStep: rl.json.metrics.selectedStep,
+    totalSteps: 2,
+    trainReward: { greedy: { start: expect.any(Number), end: expect.any(Number) }, sampled: { start: expect.any(Number), end: expect.any(Number) } },
+    rolloutReward: { firstThird: expect.any(Number), lastThird: expect.any(Number) },
+  });
+  expect((byId.get(sft.json.modelId) as any).run.result).toMatchObject({ stage: 'sft', steps: 10, totalSteps: 10, earlyStopped: false });
 
   const db = new Database(path.join(ws, 'fea.sqlite'), { readonly: true });
   try {
@@ -80,6 +89,21 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
     ]);
     expect(runs[1].parent_model_id).toBe(sft.json.modelId);
     expect(runs.every((r) => r.backend === sft.json.backend && r.checkpoint_path && r.model_id)).toBe(true);
+    // each run stores its result summary with status 'done': the CLI's metrics, less the eval's matrices
+    const sftSummary = JSON.parse(runs[0].summary);
+    expect(sftSummary).toMatchObject({ step: 10, totalSteps: 10, earlyStopped: false, eval: { split: 's', part: 'test', n: ev.n, accuracy: ev.accuracy } });
+    expect(sftSummary.eval.confusion).toBeUndefined();
+    expect(sftSummary.eval.perAU).toBeUndefined();
+    const rlSummary = JSON.parse(runs[1].summary);
+    expect(rlSummary.selectedStep).toBe(rl.json.metrics.selectedStep);
+    expect(rlSummary.selectedStep).toBeGreaterThanOrEqual(1);
+    expect(rlSummary.selectedStep).toBeLessThanOrEqual(runs[1].total_steps);
+    for (const k of ['trainRewardGreedy', 'trainRewardGreedyStart', 'trainRewardSampled', 'trainRewardSampledStart', 'rewardMeanFirstThird', 'rewardMeanLastThird'])
+      expect(typeof rlSummary[k]).toBe('number');
+    if (rlSummary.valSelected) expect(rlSummary.valSelected.step).toBe(rlSummary.selectedStep);
+    const { eval: rlEval, ...rlRest } = rl.json.metrics;
+    expect({ ...rlSummary, eval: undefined }).toEqual({ ...rlRest, eval: undefined });
+    expect(rlSummary.eval).toMatchObject({ n: rlEval.n, accuracy: rlEval.accuracy });
     const cfg = JSON.parse(runs[1].config);
     expect(cfg.rl).toMatchObject({ groupSize: 4, temperature: 1, beta: 0.04, epsLow: 0.2, stdEps: 1e-4, lossType: 'dapo' });
     const sftMetrics = (db.prepare('SELECT metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runs[0].id) as any[]).map((r) => JSON.parse(r.metrics));
@@ -143,6 +167,7 @@ test('kill -9 mid-run, then --resume: the run finishes from its last checkpoint'
   try {
     const run = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as any;
     expect(run).toMatchObject({ status: 'done', step: 40, total_steps: 40 });
+    expect(JSON.parse(run.summary)).toMatchObject({ step: 40, totalSteps: 40 });
     const steps = (db.prepare('SELECT step FROM run_metrics WHERE run_id = ? ORDER BY step').all(runId) as any[]).map((r) => r.step);
     expect(steps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(fs.readdirSync(path.join(ws, 'runs', String(runId))).filter((d) => d.startsWith('ckpt-'))).toEqual(['ckpt-40']);

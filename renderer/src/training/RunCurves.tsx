@@ -1,10 +1,15 @@
-/** Live curves of one run as small multiples: loss, reward components, KL, clip fraction, tokens/s, then any other metric. */
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+/**
+ * Live curves of one run as small multiples: loss, reward components, KL, clip fraction, tokens/s, then any other
+ * metric. A finished run's result sits above them; on RL curves a line marks the step the model came from.
+ */
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricPoint, RunSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtNum } from '../charts/format';
 import { axisProps, COLORS, gridProps, SERIES, tooltipProps } from '../charts/theme';
 import { metricKeys, metricPanels, metricRows, type PanelDef } from './metricPanels';
+import { RunResultLine } from './RunResultLine';
+import { markerLabelSide } from './runResult';
 
 function lastValue(rows: Record<string, number>[], key: string): number | undefined {
   for (let i = rows.length - 1; i >= 0; i--) if (Number.isFinite(rows[i][key])) return rows[i][key];
@@ -45,13 +50,28 @@ function yAxisWidth(rows: Record<string, number>[], keys: string[], tick: (v: nu
   return Math.max(32, Math.min(72, Math.round(longest * 6.6 + 12)));
 }
 
-function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[] }) {
+/** The step whose weights the model holds, marked on the curves (RL: the best validated step). */
+function ModelMarker({ step, rows }: { step: number; rows: Record<string, number>[] }) {
+  const side = markerLabelSide(step, rows[0]?.step ?? step, rows[rows.length - 1]?.step ?? step);
+  return (
+    <ReferenceLine
+      x={step}
+      className="tr-model-line"
+      stroke={COLORS.text}
+      strokeOpacity={0.7}
+      strokeDasharray="3 3"
+      label={{ value: 'model', position: side, fill: COLORS.text, fontSize: 10, offset: 4, className: 'tr-model-label' }}
+    />
+  );
+}
+
+function Panel({ panel, rows, modelStep }: { panel: PanelDef; rows: Record<string, number>[]; modelStep: number | null }) {
   const latest = panel.series.map((s) => lastValue(rows, s.key));
   const keys = panel.series.map((s) => s.key);
   const tick = axisTickFormatter(rows, keys);
   const axisWidth = yAxisWidth(rows, keys, tick);
   return (
-    <div className="tr-mult" data-testid={`curve-${panel.id}`}>
+    <div className="tr-mult" data-testid={`curve-${panel.id}`} data-model-step={modelStep ?? undefined}>
       <div className="tr-mult__head">
         <span className="tr-mult__title">{panel.title}</span>
         {panel.series.length === 1 ? (
@@ -82,6 +102,7 @@ function Panel({ panel, rows }: { panel: PanelDef; rows: Record<string, number>[
               }}
             />
           ) : null}
+          {modelStep !== null ? <ModelMarker step={modelStep} rows={rows} /> : null}
           {panel.series.map((s, i) => (
             <Line
               key={s.key}
@@ -115,10 +136,12 @@ export function RunCurves({ run, metrics, loading, hasRuns }: { run: RunSummary 
         the last checkpoint.
       </div>
     ) : null;
+  const result = run.status === 'done' && run.result ? <RunResultLine result={run.result} /> : null;
   if (metrics.length === 0)
     return (
       <>
         {failure}
+        {result}
         <EmptyState title={loading ? 'Loading metrics…' : run.status === 'running' ? 'Waiting for the first step…' : 'This run logged no metrics'}>
           {run.status === 'running' ? 'Curves update live as the run logs each step.' : null}
         </EmptyState>
@@ -126,12 +149,14 @@ export function RunCurves({ run, metrics, loading, hasRuns }: { run: RunSummary 
     );
   const panels = metricPanels(metricKeys(metrics), run.stage);
   const rows = metricRows(metrics);
+  const modelStep = run.status === 'done' && run.result?.stage === 'rl' ? run.result.selectedStep : null;
   return (
     <>
       {failure}
+      {result}
       <div className="tr-mults" data-testid="run-curves">
         {panels.map((p) => (
-          <Panel key={p.id} panel={p} rows={rows} />
+          <Panel key={p.id} panel={p} rows={rows} modelStep={modelStep} />
         ))}
       </div>
     </>

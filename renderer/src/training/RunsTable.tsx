@@ -115,7 +115,15 @@ export function RunsTable({
                     </span>
                   </div>
                 </td>
-                <td>{r.modelId !== null ? `#${r.modelId}` : <span className="dt-muted">–</span>}</td>
+                <td>
+                  {r.modelId !== null ? `#${r.modelId}` : <span className="dt-muted">–</span>}
+                  {r.status === 'done' && r.result?.stage === 'rl' ? (
+                    <span className="dt-muted" title="the model holds this RL step's weights: the best on the held-out subjects" data-testid={`run-model-step-${r.id}`}>
+                      {' '}
+                      · step {r.result.selectedStep}
+                    </span>
+                  ) : null}
+                </td>
                 <td title={fmtDateTime(r.createdAt)}>{fmtAgo(r.createdAt)}</td>
                 <td className="dt-num" onClick={(e) => e.stopPropagation()}>
                   {r.status === 'running' ? (

@@ -112,9 +112,20 @@ const sftMetrics = lossCurve(240);
 const rlMetrics: MetricPoint[] = Array.from({ length: 70 }, (_, i) => rlPoint(i + 1));
 const runs: RunSummary[] = [
   { id: 3, stage: 'rl', status: 'running', split: 'main', seed: 1, backend: 'wasm', config: { groupSize: 8 }, progress: { step: 70, totalSteps: 200 }, modelId: null, parentModelId: 1, createdAt: new Date(Date.now() - 600_000).toISOString(), updatedAt: '', error: null },
-  { id: 2, stage: 'rl', status: 'done', split: 'main', seed: 0, backend: 'wasm', config: {}, progress: { step: 120, totalSteps: 120 }, modelId: 2, parentModelId: 1, createdAt: '2026-11-29T07:10:00Z', updatedAt: '', error: null },
+  { id: 2, stage: 'rl', status: 'done', split: 'main', seed: 0, backend: 'wasm', config: {}, progress: { step: 120, totalSteps: 120 }, modelId: 2, parentModelId: 1, createdAt: '2026-11-29T07:10:00Z', updatedAt: '', error: null,
+    result: {
+      stage: 'rl',
+      selectedStep: 48,
+      totalSteps: 120,
+      valStart: { step: 0, reward: 2.48, accuracy: 0.889 },
+      valSelected: { step: 48, reward: 2.6, accuracy: 0.963 },
+      trainReward: { greedy: { start: 2.762, end: 2.768 }, sampled: { start: 2.631, end: 2.661 } },
+      rolloutReward: { firstThird: 2.635, lastThird: 2.674 },
+    },
+  },
   { id: 4, stage: 'sft', status: 'stopped', split: 'main', seed: 2, backend: 'cpu', config: {}, progress: { step: 35, totalSteps: 240 }, modelId: null, parentModelId: null, createdAt: '2026-11-29T06:55:00Z', updatedAt: '', error: null },
-  { id: 1, stage: 'sft', status: 'done', split: 'main', seed: 1, backend: 'wasm', config: {}, progress: { step: 240, totalSteps: 240 }, modelId: 1, parentModelId: null, createdAt: '2026-11-29T06:20:00Z', updatedAt: '', error: null },
+  { id: 1, stage: 'sft', status: 'done', split: 'main', seed: 1, backend: 'wasm', config: {}, progress: { step: 240, totalSteps: 240 }, modelId: 1, parentModelId: null, createdAt: '2026-11-29T06:20:00Z', updatedAt: '', error: null,
+    result: { stage: 'sft', steps: 240, totalSteps: 240, earlyStopped: false, bestValLoss: 0.912 } },
 ];
 const models: ModelSummary[] = [
   { id: 2, name: 'rl-2', stage: 'rl', runId: 2, parentModelId: 1, backend: 'wasm', createdAt: '2026-11-29T07:40:00Z', evals: [{ split: 'main', part: 'test', ...report(0.86) }] },
