@@ -147,7 +147,7 @@ e2e.test(
     expect(await page.getByTestId('start-split').inputValue()).toBe(SPLIT);
     await page.getByTestId('start-stage-rl').click();
     await page.getByTestId('start-advanced').locator('summary').click();
-    for (const id of ['start-group-size', 'start-beta', 'start-epsilon', 'start-loss-type', 'start-w-format', 'start-w-accuracy', 'start-w-au', 'start-lr'])
+    for (const id of ['start-group-size', 'start-beta', 'start-epsilon', 'start-loss-type', 'start-sample-weights', 'start-w-format', 'start-w-accuracy', 'start-w-au', 'start-lr'])
       await page.getByTestId(id).waitFor();
     await page.getByTestId('start-stage-sft').click();
 
