@@ -7,15 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
-import { DB_FILE, openWorkspace, type Workspace } from '../../db/open';
-import { MIGRATIONS } from '../../db/migrations';
+import { openWorkspace, type Workspace } from '../../db/open';
 import { createRun, getRun, reapOrphanedRuns, recordStep, updateRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
 import { trainingHandlers } from '../../services/training-handlers';
 import { trainingService } from '../../services/training/service';
 import { ApiError } from '../../contract/dispatch';
 import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { insertPlainRun, workspaceAtVersion } from '../support/workspace-at-version';
 
 let ws: Workspace;
 let sleeper: ChildProcess;
@@ -89,16 +88,7 @@ test('runs of a live process on this host, of this process and of another host s
 });
 
 test('a running row from before the owner columns is treated as interrupted', () => {
-  const dir = path.join(tempDir(), 'old');
-  fs.mkdirSync(dir);
-  const old = new Database(path.join(dir, DB_FILE));
-  for (const m of MIGRATIONS.filter((m) => m.version < 3)) m.up(old);
-  old.pragma('user_version = 2');
-  const now = new Date().toISOString();
-  old
-    .prepare("INSERT INTO runs (stage, status, split, seed, backend, config, step, total_steps, created_at, updated_at) VALUES ('sft', 'running', 's', 1, 'cpu', '{}', 2, 10, ?, ?)")
-    .run(now, now);
-  old.close();
+  const dir = workspaceAtVersion(2, (db) => insertPlainRun(db, { stage: 'sft', status: 'running', step: 2, totalSteps: 10 }));
 
   const upgraded = openWorkspace(dir);
   try {

@@ -3,16 +3,14 @@
  * status 'done' (the keys of `fea train --json`'s metrics) and checked against the contract's RunResultSchema.
  * Rows are written directly: no worker runs, so this needs no build.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { RunResultSchema } from '../../contract/run-result';
-import { DB_FILE, openWorkspace, type Workspace } from '../../db/open';
-import { MIGRATIONS } from '../../db/migrations';
+import { openWorkspace, type Workspace } from '../../db/open';
 import { createRun, getRun, updateRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
 import { trainingHandlers } from '../../services/training-handlers';
 import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { insertPlainRun, workspaceAtVersion } from '../support/workspace-at-version';
 
 let ws: Workspace;
 beforeAll(() => {
@@ -99,16 +97,7 @@ test('no result for runs that are not done, have no summary, or a summary that d
 });
 
 test('migration 4: runs finished before it have the empty summary and no result', async () => {
-  const dir = path.join(tempDir(), 'old');
-  fs.mkdirSync(dir);
-  const old = new Database(path.join(dir, DB_FILE));
-  for (const m of MIGRATIONS.filter((m) => m.version < 4)) m.up(old);
-  old.pragma('user_version = 3');
-  const now = new Date().toISOString();
-  old
-    .prepare("INSERT INTO runs (stage, status, split, seed, backend, config, step, total_steps, created_at, updated_at) VALUES ('rl', 'done', 's', 1, 'cpu', '{}', 60, 60, ?, ?)")
-    .run(now, now);
-  old.close();
+  const dir = workspaceAtVersion(3, (db) => insertPlainRun(db, { stage: 'rl', status: 'done', step: 60, totalSteps: 60 }));
   const upgraded = openWorkspace(dir);
   try {
     expect(getRun(upgraded.db, 1)!.summary).toBe('{}');
