@@ -12,7 +12,7 @@ import type { ApiResult } from '../../contract/api';
 import type { RunSummary, User } from '../../contract/types';
 import { progressSeries } from '../../renderer/src/dashboard/progressSeries';
 import { direction, markerLabelSide } from '../../renderer/src/training/runResult';
-import { metricPanels, mergePoints } from '../../renderer/src/training/metricPanels';
+import { metricPanels, mergePoints, rateAxisMax } from '../../renderer/src/training/metricPanels';
 import { outputSegments, sampleMarks } from '../../renderer/src/training/sampleMarks';
 import { ARTIFACTS_DIR, useE2E } from './harness';
 
@@ -288,5 +288,11 @@ describe('view helpers', () => {
     expect([direction(2.631, 2.661), direction(0.963, 0.889), direction(2.7681, 2.7684), direction(1, 1)]).toEqual(['up', 'down', 'same', 'same']);
     expect(direction(0.5, 0.5004, 4)).toBe('up');
     expect([markerLabelSide(2, 1, 60), markerLabelSide(58, 1, 60), markerLabelSide(1, 1, 1)]).toEqual(['insideTopLeft', 'insideTopRight', 'insideTopLeft']);
+  });
+
+  test('rate axes end at the largest value rounded up to one digit, and at 1 when every value is 0', () => {
+    expect([rateAxisMax(7.85e-4), rateAxisMax(0.93), rateAxisMax(0.3), rateAxisMax(1), rateAxisMax(0), rateAxisMax(Number.NaN)]).toEqual([
+      8e-4, 1, 0.3, 1, 1, 1,
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import type { MetricPoint, RunSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtNum } from '../charts/format';
 import { axisProps, COLORS, gridProps, SERIES, tooltipProps } from '../charts/theme';
-import { metricKeys, metricPanels, metricRows, type PanelDef } from './metricPanels';
+import { metricKeys, metricPanels, metricRows, rateAxisMax, type PanelDef } from './metricPanels';
 import { RunResultLine } from './RunResultLine';
 import { markerLabelSide } from './runResult';
 
@@ -87,7 +87,8 @@ function Panel({ panel, rows, modelStep }: { panel: PanelDef; rows: Record<strin
           <YAxis
             {...axisProps}
             width={axisWidth}
-            domain={panel.unit === 'rate' ? [0, 'auto'] : ['auto', 'auto']}
+            // a rate that is 0 throughout still gets a 0–1 axis, not recharts' 0–4 default
+            domain={panel.unit === 'rate' ? [0, rateAxisMax] : ['auto', 'auto']}
             tickFormatter={tick}
           />
           <Tooltip {...tooltipProps} labelFormatter={(s) => `step ${s}`} formatter={(v, name) => [fmtNum(Number(v)), name]} />
@@ -111,7 +112,8 @@ function Panel({ panel, rows, modelStep }: { panel: PanelDef; rows: Record<strin
               type="linear"
               stroke={SERIES[i % SERIES.length]}
               strokeWidth={1.4}
-              dot={rows.length <= 1 ? { r: 2 } : false}
+              // a series logged at one step only (validation in a short run) has no line to draw
+              dot={rows.filter((r) => Number.isFinite(r[s.key])).length <= 1 ? { r: 2 } : false}
               connectNulls
               isAnimationActive={false}
             />

@@ -140,3 +140,10 @@ export function metricKeys(points: MetricPoint[]): string[] {
   for (const p of points) for (const k of Object.keys(p.values)) keys.add(k);
   return [...keys];
 }
+
+/** The top of a rate axis: the largest value rounded up to one significant digit (7.85e-4 → 8e-4), 1 when all are 0. */
+export function rateAxisMax(max: number): number {
+  if (!(max > 0)) return 1;
+  const unit = 10 ** Math.floor(Math.log10(max));
+  return Number((Math.ceil(max / unit - 1e-9) * unit).toPrecision(1));
+}
