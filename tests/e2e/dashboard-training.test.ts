@@ -222,7 +222,9 @@ e2e.test(
       expect(await sampled.innerText()).toBe(`${start!.toFixed(3)} → ${end.toFixed(3)} ${{ up: '↑', down: '↓', same: '=' }[direction(start!, end)]}`);
       expect(await sampled.getAttribute('data-dir')).toBe(direction(start!, end));
       for (const id of ['run-result-greedy', 'run-result-rollout']) expect(await rlLine.getByTestId(id).innerText()).toMatch(/^-?\d+\.\d{3} → -?\d+\.\d{3} [↑↓=]$/);
-      expect(await page.getByTestId(`run-model-step-${rlId}`).innerText()).toContain(`step ${selected}`);
+      expect(await page.getByTestId(`run-model-step-${rlId}`).innerText()).toContain(`step ${selected} of 2`);
+      // the models table says the same of the RL model
+      expect(await page.getByTestId(`model-step-${rlRun.modelId}`).innerText()).toContain(`step ${selected} of 2`);
       // Every RL curve marks the selected step with a line labelled "model".
       await page.locator('[data-testid="run-curves"] .tr-model-line line').first().waitFor({ state: 'attached' });
       const panels = page.locator('[data-testid="run-curves"] .tr-mult');

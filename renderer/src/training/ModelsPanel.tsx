@@ -1,11 +1,12 @@
 /** Trained models with their evals, a side-by-side comparison and sample outputs. */
 import { useEffect, useRef, useState } from 'react';
-import type { ModelSummary, SplitSummary } from '../../../contract/types';
+import type { ModelSummary, RunSummary, SplitSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtAgo, fmtDateTime, fmtPct } from '../charts/format';
 import { EvalPanel } from './EvalPanel';
 import { ModelCompare } from './ModelCompare';
 import { SampleOutputs } from './SampleOutputs';
+import { RunStep } from './RunStep';
 
 type Tab = 'eval' | 'compare' | 'samples';
 const TABS: { id: Tab; label: string }[] = [
@@ -19,7 +20,8 @@ function headline(m: ModelSummary): string {
   return e ? `${fmtPct(e.accuracy)} acc · ${fmtPct(e.auF1Micro)} AU µF1 (${e.split}/${e.part})` : 'not evaluated';
 }
 
-export function ModelsPanel({ models, splits, onChanged }: { models: ModelSummary[]; splits: SplitSummary[]; onChanged: () => void }) {
+export function ModelsPanel({ models, runs, splits, onChanged }: { models: ModelSummary[]; runs: RunSummary[]; splits: SplitSummary[]; onChanged: () => void }) {
+  const runById = new Map(runs.map((r) => [r.id, r]));
   const [selectedId, setSelected] = useState<number | null>(null);
   const [tab, setTab] = useState<Tab>('eval');
   // Until the user picks a model, follow the newest one (a run that just finished brings it).
@@ -74,7 +76,10 @@ export function ModelsPanel({ models, splits, onChanged }: { models: ModelSummar
               <td>
                 <span className="tr-stage">{m.stage.toUpperCase()}</span>
               </td>
-              <td>{m.runId !== null ? `#${m.runId}` : '–'}</td>
+              <td>
+                {m.runId !== null ? `#${m.runId}` : '–'}
+                <RunStep result={m.runId !== null ? runById.get(m.runId)?.result : null} testId={`model-step-${m.id}`} />
+              </td>
               <td>{m.parentModelId !== null ? `#${m.parentModelId}` : '–'}</td>
               <td>
                 <code>{m.backend}</code>

@@ -4,6 +4,7 @@ import type { RunSummary } from '../../../contract/types';
 import { useApi } from '../api/ApiContext';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtAgo, fmtDateTime } from '../charts/format';
+import { RunStep } from './RunStep';
 
 const STATUS_BADGE: Record<RunSummary['status'], string> = {
   running: 'dt-badge--accent',
@@ -117,12 +118,7 @@ export function RunsTable({
                 </td>
                 <td>
                   {r.modelId !== null ? `#${r.modelId}` : <span className="dt-muted">–</span>}
-                  {r.status === 'done' && r.result?.stage === 'rl' ? (
-                    <span className="dt-muted" title="the model holds this RL step's weights: the best on the held-out subjects" data-testid={`run-model-step-${r.id}`}>
-                      {' '}
-                      · step {r.result.selectedStep}
-                    </span>
-                  ) : null}
+                  {r.status === 'done' ? <RunStep result={r.result} testId={`run-model-step-${r.id}`} /> : null}
                 </td>
                 <td title={fmtDateTime(r.createdAt)}>{fmtAgo(r.createdAt)}</td>
                 <td className="dt-num" onClick={(e) => e.stopPropagation()}>

@@ -64,7 +64,7 @@ export function TrainingView() {
             <RunCurves run={selectedRun} metrics={metrics} loading={metricsLoading} hasRuns={runs.length > 0} />
           </ChartCard>
           <ChartCard title="Models" subtitle="evaluation, comparison and outputs" className="tr-full" testId="card-models">
-            <ModelsPanel models={models} splits={splits} onChanged={() => void reload()} />
+            <ModelsPanel models={models} runs={runs} splits={splits} onChanged={() => void reload()} />
           </ChartCard>
         </div>
       )}
