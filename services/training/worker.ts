@@ -125,9 +125,8 @@ async function train(ws: Workspace, backend: string): Promise<void> {
     const selectedStep = trainer instanceof RlTrainer ? trainer.selectResult() : trainer.state.step;
     post({ type: 'status', message: 'saving model' });
     // A run killed while saving or evaluating resumes here: it keeps the model it already registered
-    const registered = getRun(ws.db, runId)?.model_id ?? null;
     const modelId =
-      registered ??
+      run.model_id ??
       ws.db.transaction(() => {
         const id = createModel(ws.db, {
           name: `policy-${cfg.stage}-${runId}`,
