@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openWorkspace } from '../db/open';
 import { makeSmoothPng } from '../fixtures/testdata/png';
-import { importDataset } from '../services/foundation/import';
+import { importDataset } from '../services/import/import';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20000);
 /** link (default: media hard-linked from the source files) or copy (`fea import --copy-media`). */

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspace } from '../db/open';
 import { countRecords, insertRecord } from '../db/repositories/records';
-import { isWorkspace } from '../electron/user-data';
+import { isWorkspace } from '../services/workspace/user-data';
 import {
   LABEL_VIEW,
   ROOT,

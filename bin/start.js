@@ -99,8 +99,8 @@ function runElectron(exe, workspace) {
 }
 
 async function runServer(opts) {
-  const { defaultWorkspaceDir, ensureDemoWorkspace } = requireBuilt('electron/user-data.js');
-  const { startServer, DEFAULT_PORT } = requireBuilt('electron/server/index.js');
+  const { defaultWorkspaceDir, ensureDemoWorkspace } = requireBuilt('services/workspace/user-data.js');
+  const { startServer, DEFAULT_PORT } = requireBuilt('server/index.js');
   const workspace = opts.workspace || defaultWorkspaceDir();
   if (!opts.workspace) {
     const exists = fs.existsSync(path.join(workspace, 'fea.sqlite'));

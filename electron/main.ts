@@ -9,10 +9,10 @@ import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from
 import { CONTENT_SECURITY_POLICY, IPC_EVENT_CHANNEL } from '../contract/transport';
 import { METHOD_NAMES } from '../contract/api';
 import { APP_ENTRY_URL, isAppUrl, registerIpcHandlers } from './ipc';
-import { rendererDir } from './paths';
+import { rendererDir } from '../pipelines/runtime/package-root';
 import { PRIVILEGED_SCHEMES, registerProtocols } from './protocols';
-import { defaultWorkspaceDir, ensureDemoWorkspace } from './user-data';
-import { openServices, type OpenedServices } from './workspace';
+import { defaultWorkspaceDir, ensureDemoWorkspace } from '../services/workspace/user-data';
+import { openServices, type OpenedServices } from '../services/open';
 
 /** Passed to the preload, which cannot import the contract in a sandbox. */
 export const METHODS_ARG_PREFIX = '--fea-methods=';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import type { Protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY, ELECTRON_MEDIA_BASE, ELECTRON_MEDIA_SCHEME } from '../contract/transport';
 import { APP_HOST, APP_SCHEME } from './ipc';
-import { MEDIA_CACHE_CONTROL, appContentType, mediaContentType, resolveConfinedPath } from './media-path';
+import { MEDIA_CACHE_CONTROL, appContentType, mediaContentType, resolveConfinedPath } from '../services/media-path';
 
 /** Must be registered before the app is ready. */
 export const PRIVILEGED_SCHEMES = [

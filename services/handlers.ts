@@ -4,13 +4,19 @@
  */
 import type { ApiHandlers } from '../contract/api';
 import type { ServiceContext } from './context';
-import { foundationHandlers } from './foundation-handlers';
-import { analysisHandlers } from './analysis-handlers';
-import { trainingHandlers } from './training-handlers';
+import { workspaceHandlers } from './workspace/handlers';
+import { recordHandlers } from './records/handlers';
+import { annotationHandlers } from './annotations/handlers';
+import { splitHandlers } from './splits/handlers';
+import { analysisHandlers } from './analysis/handlers';
+import { trainingHandlers } from './training/handlers';
 
 export function createHandlers(ctx: ServiceContext): ApiHandlers {
   return {
-    ...foundationHandlers(ctx),
+    ...workspaceHandlers(ctx),
+    ...recordHandlers(ctx),
+    ...annotationHandlers(ctx),
+    ...splitHandlers(ctx),
     ...analysisHandlers(ctx),
     ...trainingHandlers(ctx),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),

@@ -1,7 +1,7 @@
 /** `fea export <ws> --format facial-r1 --out DIR [--split NAME] [--json]` (and `--format csv`). */
 import type { Command } from 'commander';
 import { exportCsv } from '../../services/analysis/csv-export';
-import { ExportError, exportFacialR1 } from '../../services/foundation/export';
+import { ExportError, exportFacialR1 } from '../../services/export/export';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 

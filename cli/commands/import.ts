@@ -1,6 +1,6 @@
 /** `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--json]`. */
 import type { Command } from 'commander';
-import { ImportInputError, importDataset, type ImportFormat } from '../../services/foundation/import';
+import { ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 

@@ -1,7 +1,7 @@
 /** `fea init <ws> [--demo N] [--seed S]`: create a workspace, optionally with deterministic demo faces. */
 import type { Command } from 'commander';
 import { WorkspaceError } from '../../db/open';
-import { initWorkspace } from '../../services/foundation/workspace-init';
+import { initWorkspace } from '../../services/workspace/init';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
 function wholeNumber(flag: string, raw: string | undefined, min: number): number | undefined {

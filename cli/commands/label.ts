@@ -8,7 +8,7 @@ import { ensureUser, getRecordRow, getRevision, appendAudit } from '../../db/rep
 import { normaliseAU } from '../../pipelines/facs/normalise';
 import type { AUMark } from '../../pipelines/facs/vocabulary';
 import { isFacsAU } from '../../pipelines/formats/vocabulary-check';
-import { submitAnnotation } from '../../services/foundation/annotations';
+import { submitAnnotation } from '../../services/annotations/annotations';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print {models: [...]} as JSON')
     .action(async (workspace: string, opts: { json?: boolean }) => {
-      const { modelSummary, runSummary } = await import('../../services/training-handlers');
+      const { modelSummary, runSummary } = await import('../../services/training/handlers');
       const ws = openWorkspaceForCli(workspace, { readonly: false });
       try {
         const ctx = createContext(ws);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { queryRecordRows } from '../../db/repositories';
 import { RECORD_STATUSES, type RecordStatus } from '../../pipelines/facs/vocabulary';
-import { imagePath } from '../../services/foundation/records';
+import { imagePath } from '../../services/records/query';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 

@@ -1,7 +1,7 @@
 /** `fea serve <ws>`: server mode, the app in a browser. Runs until SIGINT/SIGTERM, then closes the database cleanly. */
 import type { Command } from 'commander';
 // The server (express) loads only when serving, so other commands start fast.
-import { DEFAULT_HOST, DEFAULT_PORT, ServerConfigError } from '../../electron/server/security';
+import { DEFAULT_HOST, DEFAULT_PORT, ServerConfigError } from '../../server/security';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${opts.port} is not a port number`);
       let server;
       try {
-        const { startServer } = await import('../../electron/server');
+        const { startServer } = await import('../../server');
         server = await startServer({
           workspaceDir: workspace,
           port,

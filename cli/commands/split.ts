@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
 import { parseRatios } from '../../pipelines/splits/stratified';
-import { createSplit } from '../../services/foundation/splits';
+import { createSplit } from '../../services/splits/splits';
 import { openWorkspaceForCli } from '../workspace';
 import { CliError, printJson } from '../output';
 

@@ -1,6 +1,6 @@
 /** `fea stats <ws> [--json]`: counts by status, emotion and AU, progress and throughput. */
 import type { Command } from 'commander';
-import { workspaceStats } from '../../services/foundation/stats';
+import { workspaceStats } from '../../services/records/stats';
 import { openWorkspaceForCli } from '../workspace';
 import { printJson } from '../output';
 

@@ -12,3 +12,8 @@ export function packageRoot(from: string = __dirname): string {
     dir = parent;
   }
 }
+
+/** dist/renderer, produced by `npm run build:renderer`; served by Electron's app protocol and by server mode. */
+export function rendererDir(): string {
+  return path.join(packageRoot(), 'dist', 'renderer');
+}

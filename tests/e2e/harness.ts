@@ -25,9 +25,9 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ApiResult } from '../../contract/api';
-import { packageRoot } from '../../electron/paths';
-import { initWorkspace } from '../../services/foundation/workspace-init';
-import { startServer, type RunningServer } from '../../electron/server';
+import { packageRoot } from '../../pipelines/runtime/package-root';
+import { initWorkspace } from '../../services/workspace/init';
+import { startServer, type RunningServer } from '../../server';
 
 /** The package root, from the sources (jest) or from dist/ (bench). */
 export const ROOT = packageRoot(__dirname);
@@ -54,7 +54,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
- * A workspace with `demo` demo records, made by initWorkspace (services/foundation/workspace-init).
+ * A workspace with `demo` demo records, made by initWorkspace (services/workspace/init).
  * demo: 0 makes an empty workspace.
  */
 export async function createWorkspace(dir: string, options: { demo: number; seed: number }): Promise<string> {

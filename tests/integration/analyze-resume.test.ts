@@ -11,7 +11,7 @@ import { exportCsv } from '../../services/analysis/csv-export';
 import { faceFeatures } from '../../db/repositories/analysis';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { createContext } from '../../services/context';
-import { analysisHandlers } from '../../services/analysis-handlers';
+import { analysisHandlers } from '../../services/analysis/handlers';
 import type { Job } from '../../contract/types';
 import { pngHeaderOnly } from '../../fixtures/testdata/png';
 

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspace } from '../../db/open';
-import { exportFacialR1 } from '../../services/foundation/export';
-import { importDataset } from '../../services/foundation/import';
-import { createSplit } from '../../services/foundation/splits';
-import { submitAnnotation } from '../../services/foundation/annotations';
+import { exportFacialR1 } from '../../services/export/export';
+import { importDataset } from '../../services/import/import';
+import { createSplit } from '../../services/splits/splits';
+import { submitAnnotation } from '../../services/annotations/annotations';
 import { upsertUser } from '../../db/repositories';
 import { tempDir, validLine, writeJsonl } from '../../fixtures/testdata/facial-r1';
 

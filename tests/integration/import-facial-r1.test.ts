@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { listAudit } from '../../db/repositories';
-import { importDataset } from '../../services/foundation/import';
+import { importDataset } from '../../services/import/import';
 import { tempDir, validLine, writeJsonl, writeMixedFixture } from '../../fixtures/testdata/facial-r1';
 import { makePng } from '../../fixtures/testdata/png';
 

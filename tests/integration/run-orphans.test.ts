@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { createRun, getRun, reapOrphanedRuns, recordStep, updateRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
-import { trainingHandlers } from '../../services/training-handlers';
+import { trainingHandlers } from '../../services/training/handlers';
 import { trainingService } from '../../services/training/service';
 import { ApiError } from '../../contract/dispatch';
 import { tempDir } from '../../fixtures/testdata/facial-r1';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../contract/transport';
 import { openWorkspace } from '../../db/open';
-import { ServerConfigError, startServer, type RunningServer } from '../../electron/server';
+import { ServerConfigError, startServer, type RunningServer } from '../../server';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-sec-'));
 const wsDir = path.join(tmp, 'ws');

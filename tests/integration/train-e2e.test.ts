@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { openWorkspace } from '../../db/open';
 import { createContext } from '../../services/context';
-import { trainingHandlers } from '../../services/training-handlers';
+import { trainingHandlers } from '../../services/training/handlers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'fea.js');

@@ -254,10 +254,10 @@ describe('Electron preload', () => {
 });
 
 describe('HTTP server', () => {
-  let server: import('../../electron/server').RunningServer;
+  let server: import('../../server').RunningServer;
 
   beforeAll(async () => {
-    const { startServer } = await import('../../electron/server');
+    const { startServer } = await import('../../server');
     server = await startServer({ workspaceDir: wsDir, port: 0 });
   });
   afterAll(() => server.close());
@@ -313,7 +313,7 @@ describe('shell plumbing', () => {
   });
 
   test('the per-user data folder follows each platform', () => {
-    const { userDataDir, defaultWorkspaceDir } = require('../../electron/user-data') as typeof import('../../electron/user-data');
+    const { userDataDir, defaultWorkspaceDir } = require('../../services/workspace/user-data') as typeof import('../../services/workspace/user-data');
     expect(userDataDir({ XDG_DATA_HOME: '/xdg' }, 'linux', '/home/u')).toBe(path.join('/xdg', 'fea-studio'));
     expect(userDataDir({}, 'linux', '/home/u')).toBe(path.join('/home/u', '.local', 'share', 'fea-studio'));
     expect(userDataDir({}, 'darwin', '/Users/u')).toBe(path.join('/Users/u', 'Library', 'Application Support', 'fea-studio'));

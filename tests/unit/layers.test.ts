@@ -4,14 +4,15 @@ import * as path from 'node:path';
 import { builtinModules } from 'node:module';
 
 const ROOT = path.resolve(__dirname, '../..');
-const FOLDERS = ['renderer', 'electron', 'cli', 'services', 'contract', 'db', 'pipelines', 'fixtures'] as const;
+const FOLDERS = ['renderer', 'electron', 'server', 'cli', 'services', 'contract', 'db', 'pipelines', 'fixtures'] as const;
 type Folder = (typeof FOLDERS)[number];
 
 /** Which top-level folders each folder may import from (besides itself). */
 const ALLOWED: Record<Folder, string[]> = {
   renderer: ['contract', 'pipelines/facs'],
   electron: ['contract', 'services', 'db/open', 'pipelines/runtime/package-root'],
-  cli: ['contract', 'services', 'db', 'pipelines', 'fixtures', 'electron/server'],
+  server: ['contract', 'services', 'db/open', 'pipelines/runtime/package-root'],
+  cli: ['contract', 'services', 'db', 'pipelines', 'fixtures', 'server'],
   services: ['contract', 'db', 'pipelines', 'fixtures'],
   contract: ['pipelines/facs', 'pipelines/eval/metrics'],
   db: ['pipelines/facs', 'pipelines/runtime/package-root'],
@@ -26,6 +27,7 @@ const FORBIDDEN_PACKAGES: Partial<Record<Folder, RegExp>> = {
   db: /^(electron|react|react-dom)$/,
   contract: /^(electron|react|better-sqlite3|sharp|express)/,
   services: /^(electron|react|react-dom)$/,
+  server: /^(electron|react|react-dom)$/,
 };
 
 function sourceFiles(dir: string): string[] {

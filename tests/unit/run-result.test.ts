@@ -8,7 +8,7 @@ import { RunResultSchema } from '../../contract/run-result';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { createRun, getRun, updateRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
-import { trainingHandlers } from '../../services/training-handlers';
+import { trainingHandlers } from '../../services/training/handlers';
 import { tempDir } from '../../fixtures/testdata/facial-r1';
 import { insertPlainRun, workspaceAtVersion } from '../support/workspace-at-version';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { openWorkspace } from '../../db/open';
 import { computeSplit, parseRatios, type SplitItem } from '../../pipelines/splits';
-import { createSplit, listSplitSummaries } from '../../services/foundation/splits';
+import { createSplit, listSplitSummaries } from '../../services/splits/splits';
 import { addRevision, insertImage, insertRecord, systemUserId, splitAssignments, getSplit, queryRecordRows, recordSplits } from '../../db/repositories';
 import { tempDir } from '../../fixtures/testdata/facial-r1';
 

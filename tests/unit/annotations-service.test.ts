@@ -3,10 +3,10 @@ import { openWorkspace, type Workspace } from '../../db/open';
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations';
 import { addRevision, insertImage, insertRecord, listAudit, systemUserId, upsertUser } from '../../db/repositories';
 import { createContext } from '../../services/context';
-import { foundationHandlers } from '../../services/foundation-handlers';
+import { createHandlers } from '../../services/handlers';
 import { tempDir } from '../../fixtures/testdata/facial-r1';
 
-function setup(n = 5): { ws: Workspace; h: ReturnType<typeof foundationHandlers>; alice: number; bob: number } {
+function setup(n = 5): { ws: Workspace; h: ReturnType<typeof createHandlers>; alice: number; bob: number } {
   const ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
   const db = ws.db;
   const sys = systemUserId(db);
@@ -19,7 +19,7 @@ function setup(n = 5): { ws: Workspace; h: ReturnType<typeof foundationHandlers>
   })();
   const alice = upsertUser(db, 'alice', 'annotator').user.id;
   const bob = upsertUser(db, 'bob', 'annotator').user.id;
-  return { ws, h: foundationHandlers(createContext(ws)), alice, bob };
+  return { ws, h: createHandlers(createContext(ws)), alice, bob };
 }
 
 describe('submit, drafts and undo', () => {

@@ -1,8 +1,8 @@
-/** Opens a workspace and builds the services both transports serve. The only place electron/ touches db/. */
+/** Opens a workspace and builds the services both transports serve. The one place the adapters (electron/, server/) reach db/. */
 import { openWorkspace } from '../db/open';
-import { createContext, type ServiceContext } from '../services/context';
-import { createHandlers } from '../services/handlers';
-import { shutdownServices } from '../services/lifecycle';
+import { createContext, type ServiceContext } from './context';
+import { createHandlers } from './handlers';
+import { shutdownServices } from './lifecycle';
 import type { ApiHandlers } from '../contract/api';
 
 export interface OpenedServices {

@@ -1,9 +1,9 @@
 /** Server mode: the same UI and typed API as the Electron shell, over HTTP on a loopback address. */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServiceContext } from '../../services/context';
-import { rendererDir as defaultRendererDir } from '../paths';
-import { openServices } from '../workspace';
+import type { ServiceContext } from '../services/context';
+import { rendererDir as defaultRendererDir } from '../pipelines/runtime/package-root';
+import { openServices } from '../services/open';
 import { createServerApp } from './app';
 import { assertLoopback, DEFAULT_HOST, DEFAULT_PORT } from './security';
 

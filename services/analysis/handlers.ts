@@ -1,8 +1,8 @@
-import type { ApiHandlers } from '../contract/api';
-import { ApiError } from '../contract/dispatch';
-import { recordIdsOfImage } from '../db/repositories/analysis';
-import type { ServiceContext } from './context';
-import { runAnalysis } from './analysis/run';
+import type { ApiHandlers } from '../../contract/api';
+import { ApiError } from '../../contract/dispatch';
+import { recordIdsOfImage } from '../../db/repositories/analysis';
+import type { ServiceContext } from '../context';
+import { runAnalysis } from './run';
 
 /** Records whose suggestion/overlay changed are announced in batches, at most once a second. */
 const CHANGED_FLUSH_MS = 1000;

@@ -5,7 +5,7 @@ import { DB_FILE, openWorkspace, WorkspaceError } from '../../db/open';
 import { appendAudit, countRecords } from '../../db/repositories';
 import { generateDemoFaces } from '../../fixtures/demo/generate';
 import { sortAUs } from '../../pipelines/facs/vocabulary';
-import { createIngestContext, ingestBatch, type IngestItem } from './ingest';
+import { createIngestContext, ingestBatch, type IngestItem } from '../import/ingest';
 
 export interface InitOptions {
   demo?: number;

@@ -21,7 +21,7 @@ import {
   type RevisionWithAUs,
 } from '../../db/repositories';
 import { loadOverlay, loadSuggestion } from '../analysis/overlay';
-import { draftFor } from './annotations';
+import { draftFor } from '../annotations/annotations';
 
 export function toRecordRow(r: RecordListRow): RecordRow {
   return {

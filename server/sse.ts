@@ -1,6 +1,6 @@
 /** `GET /api/events`: every EventBus event as one Server-Sent Events `data:` line, with a heartbeat. */
 import type { Request, Response } from 'express';
-import type { EventBus } from '../../services/events';
+import type { EventBus } from '../services/events';
 
 export const HEARTBEAT_MS = 15_000;
 

@@ -1,11 +1,11 @@
-import type { ApiHandlers } from '../contract/api';
-import { ApiError } from '../contract/dispatch';
-import { RunResultSchema } from '../contract/run-result';
-import type { EvalReport, ModelSummary, RunResult, RunSummary } from '../contract/types';
-import { getRun, listMetrics, listRuns, reapOrphanedRuns, runConfig, storedRunSummary, type RunRow } from '../db/repositories/runs';
-import { getModel, latestEvals, listModels, type ModelRow } from '../db/repositories/models';
-import type { ServiceContext } from './context';
-import { trainingService } from './training/service';
+import type { ApiHandlers } from '../../contract/api';
+import { ApiError } from '../../contract/dispatch';
+import { RunResultSchema } from '../../contract/run-result';
+import type { EvalReport, ModelSummary, RunResult, RunSummary } from '../../contract/types';
+import { getRun, listMetrics, listRuns, reapOrphanedRuns, runConfig, storedRunSummary, type RunRow } from '../../db/repositories/runs';
+import { getModel, latestEvals, listModels, type ModelRow } from '../../db/repositories/models';
+import type { ServiceContext } from '../context';
+import { trainingService } from './service';
 
 export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples';
 

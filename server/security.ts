@@ -1,7 +1,7 @@
 /** Server mode's guards: loopback-only binding, headers on every response, and same-origin checks. */
 import * as net from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
-import { CONTENT_SECURITY_POLICY } from '../../contract/transport';
+import { CONTENT_SECURITY_POLICY } from '../contract/transport';
 
 export class ServerConfigError extends Error {}
 

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DB_FILE } from '../db/open';
+import { DB_FILE } from '../../db/open';
 
 export const APP_FOLDER = 'fea-studio';
 export const DEMO_RECORDS = 300;
@@ -26,12 +26,12 @@ export function isWorkspace(dir: string): boolean {
   return fs.existsSync(path.join(dir, DB_FILE));
 }
 
-type InitWorkspace = typeof import('../services/foundation/workspace-init').initWorkspace;
+type InitWorkspace = typeof import('./init').initWorkspace;
 type ProgressFn = NonNullable<NonNullable<Parameters<InitWorkspace>[1]>['onProgress']>;
 
 /** Loaded on first run only: the demo generator is not needed to open an existing workspace. */
 function loadInitWorkspace(): InitWorkspace {
-  return (require('../services/foundation/workspace-init') as { initWorkspace: InitWorkspace }).initWorkspace;
+  return (require('./init') as { initWorkspace: InitWorkspace }).initWorkspace;
 }
 
 /**

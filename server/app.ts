@@ -9,11 +9,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { dispatch } from '../../contract/dispatch';
-import type { ApiHandlers, ApiResult } from '../../contract/api';
-import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_MEDIA_PREFIX } from '../../contract/transport';
-import type { EventBus } from '../../services/events';
-import { MEDIA_CACHE_CONTROL, mediaContentType, resolveMediaPath } from '../media-path';
+import { dispatch } from '../contract/dispatch';
+import type { ApiHandlers, ApiResult } from '../contract/api';
+import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_MEDIA_PREFIX } from '../contract/transport';
+import type { EventBus } from '../services/events';
+import { MEDIA_CACHE_CONTROL, mediaContentType, resolveMediaPath } from '../services/media-path';
 import { loopbackHostOnly, sameOriginOnly, securityHeaders } from './security';
 import { EventStreams } from './sse';
 
