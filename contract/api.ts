@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { INTENSITIES, RECORD_STATUSES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type * as T from './types';
+import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface Method<I extends z.ZodType, O> {
@@ -36,8 +37,8 @@ export const RecordFilterSchema = z
 export type RecordFilter = z.infer<typeof RecordFilterSchema>;
 
 export const RecordSortSchema = z.object({
-  field: z.enum(['id', 'status', 'emotion', 'source', 'updated']),
-  dir: z.enum(['asc', 'desc']),
+  field: z.enum(RECORD_SORT_FIELDS),
+  dir: z.enum(SORT_DIRECTIONS),
 });
 export type RecordSort = z.infer<typeof RecordSortSchema>;
 
@@ -66,7 +67,7 @@ export const api = {
   'records.query': method<{ total: number; rows: T.RecordRow[] }>()(
     z.object({
       filter: RecordFilterSchema.default({}),
-      sort: RecordSortSchema.default({ field: 'id', dir: 'asc' }),
+      sort: RecordSortSchema.default(() => ({ ...DEFAULT_RECORD_SORT })),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
     }),
@@ -78,7 +79,7 @@ export const api = {
   'queue.next': method<{ ids: string[] }>()(
     z.object({
       filter: RecordFilterSchema.default({}),
-      sort: RecordSortSchema.default({ field: 'id', dir: 'asc' }),
+      sort: RecordSortSchema.default(() => ({ ...DEFAULT_RECORD_SORT })),
       afterId: recordId.nullable().default(null),
       count: z.number().int().min(1).max(20).default(1),
     }),

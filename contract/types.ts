@@ -20,6 +20,16 @@ export interface WorkspaceInfo {
   backend: string | null;
 }
 
+/**
+ * The queue's choice lists, zod-free so the renderer can list them: the API's RecordSortSchema is built from these
+ * (RecordFilter and RecordSort, the shapes, are inferred from the schemas in api.ts).
+ */
+export const RECORD_SORT_FIELDS = ['id', 'status', 'emotion', 'source', 'updated'] as const;
+export type RecordSortField = (typeof RECORD_SORT_FIELDS)[number];
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+export const DEFAULT_RECORD_SORT: { readonly field: RecordSortField; readonly dir: SortDirection } = { field: 'id', dir: 'asc' };
+
 export interface RecordRow {
   id: string;
   status: RecordStatus;

@@ -1,7 +1,8 @@
 /** The shell: top bar (workspace, views, jobs, user) and the current view, behind the profile gate. */
 import { lazy, Suspense } from 'react';
 import { ToastProvider } from './components/Toasts';
-import { LAST_RECORD_KEY, LabelView } from './label/LabelView';
+import { LabelView } from './label/LabelView';
+import { LAST_RECORD_KEY } from './label/useRecordNavigation';
 import { QueueView } from './queue/QueueView';
 import { ProfileGate } from './session/ProfileGate';
 import { SessionProvider, useSession } from './session/SessionContext';

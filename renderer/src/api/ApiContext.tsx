@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useEffectEvent, useMemo, type ReactNode } from 'react';
 import type { ApiClient } from '../../../contract/api';
 import type { ApiEvent } from '../../../contract/types';
 import { createClient, createTransport, type Transport } from './client';
@@ -32,9 +32,13 @@ export function useMediaUrl(): (imageKey: string) => string {
   return useApiContext().transport.mediaUrl;
 }
 
-/** Subscribes to API events for the lifetime of the component. */
-export function useApiEvents(listener: (event: ApiEvent) => void, deps: unknown[] = []): void {
+/**
+ * Subscribes to API events for the lifetime of the component; each event reaches the listener of the latest
+ * render, so the subscription stays put while the listener changes.
+ * @param _deps no longer needed (kept so existing callers compile).
+ */
+export function useApiEvents(listener: (event: ApiEvent) => void, _deps?: readonly unknown[]): void {
   const { transport } = useApiContext();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => transport.subscribe(listener), [transport, ...deps]);
+  const onEvent = useEffectEvent(listener);
+  useEffect(() => transport.subscribe((event) => onEvent(event)), [transport]);
 }

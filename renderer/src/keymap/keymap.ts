@@ -3,45 +3,38 @@ import { bindingParts } from './keys';
 
 export type Keymap = Record<string, string>;
 
+export type ActionGroup = 'Record' | 'Form' | 'Image' | 'Emotion' | 'AU';
+
 export interface ActionInfo {
   id: string;
   label: string;
-  group: 'Record' | 'Form' | 'Image' | 'Emotion' | 'AU';
+  group: ActionGroup;
 }
 
-export const COMMAND_ACTIONS: ActionInfo[] = [
-  { id: 'submit', label: 'Submit and next', group: 'Record' },
-  { id: 'skip', label: 'Skip with a reason', group: 'Record' },
-  { id: 'undo', label: 'Undo last decision', group: 'Record' },
-  { id: 'next', label: 'Next record', group: 'Record' },
-  { id: 'prev', label: 'Previous record', group: 'Record' },
-  { id: 'help', label: 'Key help', group: 'Record' },
-  { id: 'accept', label: 'Accept the model suggestion', group: 'Form' },
-  { id: 'compose', label: 'Compose reasoning from the form', group: 'Form' },
-  { id: 'focusReasoning', label: 'Edit the reasoning', group: 'Form' },
-  { id: 'clear', label: 'Clear the form', group: 'Form' },
-  { id: 'overlay', label: 'Toggle the analysis overlay', group: 'Image' },
-  { id: 'zoomIn', label: 'Zoom in', group: 'Image' },
-  { id: 'zoomOut', label: 'Zoom out', group: 'Image' },
-  { id: 'zoomReset', label: 'Reset zoom and pan', group: 'Image' },
-];
+/** The label view's fixed commands with their default keys, in the order Settings and the key help list them. */
+export const LABEL_COMMANDS = [
+  { id: 'submit', label: 'Submit and next', group: 'Record', key: 'ctrl+enter' },
+  { id: 'skip', label: 'Skip with a reason', group: 'Record', key: 's' },
+  { id: 'undo', label: 'Undo last decision', group: 'Record', key: 'ctrl+z' },
+  { id: 'next', label: 'Next record', group: 'Record', key: 'arrowright' },
+  { id: 'prev', label: 'Previous record', group: 'Record', key: 'arrowleft' },
+  { id: 'help', label: 'Key help', group: 'Record', key: '?' },
+  { id: 'accept', label: 'Accept the model suggestion', group: 'Form', key: 'a' },
+  { id: 'compose', label: 'Compose reasoning from the form', group: 'Form', key: 'ctrl+shift+space' },
+  { id: 'focusReasoning', label: 'Edit the reasoning', group: 'Form', key: 'enter' },
+  { id: 'clear', label: 'Clear the form', group: 'Form', key: 'shift+backspace' },
+  { id: 'overlay', label: 'Toggle the analysis overlay', group: 'Image', key: 'o' },
+  { id: 'zoomIn', label: 'Zoom in', group: 'Image', key: '+' },
+  { id: 'zoomOut', label: 'Zoom out', group: 'Image', key: '-' },
+  { id: 'zoomReset', label: 'Reset zoom and pan', group: 'Image', key: '0' },
+] as const satisfies readonly (ActionInfo & { key: string })[];
 
-const COMMAND_DEFAULTS: Keymap = {
-  submit: 'ctrl+enter',
-  skip: 's',
-  undo: 'ctrl+z',
-  next: 'arrowright',
-  prev: 'arrowleft',
-  help: '?',
-  accept: 'a',
-  compose: 'ctrl+shift+space',
-  focusReasoning: 'enter',
-  clear: 'shift+backspace',
-  overlay: 'o',
-  zoomIn: '+',
-  zoomOut: '-',
-  zoomReset: '0',
-};
+/** A fixed command's name: the keymap key it is saved under. */
+export type CommandId = (typeof LABEL_COMMANDS)[number]['id'];
+
+export const COMMAND_ACTIONS: ActionInfo[] = LABEL_COMMANDS.map(({ id, label, group }) => ({ id, label, group }));
+
+const COMMAND_DEFAULTS: Keymap = Object.fromEntries(LABEL_COMMANDS.map((c) => [c.id, c.key]));
 
 /** Mnemonic letters for AUs; letters used by commands (a, o, s) are left out. */
 const AU_MNEMONICS: Record<string, string> = {

@@ -1,9 +1,10 @@
 /** The face image, large, with wheel/key zoom, drag pan, and the analysis overlay as SVG in image space. */
-import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { forwardRef, memo, useCallback, useEffect, useEffectEvent, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import type { AnalysisOverlay } from '../../../contract/types';
 
 export interface ImageStageHandle {
-  zoomBy(factor: number): void;
+  zoomIn(): void;
+  zoomOut(): void;
   reset(): void;
 }
 
@@ -20,6 +21,8 @@ interface Props {
 
 const MIN_ZOOM = 0.5;
 const MAX_ZOOM = 12;
+/** One zoom-in step (a key or button press); zooming out divides by it. */
+const ZOOM_STEP = 1.25;
 
 export const ImageStage = memo(
   forwardRef<ImageStageHandle, Props>(function ImageStage(
@@ -43,14 +46,14 @@ export const ImageStage = memo(
     return () => ro.disconnect();
   }, []);
 
-  // A new image starts fitted and centred.
-  useLayoutEffect(() => {
+  // A new image starts fitted and centred (at the size its record gives, until it loads).
+  const onNewImage = useEffectEvent((imageSrc: string) => {
     setView((v) => (v.zoom === 1 && v.x === 0 && v.y === 0 ? v : { zoom: 1, x: 0, y: 0 }));
     setNatural((n) => (n.w === (width || 1) && n.h === (height || 1) ? n : { w: width || 1, h: height || 1 }));
     const img = imgRef.current;
-    if (img && img.complete && img.naturalWidth > 0) onLoaded(src);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [src]);
+    if (img && img.complete && img.naturalWidth > 0) onLoaded(imageSrc);
+  });
+  useLayoutEffect(() => onNewImage(src), [src]);
 
   const w = natural.w;
   const h = natural.h;
@@ -74,7 +77,8 @@ export const ImageStage = memo(
   );
 
   useImperativeHandle(ref, () => ({
-    zoomBy: (factor) => zoomAt(factor, size.w / 2, size.h / 2),
+    zoomIn: () => zoomAt(ZOOM_STEP, size.w / 2, size.h / 2),
+    zoomOut: () => zoomAt(1 / ZOOM_STEP, size.w / 2, size.h / 2),
     reset: () => setView({ zoom: 1, x: 0, y: 0 }),
   }));
 

@@ -4,7 +4,7 @@
  */
 import type { ApiClient } from '../../../contract/api';
 import type { RecordDetail } from '../../../contract/types';
-import { queueKey, type QueueSpec } from '../queue/queueState';
+import { queueKey, reverseDirection, type QueueSpec } from '../queue/queueState';
 
 const DETAIL_TTL_MS = 60_000;
 const NEXT_TTL_MS = 15_000;
@@ -54,7 +54,7 @@ export class RecordCache {
 
   /** The ids after `afterId` in the queue (forward) or before it (backward, by reversing the sort). */
   nextIds(spec: QueueSpec, afterId: string | null, count: number, backward = false): Promise<string[]> {
-    const sort = backward ? { ...spec.sort, dir: spec.sort.dir === 'asc' ? ('desc' as const) : ('asc' as const) } : spec.sort;
+    const sort = backward ? { ...spec.sort, dir: reverseDirection(spec.sort.dir) } : spec.sort;
     const key = `${queueKey({ filter: spec.filter, sort })}|${afterId}|${count}`;
     const e = this.nexts.get(key);
     if (e && Date.now() - e.at < NEXT_TTL_MS) return e.promise;

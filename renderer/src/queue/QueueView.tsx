@@ -1,18 +1,17 @@
 /** The queue: filters, sort, id search and a virtualized list over records.query; Enter opens the label view. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
-import type { RecordFilter, RecordSort } from '../../../contract/api';
-import type { RecordRow, SplitSummary } from '../../../contract/types';
+import type { RecordFilter } from '../../../contract/api';
+import { RECORD_SORT_FIELDS, type RecordRow, type RecordSortField, type SplitSummary } from '../../../contract/types';
 import { RECORD_STATUSES } from '../../../pipelines/facs/vocabulary';
 import { useApi, useMediaUrl } from '../api/ApiContext';
 import { relativeTime } from '../label/time';
 import { useSession } from '../session/SessionContext';
 import { navigate } from '../shell/route';
 import { usePagedRows } from './pagedRows';
-import { useQueue, type QueueSpec } from './queueState';
+import { queueKey, reverseDirection, useQueue, type QueueSpec } from './queueState';
 
 const ROW_HEIGHT = 42;
-const SORT_FIELDS: RecordSort['field'][] = ['id', 'status', 'emotion', 'source', 'updated'];
 
 export function QueueView() {
   const api = useApi();
@@ -55,11 +54,12 @@ export function QueueView() {
     return () => clearTimeout(t);
   }, [first, last, ensure, total]);
 
+  // Another queue starts at its top.
+  const specKey = queueKey(spec);
   useEffect(() => {
     setSelected(0);
     virtualizer.scrollToIndex(0);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [JSON.stringify(spec)]);
+  }, [specKey, virtualizer]);
 
   const setFilter = (patch: Partial<RecordFilter>) => setSpec({ ...spec, filter: { ...spec.filter, ...patch } });
   const open = (row: RecordRow | undefined) => row && navigate({ view: 'label', id: row.id });
@@ -108,7 +108,7 @@ export function QueueView() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-        <Select label="Status" testId="filter-status" value={spec.filter.status ?? ''} options={RECORD_STATUSES} onChange={(v) => setFilter({ status: (v || undefined) as RecordFilter['status'] })} />
+        <Select label="Status" testId="filter-status" value={spec.filter.status ?? ''} options={RECORD_STATUSES} onChange={(v) => setFilter({ status: v || undefined })} />
         <Select label="Emotion" testId="filter-emotion" value={spec.filter.emotion ?? ''} options={info.emotions} onChange={(v) => setFilter({ emotion: v || undefined })} />
         <Select label="AU" testId="filter-au" value={spec.filter.au ?? ''} options={info.aus.map((a) => a.au)} labels={Object.fromEntries(info.aus.map((a) => [a.au, `${a.au} ${a.name}`]))} onChange={(v) => setFilter({ au: v || undefined })} />
         <Select label="Source" testId="filter-source" value={spec.filter.source ?? ''} options={sources.sources} onChange={(v) => setFilter({ source: v || undefined })} />
@@ -127,14 +127,14 @@ export function QueueView() {
         <span className="grow" />
         <label className="sort">
           Sort
-          <select data-testid="sort-field" value={spec.sort.field} onChange={(e) => setSpec({ ...spec, sort: { ...spec.sort, field: e.target.value as RecordSort['field'] } })}>
-            {SORT_FIELDS.map((f) => (
+          <select data-testid="sort-field" value={spec.sort.field} onChange={(e) => setSpec({ ...spec, sort: { ...spec.sort, field: e.target.value as RecordSortField } })}>
+            {RECORD_SORT_FIELDS.map((f) => (
               <option key={f} value={f}>
                 {f}
               </option>
             ))}
           </select>
-          <button type="button" className="small" data-testid="sort-dir" onClick={() => setSpec({ ...spec, sort: { ...spec.sort, dir: spec.sort.dir === 'asc' ? 'desc' : 'asc' } })}>
+          <button type="button" className="small" data-testid="sort-dir" onClick={() => setSpec({ ...spec, sort: { ...spec.sort, dir: reverseDirection(spec.sort.dir) } })}>
             {spec.sort.dir === 'asc' ? '↑ asc' : '↓ desc'}
           </button>
         </label>
@@ -214,11 +214,12 @@ const QueueRow = memo(function QueueRow({ index, top, row, selected, onClick }: 
   );
 });
 
-function Select({ label, testId, value, options, labels, onChange }: { label: string; testId: string; value: string; options: readonly string[]; labels?: Record<string, string>; onChange(v: string): void }) {
+/** A filter picker; "" is "any". */
+function Select<T extends string>({ label, testId, value, options, labels, onChange }: { label: string; testId: string; value: T | ''; options: readonly T[]; labels?: Record<string, string>; onChange(v: T | ''): void }) {
   return (
     <label className={`filter${value ? ' active' : ''}`}>
       {label}
-      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as T | '')}>
         <option value="">any</option>
         {options.map((o) => (
           <option key={o} value={o}>

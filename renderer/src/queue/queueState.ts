@@ -1,6 +1,7 @@
 /** The labeling queue (filter + sort) shared by the queue view and the label view, kept across reloads. */
 import { useCallback, useSyncExternalStore } from 'react';
 import type { RecordFilter, RecordSort } from '../../../contract/api';
+import { DEFAULT_RECORD_SORT, type SortDirection } from '../../../contract/types';
 
 export interface QueueSpec {
   filter: RecordFilter;
@@ -8,7 +9,7 @@ export interface QueueSpec {
 }
 
 const STORAGE_KEY = 'fea.queue';
-export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { field: 'id', dir: 'asc' } };
+export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { ...DEFAULT_RECORD_SORT } };
 
 function load(): QueueSpec {
   try {
@@ -53,4 +54,8 @@ export function queueKey(spec: QueueSpec): string {
 export function describeQueue(spec: QueueSpec): string {
   const parts = Object.entries(spec.filter).map(([k, v]) => `${k}: ${v}`);
   return `${parts.length ? parts.join(', ') : 'all records'} · ${spec.sort.field} ${spec.sort.dir}`;
+}
+
+export function reverseDirection(dir: SortDirection): SortDirection {
+  return dir === 'asc' ? 'desc' : 'asc';
 }
