@@ -1,6 +1,7 @@
-/** The face image, large, with wheel/key zoom, drag pan, and the analysis overlay as SVG in image space. */
-import { forwardRef, memo, useCallback, useEffect, useEffectEvent, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+/** The face image, large, with wheel/key zoom and drag pan (useZoomPan), and the analysis overlay as SVG in image space. */
+import { forwardRef, memo, useEffectEvent, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import type { AnalysisOverlay } from '../../../contract/types';
+import { useZoomPan } from './useZoomPan';
 
 export interface ImageStageHandle {
   zoomIn(): void;
@@ -19,11 +20,6 @@ interface Props {
   onLoaded(src: string): void;
 }
 
-const MIN_ZOOM = 0.5;
-const MAX_ZOOM = 12;
-/** One zoom-in step (a key or button press); zooming out divides by it. */
-const ZOOM_STEP = 1.25;
-
 export const ImageStage = memo(
   forwardRef<ImageStageHandle, Props>(function ImageStage(
   { src, width, height, alt, analysis, overlay, highlightAUs, onLoaded },
@@ -31,29 +27,19 @@ export const ImageStage = memo(
 ) {
   const boxRef = useRef<HTMLDivElement>(null);
   const imgRef = useRef<HTMLImageElement>(null);
-  const [size, setSize] = useState({ w: 0, h: 0 });
-  const [view, setView] = useState({ zoom: 1, x: 0, y: 0 });
-  const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+  const { size, view, zoomIn, zoomOut, reset, handlers } = useZoomPan(boxRef);
   const [natural, setNatural] = useState({ w: width, h: height });
-
-  useLayoutEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    const measure = () => setSize({ w: el.clientWidth, h: el.clientHeight });
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   // A new image starts fitted and centred (at the size its record gives, until it loads).
   const onNewImage = useEffectEvent((imageSrc: string) => {
-    setView((v) => (v.zoom === 1 && v.x === 0 && v.y === 0 ? v : { zoom: 1, x: 0, y: 0 }));
+    reset();
     setNatural((n) => (n.w === (width || 1) && n.h === (height || 1) ? n : { w: width || 1, h: height || 1 }));
     const img = imgRef.current;
     if (img && img.complete && img.naturalWidth > 0) onLoaded(imageSrc);
   });
   useLayoutEffect(() => onNewImage(src), [src]);
+
+  useImperativeHandle(ref, () => ({ zoomIn, zoomOut, reset }), [zoomIn, zoomOut, reset]);
 
   const w = natural.w;
   const h = natural.h;
@@ -61,38 +47,6 @@ export const ImageStage = memo(
   const scale = fit * view.zoom;
   const left = (size.w - w * scale) / 2 + view.x;
   const top = (size.h - h * scale) / 2 + view.y;
-
-  const zoomAt = useCallback(
-    (factor: number, cx: number, cy: number) => {
-      setView((v) => {
-        const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, v.zoom * factor));
-        const f = zoom / v.zoom;
-        // Keep the point under (cx, cy) still: offsets are relative to the centred position.
-        const ox = cx - size.w / 2;
-        const oy = cy - size.h / 2;
-        return { zoom, x: ox - (ox - v.x) * f, y: oy - (oy - v.y) * f };
-      });
-    },
-    [size.w, size.h],
-  );
-
-  useImperativeHandle(ref, () => ({
-    zoomIn: () => zoomAt(ZOOM_STEP, size.w / 2, size.h / 2),
-    zoomOut: () => zoomAt(1 / ZOOM_STEP, size.w / 2, size.h / 2),
-    reset: () => setView({ zoom: 1, x: 0, y: 0 }),
-  }));
-
-  useEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const r = el.getBoundingClientRect();
-      zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, [zoomAt]);
 
   const strokeW = 1.5 / scale;
   const highlight = new Set(highlightAUs);
@@ -102,18 +56,7 @@ export const ImageStage = memo(
       ref={boxRef}
       className="stage"
       data-testid="image-stage"
-      onPointerDown={(e) => {
-        if (e.button !== 0) return;
-        (e.currentTarget as HTMLDivElement).setPointerCapture(e.pointerId);
-        drag.current = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
-      }}
-      onPointerMove={(e) => {
-        const d = drag.current;
-        if (d) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
-      }}
-      onPointerUp={() => (drag.current = null)}
-      onPointerCancel={() => (drag.current = null)}
-      onDoubleClick={() => setView({ zoom: 1, x: 0, y: 0 })}
+      {...handlers}
     >
       <div className="stage-canvas" style={{ width: w, height: h, transform: `translate(${left}px, ${top}px) scale(${scale})` }}>
         <img

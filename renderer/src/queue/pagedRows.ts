@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../../../contract/api';
 import type { RecordRow } from '../../../contract/types';
+import { useLatest } from '../hooks/useLatest';
 import { queueKey, type QueueSpec } from './queueState';
 
 export const PAGE_SIZE = 100;
@@ -28,8 +29,7 @@ export function usePagedRows(api: ApiClient, spec: QueueSpec): PagedRows {
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setVersion] = useState(0);
-  const specRef = useRef(spec);
-  specRef.current = spec;
+  const specRef = useLatest(spec);
 
   const fetchPage = useCallback(
     (page: number) => {
@@ -55,7 +55,7 @@ export function usePagedRows(api: ApiClient, spec: QueueSpec): PagedRows {
         },
       );
     },
-    [api],
+    [api, specRef],
   );
 
   const reset = useCallback(() => {
