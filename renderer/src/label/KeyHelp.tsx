@@ -1,6 +1,6 @@
 /** `?`: every key of the label view, from the user's keymap. */
 import { Kbd } from '../components/Kbd';
-import { COMMAND_ACTIONS, type Keymap } from '../keymap/keymap';
+import { COMMAND_ACTIONS, auAction, emotionAction, type Keymap } from '../keymap/keymap';
 
 interface Props {
   keymap: Keymap;
@@ -32,7 +32,7 @@ export function KeyHelp({ keymap, emotions, aus, onClose }: Props) {
             <h4>Emotion</h4>
             {emotions.map((e) => (
               <div className="help-row" key={e}>
-                <Kbd k={keymap[`emotion.${e}`]} placeholder />
+                <Kbd k={keymap[emotionAction(e)]} placeholder />
                 <span>{e}</span>
               </div>
             ))}
@@ -42,7 +42,7 @@ export function KeyHelp({ keymap, emotions, aus, onClose }: Props) {
             <div className="help-aus">
               {aus.map((a) => (
                 <div className="help-row" key={a.au}>
-                  <Kbd k={keymap[`au.${a.au}`]} placeholder />
+                  <Kbd k={keymap[auAction(a.au)]} placeholder />
                   <span>
                     <b>{a.au}</b> {a.name}
                   </span>
