@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { RunStage, RunStatus } from '../../pipelines/facs/vocabulary';
 import { nowIso, parseJson, stmt } from './statements';
 
-export type RunStage = 'sft' | 'rl';
-export type RunStatus = 'running' | 'stopped' | 'done' | 'failed';
+export type { RunStage, RunStatus };
 
 export interface RunRow {
   id: number;

@@ -469,7 +469,11 @@ export class Policy {
   }
 }
 
-/** sum(oneHot(targets)·logSoftmax(logits)) → [B, T]; no gather, so it has a gradient on WASM. */
+/**
+ * Log-probabilities of `targets` under `logits`: sum(oneHot(targets, V) · logSoftmax(logits), −1), the one copy
+ * SFT's cross-entropy and GRPO's ratios use. oneHot rather than gather, whose gradient the WASM backend lacks
+ * (training-engines.md §1.7). logits [B, T, V] float, targets [B, T] int32 → [B, T].
+ */
 export function tokenLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
   const V = logits.shape[2];
   const oh = tf.oneHot(targets, V).toFloat();
