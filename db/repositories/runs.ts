@@ -80,16 +80,6 @@ export function listRuns(db: Database.Database): RunRow[] {
   return stmt(db, 'SELECT * FROM runs ORDER BY id DESC').all() as RunRow[];
 }
 
-export function runConfig(row: RunRow): Record<string, unknown> {
-  return parseJson<Record<string, unknown>>(row.config, {});
-}
-
-/** The stored result summary; {} for a run that has none. */
-export function storedRunSummary(row: RunRow): Record<string, unknown> {
-  const v = parseJson<unknown>(row.summary ?? '{}', {});
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
 export function updateRun(
   db: Database.Database,
   id: number,

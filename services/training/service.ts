@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EvalReport, SampleOutput } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
-import { getRun, createRun, reapOrphanedRuns, runConfig, runHeldOnThisHost, updateRun } from '../../db/repositories/runs';
+import { getRun, createRun, reapOrphanedRuns, runHeldOnThisHost, updateRun } from '../../db/repositories/runs';
 import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
@@ -53,7 +53,7 @@ export class TrainingService {
       split: opts.split,
       seed,
       backend: 'pending',
-      config: cfg as unknown as Record<string, unknown>,
+      config: { ...cfg },
       parentModelId: from,
     });
     const { jobId, done } = this.launch(runId, false);
@@ -238,4 +238,3 @@ export function trainingService(ctx: ServiceContext): TrainingService {
   return s;
 }
 
-export { runConfig };
