@@ -99,9 +99,13 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
       const rel = `runs/${runId}/ckpt-${trainer.state.step}`;
       const dir = path.join(ws.dir, ...rel.split('/'));
       await trainer.checkpoint(dir);
-      const previous = getRun(ws.db, runId)?.checkpoint_path;
       updateRun(ws.db, runId, { checkpoint_path: rel });
-      if (previous && previous !== rel) fs.rmSync(path.join(ws.dir, ...previous.split('/')), { recursive: true, force: true });
+      // Once the row names the new checkpoint, every other one goes: one left by a process killed before it removed
+      // it included (the row never names those again)
+      const name = path.basename(dir);
+      for (const d of fs.readdirSync(path.dirname(dir))) {
+        if (d.startsWith('ckpt-') && d !== name) fs.rmSync(path.join(path.dirname(dir), d), { recursive: true, force: true });
+      }
       lastCkptStep = trainer.state.step;
     };
     while (!trainer.done) {
