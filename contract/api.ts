@@ -3,7 +3,7 @@
  * each validated at the boundary with its zod input schema.
  */
 import { z } from 'zod';
-import { INTENSITIES, RECORD_STATUSES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type * as T from './types';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 
@@ -119,7 +119,7 @@ export const api = {
 
   'training.start': method<{ jobId: string; runId: number }>()(
     z.object({
-      stage: z.enum(['sft', 'rl']),
+      stage: z.enum(RUN_STAGES),
       split: z.string().min(1),
       epochs: z.number().int().positive().optional(),
       steps: z.number().int().positive().optional(),

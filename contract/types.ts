@@ -1,6 +1,6 @@
 /** Data shapes that cross the API boundary. Plain JSON: no class instances, no Buffers. */
 import type { EvalReport } from '../pipelines/eval/metrics';
-import type { AUMark, RecordStatus, RevisionKind, UserRole } from '../pipelines/facs/vocabulary';
+import type { AUMark, RecordStatus, RevisionKind, RunStage, RunStatus, UserRole } from '../pipelines/facs/vocabulary';
 import type { RunResult } from './run-result';
 
 export interface User {
@@ -149,8 +149,8 @@ export interface Job {
 
 export interface RunSummary {
   id: number;
-  stage: 'sft' | 'rl';
-  status: 'running' | 'stopped' | 'done' | 'failed';
+  stage: RunStage;
+  status: RunStatus;
   split: string;
   seed: number;
   backend: string;
@@ -178,7 +178,7 @@ export type { EvalReport };
 export interface ModelSummary {
   id: number;
   name: string;
-  stage: 'sft' | 'rl';
+  stage: RunStage;
   runId: number | null;
   parentModelId: number | null;
   backend: string;

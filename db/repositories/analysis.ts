@@ -179,12 +179,17 @@ export function predictionsOfRecord(db: Database.Database, recordId: string): Pr
   ).all(recordId) as PredictionRowDb[];
 }
 
-/** A descriptor BLOB (128 little-endian float32) as a Float32Array that owns its memory. */
-export function descriptorFromBlob(blob: Buffer | null): Float32Array | null {
-  if (!blob || blob.length % 4 !== 0) return null;
-  const out = new Float32Array(blob.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = blob.readFloatLE(i * 4);
-  return out;
+/**
+ * A descriptor BLOB (little-endian float32, 128 from face-api) as a Float32Array that owns its memory: its first
+ * `dim` values (all of them by default). Null when missing, shorter than `dim`, not whole float32s, or not finite.
+ */
+export function descriptorFromBlob(blob: Buffer | null | undefined, dim?: number): Float32Array | null {
+  if (!blob || (dim === undefined && blob.length % 4 !== 0)) return null;
+  const n = dim ?? blob.length / 4;
+  if (blob.length < n * 4) return null;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = blob.readFloatLE(i * 4);
+  return out.every(Number.isFinite) ? out : null;
 }
 
 export interface FaceFeatures {

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { RunStage, RunStatus } from '../../pipelines/facs/vocabulary';
 import { nowIso, parseJson, stmt } from './statements';
 
-export type RunStage = 'sft' | 'rl';
-export type RunStatus = 'running' | 'stopped' | 'done' | 'failed';
+export type { RunStage, RunStatus };
 
 export interface RunRow {
   id: number;
@@ -78,16 +78,6 @@ export function getRun(db: Database.Database, id: number): RunRow | undefined {
 
 export function listRuns(db: Database.Database): RunRow[] {
   return stmt(db, 'SELECT * FROM runs ORDER BY id DESC').all() as RunRow[];
-}
-
-export function runConfig(row: RunRow): Record<string, unknown> {
-  return parseJson<Record<string, unknown>>(row.config, {});
-}
-
-/** The stored result summary; {} for a run that has none. */
-export function storedRunSummary(row: RunRow): Record<string, unknown> {
-  const v = parseJson<unknown>(row.summary ?? '{}', {});
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 export function updateRun(

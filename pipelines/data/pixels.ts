@@ -8,11 +8,3 @@ export async function grayPixels(input: string | Buffer, size: number): Promise<
   for (let i = 0; i < out.length; i++) out[i] = raw[i * channels] / 255;
   return out;
 }
-
-/** A float32 BLOB (face-api descriptor) → Float32Array, or null when missing/invalid. */
-export function descriptorFromBlob(blob: Buffer | null | undefined, dim: number): Float32Array | null {
-  if (!blob || blob.length < dim * 4) return null;
-  const copy = Buffer.from(blob.subarray(0, dim * 4));
-  const arr = new Float32Array(copy.buffer, copy.byteOffset, dim);
-  return arr.every(Number.isFinite) ? Float32Array.from(arr) : null;
-}

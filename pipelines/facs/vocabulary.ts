@@ -59,6 +59,12 @@ export type Side = (typeof SIDES)[number];
 export const RECORD_STATUSES = ['unlabeled', 'weak', 'labeled', 'reviewed'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
+/** Training runs: their stage and status (runs table, contract, UI). */
+export const RUN_STAGES = ['sft', 'rl'] as const;
+export type RunStage = (typeof RUN_STAGES)[number];
+export const RUN_STATUSES = ['running', 'stopped', 'done', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
 export const USER_ROLES = ['annotator', 'lead', 'researcher', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 

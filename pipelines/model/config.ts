@@ -1,3 +1,7 @@
+/** The decoders the policy can use (policy.ts): the window MLP (default) and the pre-LN Transformer. */
+export const DECODERS = ['window', 'transformer'] as const;
+export type DecoderKind = (typeof DECODERS)[number];
+
 /** Shape of the compact reasoning policy. Saved with every model and checkpoint. */
 export interface PolicyConfig {
   /** Side of the square grayscale input, in pixels. */
@@ -27,7 +31,7 @@ export interface PolicyConfig {
    * and the image context; only dense 2-D matMuls, which WASM runs 5–15× faster than the batched matMuls of
    * attention. 'transformer': pre-LN causal self-attention over [image prefix; text] (fast on tfjs-node).
    */
-  decoder: 'window' | 'transformer';
+  decoder: DecoderKind;
   /**
    * Vocabulary ids of the emotion words, in `emotions` order. When given, the window decoder adds
    * α·log p_aux(emotion) to those words' logits (α learned), so the written emotion follows the image head unless
@@ -58,7 +62,7 @@ export const DEFAULT_POLICY_SHAPE = {
   ffDim: 256,
   maxLen: 96,
   imageTokens: 2,
-  decoder: 'window' as 'window' | 'transformer',
+  decoder: 'window' as DecoderKind,
   window: 10,
   embDim: 32,
   hidden: 256,

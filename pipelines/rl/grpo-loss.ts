@@ -7,9 +7,11 @@
  * tf.minimum / tf.clipByValue, which have gradients on every backend.
  */
 import { tf } from '../runtime/backend';
+import type { GrpoLossType } from './run-values';
+
+export type { GrpoLossType };
 
 export type AdvantageScale = 'group' | 'none';
-export type GrpoLossType = 'grpo' | 'dapo' | 'dr_grpo';
 
 export interface AdvantageOptions {
   /** ε_std: 1e-4 in TRL (default), 1e-6 in verl/EasyR1. */
@@ -145,18 +147,4 @@ export function grpoStats(input: GrpoLossInput): GrpoStats {
   const [clipFraction, lowClipFraction, highClipFraction, klMean, ratioMean] = Array.from(values.dataSync());
   values.dispose();
   return { clipFraction, lowClipFraction, highClipFraction, klMean, ratioMean };
-}
-
-/**
- * Log-probabilities of `targets` under `logits`: sum(oneHot(targets, V) · logSoftmax(logits), −1).
- * oneHot rather than gather, whose gradient the WASM backend lacks (§1.7).
- * logits [B, L, V] float, targets [B, L] int32 → [B, L].
- */
-export function tokenLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const vocab = logits.shape[2];
-    const ids = targets.dtype === 'int32' ? targets : tf.cast(targets, 'int32');
-    const oneHot = tf.oneHot(ids, vocab) as tf.Tensor3D;
-    return tf.sum(tf.mul(oneHot, tf.logSoftmax(logits, -1)), -1) as tf.Tensor2D;
-  });
 }

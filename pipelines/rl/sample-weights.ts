@@ -6,7 +6,9 @@
  * As specified, a sample without AUs (a neutral face, as a rule) weighs 0, and so does the sample with the smallest
  * AU sum: RL then learns nothing from them.
  */
-export type SampleWeighting = 'none' | 'facial-r1';
+import type { SampleWeighting } from './run-values';
+
+export type { SampleWeighting };
 
 export function facialR1SampleWeights(samples: { aus: readonly string[] }[]): Float32Array {
   const freq = new Map<string, number>();

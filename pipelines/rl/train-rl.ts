@@ -14,18 +14,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../runtime/backend';
 import type { WordTokenizer } from '../tokenizer';
-import { type RewardWeights, DEFAULT_REWARD_WEIGHTS, facialR1Reward } from '../rewards';
+import { type RewardBreakdown, type RewardWeights, DEFAULT_REWARD_WEIGHTS, facialR1Reward } from '../rewards';
 import { type FaceSample, disposeInputs, makeInputs } from '../model/inputs';
 import { generateOutputs } from '../model/generate';
-import { Policy, tokenLogProbs } from '../model/policy';
+import { type PolicyInputs, Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, loadPolicy, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
-import { teacherBatch, teacherTensors } from '../model/sequences';
+import { type TeacherBatch, teacherBatch, teacherTensors } from '../model/sequences';
 import { subjectHoldout } from '../sft/holdout';
 import { loadTensors, saveTensors, FileIOHandler } from '../model/io-handler';
 import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
-import { type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
+import { type GrpoLossInput, type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
 import { type SampleWeighting, facialR1SampleWeights } from './sample-weights';
+import type { ValScore } from './run-values';
 
 export interface RlConfig {
   seed: number;
@@ -82,10 +83,36 @@ export const DEFAULT_RL_CONFIG: RlConfig = {
   selectBest: true,
 };
 
-export interface ValScore {
-  step: number;
-  reward: number;
-  accuracy: number;
+export type { ValScore };
+
+/** What a rollout produced, the constants the loss reads: owned by the batch, freed by disposeRollout. */
+export interface RolloutBatch {
+  inputs: PolicyInputs;
+  /** Sampled completion ids per rollout (G consecutive rollouts per image); eos included when produced. */
+  ids: number[][];
+  rewards: RewardBreakdown[];
+  /** The completions as teacher-forced sequences ([bos, …] → [t0, …]) and their tensors. */
+  teacher: TeacherBatch;
+  input: tf.Tensor2D;
+  target: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  /** [B] group-normalised advantages. */
+  advantages: tf.Tensor1D;
+  sampleWeights: tf.Tensor1D | null;
+  /** [B, T] log-probs of the sampled tokens under the rollout policy and the frozen reference. */
+  oldLogp: tf.Tensor2D;
+  refLogp: tf.Tensor2D | null;
+  generationSeconds: number;
+}
+
+export function disposeRollout(b: RolloutBatch): void {
+  disposeInputs(b.inputs);
+  tf.dispose([b.input, b.target, b.mask, b.advantages, b.oldLogp, ...(b.refLogp ? [b.refLogp] : []), ...(b.sampleWeights ? [b.sampleWeights] : [])]);
+}
+
+/** Mean over a batch's rewards of one measure of each (its total by default), summed in order. */
+export function meanReward(rewards: readonly RewardBreakdown[], measure: (r: RewardBreakdown) => number = (r) => r.total): number {
+  return rewards.reduce((a, r) => a + measure(r), 0) / rewards.length;
 }
 
 export interface RlState extends TrainerState {
@@ -186,15 +213,9 @@ export class RlTrainer {
 
   /** Greedy mean reward and emotion accuracy of the policy on the validation slice. */
   validate(step = this.state.step): ValScore {
-    const outs = generateOutputs(this.policy, this.tokenizer, this.val, { temperature: 0 });
-    let reward = 0;
-    let correct = 0;
-    for (const o of outs) {
-      const r = facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights);
-      reward += r.total;
-      correct += r.accuracy === 1 ? 1 : 0;
-    }
-    return { step, reward: reward / outs.length, accuracy: correct / outs.length };
+    const rewards = this.score(generateOutputs(this.policy, this.tokenizer, this.val, { temperature: 0 }));
+    const correct = rewards.filter((r) => r.accuracy === 1).length;
+    return { step, reward: meanReward(rewards), accuracy: correct / rewards.length };
   }
 
   /** After a step: validates when due and keeps the weights of the best step. Returns the metrics to record. */
@@ -235,111 +256,154 @@ export class RlTrainer {
     return nextEpochBatch(this.state, this.config.promptsPerStep, this.train.length, this.rng);
   }
 
-  trainStep(): Record<string, number> {
+  /** The Facial-R1 reward of each output against its sample's labels. */
+  private score(outputs: { text: string; sample: FaceSample }[]): RewardBreakdown[] {
+    return outputs.map((o) => facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights));
+  }
+
+  /**
+   * Generate and score (TRL's `_generate_and_score_completions`): the next images, G completions of each sampled
+   * from the current policy, their rewards and group-normalised advantages, and, as constants for the loss, the
+   * log-probs of the sampled tokens under the rollout policy (π_old) and the frozen reference (π_ref).
+   */
+  rollout(): RolloutBatch {
     const c = this.config;
     const G = c.groupSize;
     const started = performance.now();
     const batch = this.nextBatch();
-    const prompts = batch.map((i) => this.train[i]);
-    const rollouts = prompts.flatMap((s) => Array.from({ length: G }, () => s));
+    const samples = batch.flatMap((i) => Array.from({ length: G }, () => this.train[i]));
     const weights = this.weights ? batch.flatMap((i) => Array.from({ length: G }, () => this.weights![i])) : null;
-    const B = rollouts.length;
-    const lr = scheduledRate(this.state.step, this.state.totalSteps, c.lr, c.warmupSteps, 1);
-    setLearningRate(this.optimizer, lr);
-    const inputs = makeInputs(this.policy.config, rollouts, {});
-    const maxNew = this.policy.config.maxLen - 1;
+    const B = samples.length;
+    const inputs = makeInputs(this.policy.config, samples, {});
     try {
-      const gen = this.policy.generate(inputs, {
+      // sample G completions per image at the run's temperature
+      const { ids } = this.policy.generate(inputs, {
         bosId: this.tokenizer.bosId,
         eosId: this.tokenizer.eosId,
         temperature: c.temperature,
         rng: this.rng,
-        maxNew,
+        maxNew: this.maxNew,
       });
-      const genSeconds = (performance.now() - started) / 1000;
-      const texts = gen.ids.map((ids) => this.tokenizer.decode(ids));
-      const rewards = texts.map((t, i) => facialR1Reward(t, { emotion: rollouts[i].emotion, aus: rollouts[i].aus }, c.rewardWeights));
+      const generationSeconds = (performance.now() - started) / 1000;
+      // score them; advantages are normalised within each image's group
+      const rewards = this.score(ids.map((seq, i) => ({ text: this.tokenizer.decode(seq), sample: samples[i] })));
       const advantages = groupAdvantages(
         rewards.map((r) => r.total),
         G,
         { stdEps: c.stdEps },
       );
-      const tb = teacherBatch(gen.ids, this.tokenizer.bosId, this.tokenizer.padId);
-      const t = teacherTensors(tb, B);
+      // the completions as teacher-forced sequences, and their log-probs under π_old and π_ref
+      const teacher = teacherBatch(ids, this.tokenizer.bosId, this.tokenizer.padId);
+      const t = teacherTensors(teacher, B);
       const adv = tf.tensor1d(advantages);
       const sampleWeights = weights ? tf.tensor1d(weights) : null;
-      const oldLogp = tf.tidy(() => tokenLogProbs(this.policy.forward(inputs, tb.input, tb.T).logits, t.target));
-      const refLogp = this.reference ? tf.tidy(() => tokenLogProbs(this.reference!.forward(inputs, tb.input, tb.T).logits, t.target)) : null;
-      let lossSum = 0;
-      let clipSum = 0;
-      let klSum = 0;
-      let ratioSum = 0;
-      try {
-        for (let u = 0; u < c.updatesPerRollout; u++) {
-          let kept: tf.Tensor2D | null = null;
-          const lossInput = (logp: tf.Tensor2D) => ({
-            logp,
-            oldLogp,
-            refLogp,
-            mask: t.mask,
-            advantages: adv,
-            beta: c.beta,
-            epsLow: c.epsLow,
-            epsHigh: c.epsHigh,
-            lossType: c.lossType,
-            maxCompletionLength: maxNew,
-            sampleWeights,
-          });
-          try {
-            lossSum += applyStep(
-              this.policy,
-              this.optimizer,
-              () => {
-                const logp = tokenLogProbs(this.policy.forward(inputs, tb.input, tb.T).logits, t.target);
-                kept = tf.keep(logp);
-                return grpoLoss(lossInput(logp));
-              },
-              c.clipNorm,
-              this.trainable(),
-            );
-            const stats = grpoStats(lossInput(kept!));
-            clipSum += stats.clipFraction;
-            klSum += stats.klMean;
-            ratioSum += stats.ratioMean;
-          } finally {
-            (kept as tf.Tensor2D | null)?.dispose();
-          }
-        }
-      } finally {
-        tf.dispose([t.input, t.target, t.mask, adv, oldLogp, ...(refLogp ? [refLogp] : []), ...(sampleWeights ? [sampleWeights] : [])]);
-      }
-      this.state.step++;
-      this.state.rng = this.rng.getState();
-      const seconds = (performance.now() - started) / 1000;
-      const mean = (f: (r: (typeof rewards)[number]) => number) => rewards.reduce((a, r) => a + f(r), 0) / rewards.length;
-      const U = c.updatesPerRollout;
-      const rewardMean = mean((r) => r.total);
-      const val = this.validateStep();
-      return {
-        ...val,
-        loss: lossSum / U,
-        reward: rewardMean,
-        rewardStd: Math.sqrt(mean((r) => (r.total - rewardMean) ** 2)),
-        rewardFormat: mean((r) => r.format),
-        rewardAccuracy: mean((r) => r.accuracy),
-        rewardAU: mean((r) => r.au),
-        kl: klSum / U,
-        clipFraction: clipSum / U,
-        ratioMean: ratioSum / U,
-        completionLength: tb.tokens / B,
-        lr,
-        tokensPerSec: (tb.tokens * (1 + U + (this.reference ? 1 : 0))) / seconds,
-        rolloutsPerSec: B / seconds,
-        generationSeconds: genSeconds,
-      };
-    } finally {
+      const logProbsOf = (p: Policy) => tf.tidy(() => tokenLogProbs(p.forward(inputs, teacher.input, teacher.T).logits, t.target));
+      const oldLogp = logProbsOf(this.policy);
+      const refLogp = this.reference ? logProbsOf(this.reference) : null;
+      return { inputs, ids, rewards, teacher, ...t, advantages: adv, sampleWeights, oldLogp, refLogp, generationSeconds };
+    } catch (err) {
       disposeInputs(inputs);
+      throw err;
     }
+  }
+
+  /**
+   * Compute the loss and step (TRL's `compute_loss` + optimizer step), μ = updatesPerRollout times on the same
+   * rollout batch: the PPO-clip surrogate with the k3 KL to the reference, aggregated as `lossType` says. Returns
+   * the means over the updates of the loss and of the clip/KL/ratio statistics.
+   */
+  update(batch: RolloutBatch): { loss: number; kl: number; clipFraction: number; ratioMean: number } {
+    const c = this.config;
+    const U = c.updatesPerRollout;
+    const lossInput = (logp: tf.Tensor2D): GrpoLossInput => ({
+      logp,
+      oldLogp: batch.oldLogp,
+      refLogp: batch.refLogp,
+      mask: batch.mask,
+      advantages: batch.advantages,
+      beta: c.beta,
+      epsLow: c.epsLow,
+      epsHigh: c.epsHigh,
+      lossType: c.lossType,
+      maxCompletionLength: this.maxNew,
+      sampleWeights: batch.sampleWeights,
+    });
+    let lossSum = 0;
+    let clipSum = 0;
+    let klSum = 0;
+    let ratioSum = 0;
+    for (let u = 0; u < U; u++) {
+      let kept: tf.Tensor2D | null = null;
+      try {
+        lossSum += applyStep(
+          this.policy,
+          this.optimizer,
+          () => {
+            const logp = tokenLogProbs(this.policy.forward(batch.inputs, batch.teacher.input, batch.teacher.T).logits, batch.target);
+            kept = tf.keep(logp);
+            return grpoLoss(lossInput(logp));
+          },
+          c.clipNorm,
+          this.trainable(),
+        );
+        const stats = grpoStats(lossInput(kept!));
+        clipSum += stats.clipFraction;
+        klSum += stats.klMean;
+        ratioSum += stats.ratioMean;
+      } finally {
+        (kept as tf.Tensor2D | null)?.dispose();
+      }
+    }
+    return { loss: lossSum / U, kl: klSum / U, clipFraction: clipSum / U, ratioMean: ratioSum / U };
+  }
+
+  /** One RL step: rollout, μ updates on it, then validation when due. Returns the step's metrics. */
+  trainStep(): Record<string, number> {
+    const c = this.config;
+    const started = performance.now();
+    // 1. the step's learning rate
+    const lr = scheduledRate(this.state.step, this.state.totalSteps, c.lr, c.warmupSteps, 1);
+    setLearningRate(this.optimizer, lr);
+    // 2. generate and score
+    const batch = this.rollout();
+    let updated: ReturnType<RlTrainer['update']>;
+    try {
+      // 3. compute the loss and step, μ times
+      updated = this.update(batch);
+    } finally {
+      disposeRollout(batch);
+    }
+    this.state.step++;
+    this.state.rng = this.rng.getState();
+    // 4. validate when due, and log
+    const seconds = (performance.now() - started) / 1000;
+    const { rewards, teacher } = batch;
+    const B = rewards.length;
+    const U = c.updatesPerRollout;
+    const rewardMean = meanReward(rewards);
+    const val = this.validateStep();
+    return {
+      ...val,
+      loss: updated.loss,
+      reward: rewardMean,
+      rewardStd: Math.sqrt(meanReward(rewards, (r) => (r.total - rewardMean) ** 2)),
+      rewardFormat: meanReward(rewards, (r) => r.format),
+      rewardAccuracy: meanReward(rewards, (r) => r.accuracy),
+      rewardAU: meanReward(rewards, (r) => r.au),
+      kl: updated.kl,
+      clipFraction: updated.clipFraction,
+      ratioMean: updated.ratioMean,
+      completionLength: teacher.tokens / B,
+      lr,
+      tokensPerSec: (teacher.tokens * (1 + U + (this.reference ? 1 : 0))) / seconds,
+      rolloutsPerSec: B / seconds,
+      generationSeconds: batch.generationSeconds,
+    };
+  }
+
+  /** Longest completion RL samples (and dr_grpo's L_max). */
+  private get maxNew(): number {
+    return this.policy.config.maxLen - 1;
   }
 
   /**
@@ -348,16 +412,12 @@ export class RlTrainer {
    */
   probeSampledReward(p: Policy, images = 96, perImage = 4): number {
     const probe = this.train.slice(0, images).flatMap((s) => Array.from({ length: perImage }, () => s));
-    const outs = generateOutputs(p, this.tokenizer, probe, { temperature: this.config.temperature, rng: new Rng(this.config.seed + 424242) });
-    return outs.reduce((a, o) => a + facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights).total, 0) / outs.length;
+    return meanReward(this.score(generateOutputs(p, this.tokenizer, probe, { temperature: this.config.temperature, rng: new Rng(this.config.seed + 424242) })));
   }
 
   /** Mean reward of greedy outputs over the training images, for the policy and (when kept) the frozen start. */
   greedyTrainReward(): { policy: number; reference: number | null } {
-    const score = (p: Policy) => {
-      const outs = generateOutputs(p, this.tokenizer, this.train, { temperature: 0 });
-      return outs.reduce((a, o) => a + facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights).total, 0) / outs.length;
-    };
+    const score = (p: Policy) => meanReward(this.score(generateOutputs(p, this.tokenizer, this.train, { temperature: 0 })));
     return { policy: score(this.policy), reference: this.reference ? score(this.reference) : null };
   }
 

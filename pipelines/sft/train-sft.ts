@@ -274,7 +274,7 @@ export class SftTrainer {
       try {
         const [l, lm, acc] = tf.tidy(() => {
           const total = b.loss();
-          const out = this.policy.encode(makeInputsCached(this.policy, samples));
+          const out = this.policy.encode(unconditionedInputs(this.policy, samples));
           const pred = tf.argMax(out.emoLogits, 1).dataSync();
           let c = 0;
           samples.forEach((s, k) => {
@@ -318,6 +318,6 @@ function initialState(config: SftConfig, n: number): SftState {
 }
 
 /** Unconditioned, un-augmented inputs inside a tidy (the caller's tidy disposes them). */
-function makeInputsCached(policy: Policy, samples: FaceSample[]) {
+function unconditionedInputs(policy: Policy, samples: FaceSample[]) {
   return makeInputs(policy.config, samples, {});
 }

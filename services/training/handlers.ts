@@ -1,8 +1,10 @@
 import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
-import { RunResultSchema } from '../../contract/run-result';
-import type { EvalReport, ModelSummary, RunResult, RunSummary } from '../../contract/types';
-import { getRun, listMetrics, listRuns, reapOrphanedRuns, runConfig, storedRunSummary, type RunRow } from '../../db/repositories/runs';
+import { z } from 'zod';
+import { EvalReportSchema } from '../../contract/eval-report';
+import { RunResultSchema, StoredRunSummarySchema, runResultOfMetrics } from '../../contract/run-result';
+import type { ModelSummary, RunResult, RunSummary } from '../../contract/types';
+import { getRun, listMetrics, listRuns, reapOrphanedRuns, type RunRow } from '../../db/repositories/runs';
 import { getModel, latestEvals, listModels, type ModelRow } from '../../db/repositories/models';
 import type { ServiceContext } from '../context';
 import { trainingService } from './service';
@@ -10,39 +12,30 @@ import { trainingService } from './service';
 export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples';
 
 /**
- * The contract's result of a finished run, from the summary the worker stored with status 'done' (the keys of
- * `fea train --json`'s metrics). Null for a run without one, or whose summary does not fit the schema.
+ * The contract's result of a finished run: the one the worker parsed and stored in its summary with status 'done',
+ * read back through the same schema. Runs finished before results were stored keep their metrics only: theirs is
+ * built from those. Null for a run without one, or whose summary does not fit the schema.
  */
 export function runResult(r: RunRow): RunResult | null {
   if (r.status !== 'done') return null;
-  const s = storedRunSummary(r);
-  if (Object.keys(s).length === 0) return null;
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  const totalSteps = num(s.totalSteps) ?? r.total_steps;
-  const candidate =
-    r.stage === 'rl'
-      ? {
-          stage: 'rl',
-          selectedStep: s.selectedStep,
-          totalSteps,
-          valStart: s.valStart ?? null,
-          valSelected: s.valSelected ?? null,
-          trainReward: {
-            greedy: { start: num(s.trainRewardGreedyStart), end: s.trainRewardGreedy },
-            sampled: { start: num(s.trainRewardSampledStart), end: s.trainRewardSampled },
-          },
-          rolloutReward: { firstThird: num(s.rewardMeanFirstThird), lastThird: num(s.rewardMeanLastThird) },
-        }
-      : {
-          stage: 'sft',
-          steps: s.step,
-          totalSteps,
-          ...(typeof s.earlyStopped === 'boolean' ? { earlyStopped: s.earlyStopped } : {}),
-          ...(s.bestValLoss !== undefined ? { bestValLoss: num(s.bestValLoss) } : {}),
-        };
-  const parsed = RunResultSchema.safeParse(candidate);
+  const stored = StoredRunSummarySchema.safeParse(parseJsonText(r.summary));
+  if (!stored.success) return null;
+  if (stored.data.result) return stored.data.result;
+  if (Object.keys(stored.data).length === 0) return null;
+  const parsed = RunResultSchema.safeParse(runResultOfMetrics(r.stage, stored.data, r.total_steps));
   return parsed.success ? parsed.data : null;
 }
+
+/** JSON text → its value; undefined when it is not JSON (which no schema accepts). */
+function parseJsonText(text: string | null): unknown {
+  try {
+    return text === null ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const StoredConfigSchema = z.record(z.string(), z.unknown());
 
 export function runSummary(r: RunRow): RunSummary {
   return {
@@ -52,7 +45,7 @@ export function runSummary(r: RunRow): RunSummary {
     split: r.split,
     seed: r.seed,
     backend: r.backend,
-    config: runConfig(r),
+    config: StoredConfigSchema.catch({}).parse(parseJsonText(r.config)),
     progress: { step: r.step, totalSteps: r.total_steps },
     modelId: r.model_id,
     parentModelId: r.parent_model_id,
@@ -67,12 +60,16 @@ export function modelSummary(ctx: ServiceContext, m: ModelRow): ModelSummary {
   return {
     id: m.id,
     name: m.name,
-    stage: (m.stage === 'rl' ? 'rl' : 'sft') as 'sft' | 'rl',
+    stage: m.stage === 'rl' ? 'rl' : 'sft',
     runId: m.run_id,
     parentModelId: m.parent_model_id,
     backend: m.backend ?? '',
     createdAt: m.created_at,
-    evals: latestEvals(ctx.ws.db, m.id).map((e) => ({ split: e.split, part: e.part, ...(e.report as unknown as EvalReport) })),
+    // a stored report that does not fit the schema is left out rather than shown wrong
+    evals: latestEvals(ctx.ws.db, m.id).flatMap((e) => {
+      const report = EvalReportSchema.safeParse(e.report);
+      return report.success ? [{ split: e.split, part: e.part, ...report.data }] : [];
+    }),
   };
 }
 

@@ -1,16 +1,14 @@
 /** Messages between the training service and its worker thread (plain data only). */
 import type { EvalReport, SampleOutput } from '../../contract/types';
 
-export interface WorkerRequest {
-  kind: 'train' | 'eval' | 'samples';
+interface JobBase {
   wsDir: string;
-  runId?: number;
-  resume?: boolean;
-  modelId?: number;
-  split?: string;
-  part?: string;
-  limit?: number;
 }
+
+export type WorkerRequest =
+  | (JobBase & { kind: 'train'; runId: number; resume: boolean })
+  | (JobBase & { kind: 'eval'; modelId: number; split: string; part: string })
+  | (JobBase & { kind: 'samples'; modelId: number; split: string; part: string; limit: number });
 
 export interface TrainResult {
   runId: number;

@@ -1,9 +1,13 @@
 /** The full configuration of a training run, as stored in runs.config, and how CLI/API overrides apply to it. */
+import { z } from 'zod';
+import { RUN_STAGES, type RunStage } from '../../pipelines/facs/vocabulary';
+import { DECODERS } from '../../pipelines/model/config';
+import { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS } from '../../pipelines/rl/run-values';
 import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/train-sft';
 import { DEFAULT_RL_CONFIG, type RlConfig } from '../../pipelines/rl/train-rl';
 
 export interface RunConfig {
-  stage: 'sft' | 'rl';
+  stage: RunStage;
   split: string;
   trainPart: string;
   evalPart: string;
@@ -15,8 +19,102 @@ export interface RunConfig {
   rl: RlConfig;
 }
 
+/** Numbers as the overrides write them (the trainers check their ranges). */
+const count = z.number();
+
+/** SftConfig.model: the policy shape's overrides (labels and vocabulary come from the data). */
+const PolicyShapeSchema = z.object({
+  imageSize: count,
+  patchSize: count,
+  patchHidden: count,
+  featDim: count,
+  descriptorDim: count,
+  dModel: count,
+  nHeads: count,
+  nLayers: count,
+  ffDim: count,
+  maxLen: count,
+  imageTokens: count,
+  decoder: z.enum(DECODERS),
+  emotionTokenIds: z.array(count),
+  headBias: z.boolean(),
+  window: count,
+  embDim: count,
+  hidden: count,
+}).partial();
+
+const SftConfigSchema = z.object({
+  seed: count,
+  epochs: count,
+  steps: count.nullable(),
+  batchSize: count,
+  lr: z.number(),
+  warmupSteps: count,
+  auxWeight: z.number(),
+  auxExtra: count,
+  valFraction: z.number(),
+  evalEvery: count,
+  patience: count,
+  conditionDrop: z.number(),
+  emotionCopy: z.boolean(),
+  headBias: z.boolean(),
+  augment: z.boolean(),
+  clipNorm: z.number(),
+  model: PolicyShapeSchema,
+}) satisfies z.ZodType<SftConfig>;
+
+const RlConfigSchema = z.object({
+  seed: count,
+  steps: count,
+  promptsPerStep: count,
+  groupSize: count,
+  temperature: z.number(),
+  lr: z.number(),
+  warmupSteps: count,
+  beta: z.number(),
+  epsLow: z.number(),
+  epsHigh: z.number(),
+  stdEps: z.number(),
+  lossType: z.enum(GRPO_LOSS_TYPES),
+  updatesPerRollout: count,
+  rewardWeights: z.object({ format: z.number(), accuracy: z.number(), au: z.number() }),
+  sampleWeights: z.enum(SAMPLE_WEIGHTINGS),
+  clipNorm: z.number(),
+  trainEncoder: z.boolean(),
+  valFraction: z.number(),
+  evalEvery: count,
+  selectBest: z.boolean(),
+}) satisfies z.ZodType<RlConfig>;
+
+/** runs.config as the service writes it (buildRunConfig); the worker parses it with this before it trains. */
+export const RunConfigSchema = z.object({
+  stage: z.enum(RUN_STAGES),
+  split: z.string(),
+  // `--set trainPart=1` writes a number; the part's name is its text
+  trainPart: z.coerce.string(),
+  evalPart: z.coerce.string(),
+  from: count.nullable(),
+  checkpointEvery: count,
+  sft: SftConfigSchema,
+  rl: RlConfigSchema,
+}) satisfies z.ZodType<RunConfig>;
+
+/** A stored run configuration, or an error naming the run and the first field that does not fit. */
+export function parseRunConfig(runId: number, json: string): RunConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error(`run ${runId}: its stored configuration is not JSON`);
+  }
+  const parsed = RunConfigSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(`run ${runId}: stored configuration field "${issue.path.join('.')}": ${issue.message}`);
+}
+
 export interface StartOptions {
-  stage: 'sft' | 'rl';
+  stage: RunStage;
   split: string;
   epochs?: number;
   steps?: number;
@@ -85,7 +183,7 @@ export function applyOverride(cfg: RunConfig, key: string, value: number | strin
 
 /** Settings whose value is one of a few names. */
 const CHOICES: Record<string, readonly string[]> = {
-  lossType: ['grpo', 'dapo', 'dr_grpo'],
-  sampleWeights: ['none', 'facial-r1'],
-  decoder: ['window', 'transformer'],
+  lossType: GRPO_LOSS_TYPES,
+  sampleWeights: SAMPLE_WEIGHTINGS,
+  decoder: DECODERS,
 };

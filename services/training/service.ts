@@ -6,12 +6,12 @@
 import { Worker } from 'node:worker_threads';
 import type { EvalReport, SampleOutput } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
-import { getRun, createRun, reapOrphanedRuns, runConfig, runHeldOnThisHost, updateRun } from '../../db/repositories/runs';
+import { getRun, createRun, reapOrphanedRuns, runHeldOnThisHost, updateRun } from '../../db/repositories/runs';
 import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
 import type { JobHandle } from '../jobs';
-import { splitExists } from './dataset';
+import { splitExists } from '../../db/repositories/training-data';
 import { buildRunConfig, type StartOptions } from './run-config';
 import type { TrainResult, WorkerReply, WorkerRequest } from './protocol';
 
@@ -29,7 +29,7 @@ export class TrainingService {
   start(opts: StartOptions): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
     const db = this.ctx.ws.db;
     reapOrphanedRuns(db);
-    if (!splitExists(this.ctx.ws, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
+    if (!splitExists(this.ctx.ws.db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
     let from = opts.from ?? null;
     if (opts.stage === 'rl') {
       if (from === null) {
@@ -53,7 +53,7 @@ export class TrainingService {
       split: opts.split,
       seed,
       backend: 'pending',
-      config: cfg as unknown as Record<string, unknown>,
+      config: { ...cfg },
       parentModelId: from,
     });
     const { jobId, done } = this.launch(runId, false);
@@ -165,7 +165,7 @@ export class TrainingService {
   }
 
   /** Runs a one-off worker for eval or samples. */
-  private oneOff<T>(request: WorkerRequest, kind: 'eval', pick: (m: WorkerReply) => T | undefined): Promise<T> {
+  private oneOff<T>(request: Extract<WorkerRequest, { kind: 'eval' | 'samples' }>, kind: 'eval', pick: (m: WorkerReply) => T | undefined): Promise<T> {
     const job = this.ctx.jobs.start(kind, 0, `${request.kind} model ${request.modelId}`);
     return new Promise<T>((resolve, reject) => {
       const worker = new Worker(workerPath('services/training/worker'), { workerData: request });
@@ -217,7 +217,7 @@ export class TrainingService {
   private checkModel(modelId: number, split: string): void {
     const m = getModel(this.ctx.ws.db, modelId);
     if (!m || m.kind !== 'policy' || !m.path) throw new ApiError('not_found', `model ${modelId} is not a trained reasoning policy`);
-    if (!splitExists(this.ctx.ws, split)) throw new ApiError('not_found', `split "${split}" does not exist`);
+    if (!splitExists(this.ctx.ws.db, split)) throw new ApiError('not_found', `split "${split}" does not exist`);
   }
 
   /** Stops every live run (process shutdown); resolves when their workers have checkpointed. */
@@ -238,4 +238,3 @@ export function trainingService(ctx: ServiceContext): TrainingService {
   return s;
 }
 
-export { runConfig };

@@ -6,9 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { RunResultSchema, runResultOfMetrics, type StoredRunSummary } from '../../contract/run-result';
 import { openWorkspace, type Workspace } from '../../db/open';
-import { getRun, listMetrics, recordStep, runConfig, truncateMetrics, updateRun } from '../../db/repositories/runs';
+import { getRun, listMetrics, recordStep, truncateMetrics, updateRun } from '../../db/repositories/runs';
 import { createModel, getModel, insertEval, setModelPath, upsertPredictions } from '../../db/repositories/models';
+import { splitPartNames } from '../../db/repositories/training-data';
+import { vocabulary } from '../../db/repositories/vocabulary';
+import { answerContent, thinkAUs } from '../../pipelines/facs/reasoning';
 import { initBackend, tf } from '../../pipelines/runtime/backend';
 import { evaluatePolicy, generateOutputs } from '../../pipelines/model/generate';
 import { loadPolicy, savePolicy } from '../../pipelines/model/persist';
@@ -18,11 +22,11 @@ import type { Policy } from '../../pipelines/model/policy';
 import type { WordTokenizer } from '../../pipelines/tokenizer';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
 import { RlTrainer } from '../../pipelines/rl/train-rl';
-import { loadSplitSamples, splitPartNames } from './dataset';
-import type { RunConfig } from './run-config';
+import { loadSplitSamples } from './dataset';
+import { parseRunConfig } from './run-config';
 import type { WorkerReply, WorkerRequest, TrainResult } from './protocol';
 
-const req = workerData as WorkerRequest;
+const request = workerData as WorkerRequest;
 let stopRequested = false;
 parentPort?.on('message', (m: { type: string }) => {
   if (m?.type === 'stop') stopRequested = true;
@@ -33,14 +37,6 @@ function post(msg: WorkerReply): void {
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export function modelDir(ws: Workspace, modelId: number): string {
-  return path.join(ws.dir, 'models', String(modelId));
-}
-
-function runDir(ws: Workspace, runId: number): string {
-  return path.join(ws.dir, 'runs', String(runId));
-}
 
 function policyDirOf(ws: Workspace, modelId: number): string {
   const m = getModel(ws.db, modelId);
@@ -59,11 +55,11 @@ interface AnyTrainer {
   dispose(): void;
 }
 
-async function train(ws: Workspace, backend: string): Promise<void> {
-  const runId = req.runId!;
+async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest, { kind: 'train' }>): Promise<void> {
+  const { runId } = req;
   const run = getRun(ws.db, runId);
   if (!run) throw new Error(`run ${runId} does not exist`);
-  const cfg = runConfig(run) as unknown as RunConfig;
+  const cfg = parseRunConfig(runId, run.config);
   updateRun(ws.db, runId, { status: 'running', backend, error: null });
   const imageSize = cfg.sft.model.imageSize ?? DEFAULT_POLICY_SHAPE.imageSize;
   const descriptorDim = cfg.sft.model.descriptorDim ?? DEFAULT_POLICY_SHAPE.descriptorDim;
@@ -81,15 +77,17 @@ async function train(ws: Workspace, backend: string): Promise<void> {
   const samples = await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true });
   if (samples.length === 0) throw new Error(`split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"`);
   const ckpt = run.checkpoint_path ? path.join(ws.dir, ...run.checkpoint_path.split('/')) : null;
-  const resuming = req.resume === true && ckpt !== null && fs.existsSync(ckpt);
+  const resumeFrom = req.resume && ckpt !== null && fs.existsSync(ckpt) ? ckpt : null;
+  const resuming = resumeFrom !== null;
   let trainer: AnyTrainer;
   if (cfg.stage === 'sft') {
-    const emotions = (ws.db.prepare("SELECT label FROM vocabulary WHERE kind = 'emotion' ORDER BY position").all() as { label: string }[]).map((r) => r.label);
-    const known = new Set(samples.map((s) => s.emotion!));
+    const emotions = vocabulary(ws.db, 'emotion');
+    const known = new Set(samples.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
     const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
-    trainer = resuming ? await SftTrainer.resume(ckpt!, samples, cfg.sft) : SftTrainer.create(samples, vocab, cfg.sft);
+    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, cfg.sft);
   } else {
-    trainer = resuming ? await RlTrainer.resume(ckpt!, parentDir!, samples, cfg.rl) : await RlTrainer.create(parentDir!, samples, cfg.rl);
+    if (parentDir === null) throw new Error('an RL run needs a starting model');
+    trainer = resumeFrom ? await RlTrainer.resume(resumeFrom, parentDir, samples, cfg.rl) : await RlTrainer.create(parentDir, samples, cfg.rl);
   }
   try {
     if (resuming) truncateMetrics(ws.db, runId, trainer.state.step);
@@ -101,9 +99,13 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       const rel = `runs/${runId}/ckpt-${trainer.state.step}`;
       const dir = path.join(ws.dir, ...rel.split('/'));
       await trainer.checkpoint(dir);
-      const previous = getRun(ws.db, runId)?.checkpoint_path;
       updateRun(ws.db, runId, { checkpoint_path: rel });
-      if (previous && previous !== rel) fs.rmSync(path.join(ws.dir, ...previous.split('/')), { recursive: true, force: true });
+      // Once the row names the new checkpoint, every other one goes: one left by a process killed before it removed
+      // it included (the row never names those again)
+      const name = path.basename(dir);
+      for (const d of fs.readdirSync(path.dirname(dir))) {
+        if (d.startsWith('ckpt-') && d !== name) fs.rmSync(path.join(path.dirname(dir), d), { recursive: true, force: true });
+      }
       lastCkptStep = trainer.state.step;
     };
     while (!trainer.done) {
@@ -167,26 +169,28 @@ async function train(ws: Workspace, backend: string): Promise<void> {
       metrics.rewardMeanFirstThird = avg(rewards.slice(0, k));
       metrics.rewardMeanLastThird = avg(rewards.slice(-k));
     }
-    if (splitPartNames(ws, cfg.split).includes(cfg.evalPart)) {
+    if (splitPartNames(ws.db, cfg.split).includes(cfg.evalPart)) {
       post({ type: 'status', message: `evaluating on ${cfg.split}/${cfg.evalPart}` });
       const report = await evaluateAndStore(ws, modelId, trainer.policy, trainer.tokenizer, cfg.split, cfg.evalPart);
       metrics.eval = { split: cfg.split, part: cfg.evalPart, ...report };
     }
+    // The run's result, checked against the contract before it is stored: a worker bug fails the run loudly
+    const result = RunResultSchema.parse(runResultOfMetrics(cfg.stage, metrics, trainer.state.totalSteps));
     // One statement: the run is never 'done' without its summary
-    updateRun(ws.db, runId, { status: 'done', summary: JSON.stringify(storedSummary(metrics)) });
-    const result: TrainResult = { runId, modelId, backend, metrics };
-    post({ type: 'done', result });
+    updateRun(ws.db, runId, { status: 'done', summary: JSON.stringify(storedSummary(metrics, result)) });
+    const done: TrainResult = { runId, modelId, backend, metrics };
+    post({ type: 'done', result: done });
   } finally {
     trainer.dispose();
   }
 }
 
-/** What the run row keeps of the result: everything but the eval's confusion matrix and per-AU table (the evals table has them). */
-function storedSummary(metrics: Record<string, unknown>): Record<string, unknown> {
+/** What the run row keeps: the metrics less the eval's confusion matrix and per-AU table (the evals table has them), and the result. */
+function storedSummary(metrics: Record<string, unknown>, result: StoredRunSummary['result']): StoredRunSummary {
   const { eval: report, ...rest } = metrics;
-  if (report === null || typeof report !== 'object') return rest;
+  if (report === null || typeof report !== 'object') return { ...rest, result };
   const scalars = Object.entries(report).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
-  return { ...rest, eval: Object.fromEntries(scalars) };
+  return { ...rest, eval: Object.fromEntries(scalars), result };
 }
 
 async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, tokenizer: WordTokenizer, split: string, part: string) {
@@ -205,9 +209,9 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
       ws.db,
       modelId,
       outputs.map((o) => {
-        const answer = /<answer>([\s\S]*?)<\/answer>/.exec(o.text)?.[1]?.trim() ?? null;
+        const answer = answerContent(o.text);
         const scores = Object.fromEntries(policy.config.emotions.map((e, i) => [e, Number(o.emotionProbs[i].toFixed(4))]));
-        const aus = [...new Set((/<think>([\s\S]*?)<\/think>/.exec(o.text)?.[1] ?? '').match(/AU\d+/g) ?? [])];
+        const aus = [...thinkAUs(o.text)];
         return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
       }),
     );
@@ -215,22 +219,20 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
   return report;
 }
 
-async function evaluate(ws: Workspace): Promise<void> {
-  const { modelId, split, part } = req;
-  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId!), false);
+async function evaluate(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'eval' }>): Promise<void> {
+  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
   try {
-    const report = await evaluateAndStore(ws, modelId!, policy, tokenizer, split!, part!);
+    const report = await evaluateAndStore(ws, modelId, policy, tokenizer, split, part);
     post({ type: 'eval', report });
   } finally {
     policy.dispose();
   }
 }
 
-async function samplesJob(ws: Workspace): Promise<void> {
-  const { modelId, split, part, limit } = req;
-  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId!), false);
+async function samplesJob(ws: Workspace, { modelId, split, part, limit }: Extract<WorkerRequest, { kind: 'samples' }>): Promise<void> {
+  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
   try {
-    const samples: FaceSample[] = await loadSplitSamples(ws, split!, part!, {
+    const samples: FaceSample[] = await loadSplitSamples(ws, split, part, {
       imageSize: policy.config.imageSize,
       descriptorDim: policy.config.descriptorDim,
       labeledOnly: false,
@@ -254,16 +256,16 @@ async function samplesJob(ws: Workspace): Promise<void> {
 async function main(): Promise<void> {
   const backend = await initBackend();
   post({ type: 'backend', backend });
-  const ws = openWorkspace(req.wsDir);
+  const ws = openWorkspace(request.wsDir);
   try {
-    if (req.kind === 'train') await train(ws, backend);
-    else if (req.kind === 'eval') await evaluate(ws);
-    else await samplesJob(ws);
+    if (request.kind === 'train') await train(ws, backend, request);
+    else if (request.kind === 'eval') await evaluate(ws, request);
+    else await samplesJob(ws, request);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (req.kind === 'train' && req.runId !== undefined) {
+    if (request.kind === 'train') {
       try {
-        updateRun(ws.db, req.runId, { status: 'failed', error: message });
+        updateRun(ws.db, request.runId, { status: 'failed', error: message });
       } catch {
         // the failure is still reported to the parent below
       }

@@ -89,7 +89,8 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
     ]);
     expect(runs[1].parent_model_id).toBe(sft.json.modelId);
     expect(runs.every((r) => r.backend === sft.json.backend && r.checkpoint_path && r.model_id)).toBe(true);
-    // each run stores its result summary with status 'done': the CLI's metrics, less the eval's matrices
+    // each run stores its result summary with status 'done': the CLI's metrics, less the eval's matrices, and the
+    // run's result as the contract gives it
     const sftSummary = JSON.parse(runs[0].summary);
     expect(sftSummary).toMatchObject({ step: 10, totalSteps: 10, earlyStopped: false, eval: { split: 's', part: 'test', n: ev.n, accuracy: ev.accuracy } });
     expect(sftSummary.eval.confusion).toBeUndefined();
@@ -102,7 +103,9 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
       expect(typeof rlSummary[k]).toBe('number');
     if (rlSummary.valSelected) expect(rlSummary.valSelected.step).toBe(rlSummary.selectedStep);
     const { eval: rlEval, ...rlRest } = rl.json.metrics;
-    expect({ ...rlSummary, eval: undefined }).toEqual({ ...rlRest, eval: undefined });
+    expect({ ...rlSummary, eval: undefined, result: undefined }).toEqual({ ...rlRest, eval: undefined });
+    expect(rlSummary.result).toEqual(rlModel.run.result);
+    expect(sftSummary.result).toEqual((byId.get(sft.json.modelId) as any).run.result);
     expect(rlSummary.eval).toMatchObject({ n: rlEval.n, accuracy: rlEval.accuracy });
     const cfg = JSON.parse(runs[1].config);
     expect(cfg.rl).toMatchObject({ groupSize: 4, temperature: 1, beta: 0.04, epsLow: 0.2, stdEps: 1e-4, lossType: 'dapo' });

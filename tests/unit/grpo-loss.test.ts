@@ -1,7 +1,8 @@
 /** training-engines.md §1.6 test vectors, on the cpu and wasm backends. */
 import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../pipelines/runtime/backend';
-import { groupAdvantages, grpoLoss, grpoStats, k3, tokenLogProbs, type GrpoLossInput, type GrpoLossType, type GrpoStats } from '../../pipelines/rl/grpo-loss';
+import { groupAdvantages, grpoLoss, grpoStats, k3, type GrpoLossInput, type GrpoLossType, type GrpoStats } from '../../pipelines/rl/grpo-loss';
+import { tokenLogProbs } from '../../pipelines/model/policy';
 
 const LOGP = [[-0.3, -1.0, -0.2], [-2.0, -0.1], [-0.3, -0.3, -0.3, -0.3], [-1.0]];
 const OLD = [[-0.6, -0.8, -0.2], [-1.5, -0.1], [-0.3, -0.3, -0.3, -0.3], [-1.2]];

@@ -14,7 +14,7 @@ const ALLOWED: Record<Folder, string[]> = {
   server: ['contract', 'services', 'db/open', 'pipelines/runtime/package-root'],
   cli: ['contract', 'services', 'db', 'pipelines', 'fixtures', 'server'],
   services: ['contract', 'db', 'pipelines', 'fixtures'],
-  contract: ['pipelines/facs', 'pipelines/eval/metrics'],
+  contract: ['pipelines/facs', 'pipelines/eval/metrics', 'pipelines/model/config', 'pipelines/rl/run-values'],
   db: ['pipelines/facs', 'pipelines/runtime/package-root'],
   pipelines: ['db'],
   fixtures: ['pipelines/facs', 'pipelines/random'],

@@ -1,5 +1,5 @@
 /** How `--set KEY=VALUE` (CLI) and the start form's settings apply to a run's configuration. */
-import { buildRunConfig } from '../../services/training/run-config';
+import { buildRunConfig, parseRunConfig } from '../../services/training/run-config';
 import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/train-rl';
 import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/train-sft';
 
@@ -33,4 +33,12 @@ test('named choices are checked', () => {
 test('unknown keys and non-numbers are refused with the key named', () => {
   expect(() => build('rl', { betta: 0.1 })).toThrow('unknown training setting "betta"');
   expect(() => build('rl', { beta: 'high' })).toThrow('training setting "beta" must be a number, got "high"');
+});
+
+test('a stored configuration is parsed with its schema; one that does not fit is refused with the run and field named', () => {
+  const cfg = build('rl', { lossType: 'grpo', 'model.decoder': 'transformer', trainPart: 1 });
+  expect(parseRunConfig(3, JSON.stringify(cfg))).toEqual({ ...cfg, trainPart: '1' });
+  const broken = { ...cfg, rl: { ...cfg.rl, lossType: 'ppo' } };
+  expect(() => parseRunConfig(3, JSON.stringify(broken))).toThrow(/^run 3: stored configuration field "rl.lossType"/);
+  expect(() => parseRunConfig(4, '{')).toThrow('run 4: its stored configuration is not JSON');
 });

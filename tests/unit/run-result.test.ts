@@ -1,6 +1,7 @@
 /**
- * runs.list / runs.get give a finished run's result, parsed from the summary the training worker stores with
- * status 'done' (the keys of `fea train --json`'s metrics) and checked against the contract's RunResultSchema.
+ * runs.list / runs.get give a finished run's result: the one the training worker parsed with the contract's
+ * RunResultSchema and stored in its summary with status 'done', read back through the same schema; runs stored
+ * before that keep the metrics only (the keys of `fea train --json`'s metrics) and get theirs built from them.
  * Rows are written directly: no worker runs, so this needs no build.
  */
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => ws.close());
 
-/** A summary as services/training/worker.ts stores it for an RL run. */
+/** A summary as services/training/worker.ts stored it for an RL run before it stored the result with it. */
 const RL_SUMMARY = {
   reward: 2.7,
   kl: 0.01,
@@ -107,4 +108,22 @@ test('migration 4: runs finished before it have the empty summary and no result'
   } finally {
     upgraded.close();
   }
+});
+
+test('a stored result is read back through the schema; one that does not fit gives no result', async () => {
+  const result = {
+    stage: 'rl',
+    selectedStep: 24,
+    totalSteps: 60,
+    valStart: null,
+    valSelected: null,
+    trainReward: { greedy: { start: 2.7, end: 2.8 }, sampled: { start: null, end: 2.6 } },
+    rolloutReward: { firstThird: 2.5, lastThird: 2.6 },
+  };
+  // the stored result wins over the metrics beside it
+  const stored = doneRun('rl', { ...RL_SUMMARY, result });
+  const unfit = doneRun('rl', { ...RL_SUMMARY, result: { ...result, selectedStep: -1 } });
+  const { runs } = await handlers()['runs.list']({});
+  expect(runs.find((r) => r.id === stored)!.result).toEqual(result);
+  expect(runs.find((r) => r.id === unfit)!.result).toBeNull();
 });

@@ -13,6 +13,14 @@ function modelLabel(m: ModelSummary): string {
   return `#${m.id} ${m.name} (${m.stage})`;
 }
 
+/** A model's evals: the stored ones, replaced by the ones run in this view (same split and part). */
+function evalsOf(m: ModelSummary | null, fresh: Record<number, EvalEntry[]>): EvalEntry[] {
+  if (!m) return [];
+  const byKey = new Map<string, EvalEntry>(m.evals.map((e) => [evalKey(e), e]));
+  for (const e of fresh[m.id] ?? []) byKey.set(evalKey(e), e);
+  return [...byKey.values()];
+}
+
 export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSummary[]; splits: SplitSummary[]; onEvaluated: () => void }) {
   const api = useApi();
   const [aId, setAId] = useState<number | null>(null);
@@ -34,22 +42,12 @@ export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSum
   }, [models, aId, bId]);
   const a = models.find((m) => m.id === aId) ?? null;
   const b = models.find((m) => m.id === bId) ?? null;
-  const evalsOf = (m: ModelSummary | null): EvalEntry[] => {
-    if (!m) return [];
-    const byKey = new Map<string, EvalEntry>(m.evals.map((e) => [evalKey(e), e]));
-    for (const e of fresh[m.id] ?? []) byKey.set(evalKey(e), e);
-    return [...byKey.values()];
-  };
-  const aEvals = evalsOf(a);
-  const bEvals = evalsOf(b);
-  const common = useMemo(
-    () => aEvals.map(evalKey).filter((k) => bEvals.some((e) => evalKey(e) === k)).sort(),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [a, b, fresh],
-  );
+  const aEvals = useMemo(() => evalsOf(a, fresh), [a, fresh]);
+  const bEvals = useMemo(() => evalsOf(b, fresh), [b, fresh]);
+  const common = useMemo(() => aEvals.map(evalKey).filter((k) => bEvals.some((e) => evalKey(e) === k)).sort(), [aEvals, bEvals]);
   const chosen = key && common.includes(key) ? key : (common.find((k) => k.endsWith('/test')) ?? common[0] ?? null);
-  const ea = chosen ? aEvals.find((e) => evalKey(e) === chosen)! : null;
-  const eb = chosen ? bEvals.find((e) => evalKey(e) === chosen)! : null;
+  const ea = chosen ? (aEvals.find((e) => evalKey(e) === chosen) ?? null) : null;
+  const eb = chosen ? (bEvals.find((e) => evalKey(e) === chosen) ?? null) : null;
 
   async function evaluateBoth() {
     if (!a || !b) return;
@@ -57,7 +55,7 @@ export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSum
     setError(null);
     try {
       for (const m of [a, b]) {
-        if (evalsOf(m).some((e) => e.split === split && e.part === part)) continue;
+        if (evalsOf(m, fresh).some((e) => e.split === split && e.part === part)) continue;
         const report = await api['models.eval']({ modelId: m.id, split, part });
         setFresh((f) => ({ ...f, [m.id]: [...(f[m.id] ?? []), { ...report, split, part }] }));
       }

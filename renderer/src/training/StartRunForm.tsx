@@ -1,6 +1,14 @@
 /** Starts an SFT or RL run; GRPO settings go in `config`, and only the ones the user filled in. */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Input } from '../../../contract/api';
+import {
+  GRPO_LOSS_TYPES,
+  RUN_STAGES,
+  SAMPLE_WEIGHTINGS,
+  type GrpoLossType,
+  type RunStage,
+  type SampleWeighting,
+} from '../../../contract/training-choices';
 import type { ModelSummary, SplitSummary } from '../../../contract/types';
 import { useApi } from '../api/ApiContext';
 
@@ -35,6 +43,17 @@ const EMPTY_ADVANCED: Advanced = {
   learningRate: '',
 };
 
+/** What each choice means, for the options (the lists themselves come from the contract). */
+const LOSS_TYPE_LABELS: Record<GrpoLossType, string> = {
+  grpo: 'grpo (per-sequence mean)',
+  dapo: 'dapo (token mean)',
+  dr_grpo: 'dr_grpo (fixed length)',
+};
+const SAMPLE_WEIGHTING_LABELS: Record<SampleWeighting, string> = {
+  none: 'none (all equal)',
+  'facial-r1': 'Facial-R1 (rare AUs weigh more)',
+};
+
 function parseNum(raw: string, field: string, opts: { int?: boolean; min?: number; positive?: boolean } = {}): number | undefined {
   const t = raw.trim();
   if (t === '') return undefined;
@@ -56,7 +75,7 @@ export function StartRunForm({
   onStarted: (runId: number) => void;
 }) {
   const api = useApi();
-  const [stage, setStage] = useState<'sft' | 'rl'>('sft');
+  const [stage, setStage] = useState<RunStage>('sft');
   const [split, setSplit] = useState('');
   const [epochs, setEpochs] = useState('');
   const [steps, setSteps] = useState('');
@@ -140,7 +159,7 @@ export function StartRunForm({
   return (
     <form className="tr-form" onSubmit={submit} data-testid="start-run-form">
       <div className="tr-seg" role="radiogroup" aria-label="Stage">
-        {(['sft', 'rl'] as const).map((s) => (
+        {RUN_STAGES.map((s) => (
           <button
             key={s}
             type="button"
@@ -220,17 +239,22 @@ export function StartRunForm({
                 <span>Loss aggregation</span>
                 <select value={adv.lossType} onChange={set('lossType')} data-testid="start-loss-type">
                   <option value="">default</option>
-                  <option value="grpo">grpo (per-sequence mean)</option>
-                  <option value="dapo">dapo (token mean)</option>
-                  <option value="dr_grpo">dr_grpo (fixed length)</option>
+                  {GRPO_LOSS_TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {LOSS_TYPE_LABELS[t]}
+                    </option>
+                  ))}
                 </select>
               </label>
               <label title="Facial-R1 weights each image's loss by the rarity of its AUs; images without AUs then weigh 0">
                 <span>Sample weights</span>
                 <select value={adv.sampleWeights} onChange={set('sampleWeights')} data-testid="start-sample-weights">
                   <option value="">default (none)</option>
-                  <option value="none">none (all equal)</option>
-                  <option value="facial-r1">Facial-R1 (rare AUs weigh more)</option>
+                  {SAMPLE_WEIGHTINGS.map((w) => (
+                    <option key={w} value={w}>
+                      {SAMPLE_WEIGHTING_LABELS[w]}
+                    </option>
+                  ))}
                 </select>
               </label>
               <label>

@@ -3,6 +3,7 @@
  * styles (`val_loss`, `valLoss`, `val/loss`), so keys are matched after dropping case and punctuation.
  * Keys no panel claims get a panel of their own.
  */
+import type { RunStage } from '../../../contract/training-choices';
 import type { MetricPoint } from '../../../contract/types';
 
 export interface SeriesDef {
@@ -88,7 +89,7 @@ export function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-export function metricPanels(keys: Iterable<string>, stage: 'sft' | 'rl'): PanelDef[] {
+export function metricPanels(keys: Iterable<string>, stage: RunStage): PanelDef[] {
   const byNorm = new Map<string, string>();
   for (const k of keys) if (!byNorm.has(normaliseKey(k))) byNorm.set(normaliseKey(k), k);
   const used = new Set<string>();
