@@ -178,38 +178,3 @@ export function predictionsOfRecord(db: Database.Database, recordId: string): Pr
      WHERE p.record_id = ? ORDER BY p.created_at DESC, p.id DESC`,
   ).all(recordId) as PredictionRowDb[];
 }
-
-/** A descriptor BLOB (128 little-endian float32) as a Float32Array that owns its memory. */
-export function descriptorFromBlob(blob: Buffer | null): Float32Array | null {
-  if (!blob || blob.length % 4 !== 0) return null;
-  const out = new Float32Array(blob.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = blob.readFloatLE(i * 4);
-  return out;
-}
-
-export interface FaceFeatures {
-  imageId: number;
-  faceFound: boolean;
-  descriptor: Float32Array | null;
-  /** Media-relative paths (join with the workspace's media folder). */
-  cropGrayPath: string | null;
-  cropColorPath: string | null;
-}
-
-/** Frozen face features of successfully analysed images, for training and evaluation. */
-export function faceFeatures(db: Database.Database, imageIds: readonly number[]): Map<number, FaceFeatures> {
-  const out = new Map<number, FaceFeatures>();
-  const q = stmt(db, 'SELECT image_id, face_found, descriptor, crop_gray_path, crop_color_path FROM analyses WHERE image_id = ? AND error IS NULL');
-  for (const id of imageIds) {
-    const r = q.get(id) as Pick<AnalysisRowDb, 'image_id' | 'face_found' | 'descriptor' | 'crop_gray_path' | 'crop_color_path'> | undefined;
-    if (!r) continue;
-    out.set(id, {
-      imageId: id,
-      faceFound: r.face_found === 1,
-      descriptor: descriptorFromBlob(r.descriptor),
-      cropGrayPath: r.crop_gray_path,
-      cropColorPath: r.crop_color_path,
-    });
-  }
-  return out;
-}
