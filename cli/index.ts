@@ -1,8 +1,8 @@
 /** The `fea` command. Each command lives in cli/commands/<name>.ts and registers itself here. */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { COMMANDS } from './commands';
 import { APP_VERSION } from '../db/app-version';
-import { CliError } from './output';
+import { reportFailure } from './output';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('fea')
@@ -15,12 +15,6 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof CliError) {
-      process.stderr.write(`fea: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`fea: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return reportFailure(err, argv.includes('--json'));
   }
 }
