@@ -18,14 +18,14 @@ export class CliError extends Error {
 /** Bad input to a command is a usage error (2); any other refusal of a handler (not_found, conflict, empty, …) fails it (1). */
 const EXIT_CODE_OF_API_ERROR: Record<string, number> = { invalid_input: 2, invalid_label: 2 };
 
-export interface CliFailure {
+interface CliFailure {
   code: string;
   message: string;
   exitCode: number;
 }
 
 /** The one error mapping of every command. */
-export function failureOf(err: unknown): CliFailure {
+function failureOf(err: unknown): CliFailure {
   if (err instanceof CliError) return { code: err.code, message: err.message, exitCode: err.exitCode };
   if (err instanceof ApiError) return { code: err.code, message: err.message, exitCode: EXIT_CODE_OF_API_ERROR[err.code] ?? 1 };
   if (err instanceof WorkspaceError) return { code: 'workspace', message: err.message, exitCode: 1 };

@@ -12,7 +12,7 @@ import { usersEnsure } from '../../services/workspace/info';
 import { call, withWorkspace } from '../workspace';
 import { CliError, printJson } from '../output';
 
-export function parseAUList(raw: string): string[] {
+function parseAUList(raw: string): string[] {
   const tokens = raw.split(/[,\s]+/).filter(Boolean);
   const out: string[] = [];
   for (const t of tokens) {

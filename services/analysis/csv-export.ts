@@ -11,13 +11,13 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** RFC 4180 quoting: fields with a comma, quote, CR or LF are quoted and quotes doubled. */
-export function csvField(value: unknown): string {
+function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvLine(values: readonly unknown[]): string {
+function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
