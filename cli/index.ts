@@ -2,9 +2,12 @@
 import { Command } from 'commander';
 import { COMMANDS } from './commands';
 import { APP_VERSION } from '../db/app-version';
+import { setQueryMonitor } from '../db/repositories/named';
 import { reportFailure } from './output';
 
 export async function main(argv: string[]): Promise<number> {
+  // A batch command's slow query keeps no one waiting (and stderr stays clean); `fea serve` turns the log back on.
+  setQueryMonitor({ enabled: false });
   const program = new Command('fea')
     .description('FEA Studio: facial emotion analysis datasets, labeling and Facial-R1 training')
     .version(APP_VERSION)
