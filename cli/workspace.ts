@@ -1,12 +1,28 @@
-import { openWorkspace, WorkspaceError, type OpenOptions, type Workspace } from '../db/open';
-import { CliError } from './output';
+/**
+ * The CLI is one more adapter over the contract's handlers, as IPC and HTTP are: a command opens the workspace,
+ * builds a service context, and calls handlers (or the service functions they call); failures map in cli/output.
+ */
+import type { ApiHandlers, Input, MethodName, Output } from '../contract/api';
+import { ApiError, dispatch } from '../contract/dispatch';
+import { openWorkspace } from '../db/open';
+import { createContext, type ServiceContext } from '../services/context';
 
-/** Opens a workspace for a command; a folder that is not one (or is too new) is a clear error with exit code 1. */
-export function openWorkspaceForCli(dir: string, options?: OpenOptions): Workspace {
+/** Runs a command's work on an open workspace and closes it afterwards, whatever happens. */
+export async function withWorkspace<T>(dir: string, work: (ctx: ServiceContext) => T | Promise<T>): Promise<T> {
+  const ctx = createContext(openWorkspace(dir));
   try {
-    return openWorkspace(dir, options);
-  } catch (err) {
-    if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
-    throw err;
+    return await work(ctx);
+  } finally {
+    ctx.ws.close();
   }
+}
+
+/**
+ * Calls one contract method as the transports do: the contract validates the input, the handler runs, and a
+ * refusal comes back as an ApiError. `handlers` may be one area's (services/<area>/handlers.ts): only `name` is used.
+ */
+export async function call<K extends MethodName>(handlers: Pick<ApiHandlers, K>, name: K, input: Input<K>): Promise<Output<K>> {
+  const result = await dispatch(handlers as ApiHandlers, name, input);
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message);
+  return result.value as Output<K>;
 }

@@ -10,7 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-export function isMethodName(name: string): name is MethodName {
+function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(api, name);
 }
 

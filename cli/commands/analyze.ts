@@ -1,6 +1,6 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
-import { openWorkspaceForCli } from '../workspace';
+import { withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
 
 export function register(program: Command): void {
@@ -19,41 +19,41 @@ export function register(program: Command): void {
       }
       const pixelLimit = Number(opts.maxPixels);
       if (!Number.isFinite(pixelLimit) || pixelLimit < 1) throw new CliError(`--max-pixels: "${opts.maxPixels}" is not a positive number`);
-      const ws = openWorkspaceForCli(workspace);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let bar: ReturnType<typeof progressBar> | null = null;
-      try {
-        // face-api and TensorFlow.js load only for this command.
-        const { runAnalysis } = await import('../../services/analysis/run');
-        const summary = await runAnalysis(ws, {
-          workers,
-          pixelLimit,
-          retryFailed: opts.retryFailed,
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (!bar && p.total > 0) bar = progressBar('analyze', p.total);
-            bar?.update(p.done, p.total);
-          },
-        });
-        (bar as ReturnType<typeof progressBar> | null)?.stop();
-        const { analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
-        if (opts.json) {
-          printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors });
-        } else {
-          for (const e of errors) process.stderr.write(`fea analyze: ${e.image}: ${e.reason}\n`);
-          process.stdout.write(
-            `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
-          );
+      return withWorkspace(workspace, async ({ ws }) => {
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        let bar: ReturnType<typeof progressBar> | null = null;
+        try {
+          // face-api and TensorFlow.js load only for this command.
+          const { runAnalysis } = await import('../../services/analysis/run');
+          const summary = await runAnalysis(ws, {
+            workers,
+            pixelLimit,
+            retryFailed: opts.retryFailed,
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (!bar && p.total > 0) bar = progressBar('analyze', p.total);
+              bar?.update(p.done, p.total);
+            },
+          });
+          (bar as ReturnType<typeof progressBar> | null)?.stop();
+          const { analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
+          if (opts.json) {
+            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors });
+          } else {
+            for (const e of errors) process.stderr.write(`fea analyze: ${e.image}: ${e.reason}\n`);
+            process.stdout.write(
+              `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
+            );
+          }
+          if (stopped) process.exitCode = 130;
+          else if (failed > 0) process.exitCode = 1;
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
         }
-        if (stopped) process.exitCode = 130;
-        else if (failed > 0) process.exitCode = 1;
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        ws.close();
-      }
+      });
     });
 }

@@ -1,8 +1,7 @@
 /** `fea eval <ws> --model ID --split NAME --part test`: greedy decoding + the Facial-R1 metrics; stored in evals. */
 import type { Command } from 'commander';
-import { ApiError } from '../../contract/dispatch';
-import { createContext } from '../../services/context';
-import { openWorkspaceForCli } from '../workspace';
+import { evalLine } from '../eval-line';
+import { call, withWorkspace } from '../workspace';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -14,27 +13,15 @@ export function register(program: Command): void {
     .requiredOption('--split <name>', 'split name')
     .option('--part <part>', 'split part', 'test')
     .option('--json', 'print the report as JSON')
-    .action(async (workspace: string, opts: { model: string; split: string; part: string; json?: boolean }) => {
+    .action((workspace: string, opts: { model: string; split: string; part: string; json?: boolean }) => {
       const modelId = Number(opts.model);
       if (!Number.isInteger(modelId) || modelId < 1) throw new CliError(`--model: "${opts.model}" is not a model id`);
-      const ws = openWorkspaceForCli(workspace);
-      try {
-        const { trainingService } = await import('../../services/training/service');
-        const report = await trainingService(createContext(ws)).evaluate(modelId, opts.split, opts.part);
+      return withWorkspace(workspace, async (ctx) => {
+        // The training area (and TensorFlow.js) loads only for the commands that use it.
+        const { trainingHandlers } = await import('../../services/training/handlers');
+        const report = await call(trainingHandlers(ctx), 'models.eval', { modelId, split: opts.split, part: opts.part });
         if (opts.json) printJson(report);
-        else {
-          const f = (x: number) => x.toFixed(3);
-          process.stdout.write(
-            `model ${modelId} on ${opts.split}/${opts.part} (n=${report.n}): accuracy ${f(report.accuracy)}, macro-F1 ${f(report.macroF1)}, ` +
-              `AU F1 macro ${f(report.auF1Macro)} micro ${f(report.auF1Micro)}, format ${f(report.formatRate)}, ROUGE-L ${f(report.rougeL)}, ` +
-              `hallucinated AUs ${f(report.hallucinatedAURate)}, misaligned ${f(report.misalignedRate)}\n`,
-          );
-        }
-      } catch (err) {
-        if (err instanceof ApiError) throw new CliError(err.message);
-        throw err;
-      } finally {
-        ws.close();
-      }
+        else process.stdout.write(`model ${modelId} on ${opts.split}/${opts.part} (n=${report.n}): ${evalLine(report, 'full')}\n`);
+      });
     });
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { exportCsv } from '../../services/analysis/csv-export';
 import { ExportError, exportFacialR1 } from '../../services/export/export';
-import { openWorkspaceForCli } from '../workspace';
+import { withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
 export function register(program: Command): void {
@@ -17,34 +17,33 @@ export function register(program: Command): void {
     .action(async (workspace: string, opts: { format: string; out: string; split?: string; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'csv') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv`);
       if (opts.format === 'csv' && opts.split) throw new CliError('--split applies to --format facial-r1 only');
-      const ws = openWorkspaceForCli(workspace);
-      try {
-        if (opts.format === 'csv') {
-          // CSV export is provided by services/analysis/csv-export.ts
-          const result = await exportCsv(ws, opts.out);
-          if (opts.json) printJson(result);
-          else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
-          return;
+      return withWorkspace(workspace, async ({ ws }) => {
+        try {
+          if (opts.format === 'csv') {
+            // CSV export is provided by services/analysis/csv-export.ts
+            const result = await exportCsv(ws, opts.out);
+            if (opts.json) printJson(result);
+            else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
+            return;
+          }
+          let bar: Progress | null = null;
+          const report = exportFacialR1(ws, opts.out, {
+            split: opts.split,
+            onProgress: (done, total) => {
+              bar ??= progressBar('export', total);
+              bar.update(done, total);
+            },
+          });
+          (bar as Progress | null)?.stop();
+          if (opts.json) printJson(report);
+          else {
+            for (const f of report.files) process.stdout.write(`${f.file}: ${f.records} records\n`);
+            process.stdout.write(`${report.images} images (${report.linked} linked, ${report.copied} copied); registry in ${report.config}\n`);
+          }
+        } catch (err) {
+          if (err instanceof ExportError) throw new CliError(err.message);
+          throw err;
         }
-        let bar: Progress | null = null;
-        const report = exportFacialR1(ws, opts.out, {
-          split: opts.split,
-          onProgress: (done, total) => {
-            bar ??= progressBar('export', total);
-            bar.update(done, total);
-          },
-        });
-        (bar as Progress | null)?.stop();
-        if (opts.json) printJson(report);
-        else {
-          for (const f of report.files) process.stdout.write(`${f.file}: ${f.records} records\n`);
-          process.stdout.write(`${report.images} images (${report.linked} linked, ${report.copied} copied); registry in ${report.config}\n`);
-        }
-      } catch (err) {
-        if (err instanceof ExportError) throw new CliError(err.message);
-        throw err;
-      } finally {
-        ws.close();
-      }
+      });
     });
 }

@@ -1,7 +1,7 @@
 /** `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--json]`. */
 import type { Command } from 'commander';
 import { ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
-import { openWorkspaceForCli } from '../workspace';
+import { withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
 export function register(program: Command): void {
@@ -19,40 +19,40 @@ export function register(program: Command): void {
       if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
       if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
       if (opts.images && opts.format !== 'facial-r1') throw new CliError('--images applies to --format facial-r1 only');
-      const ws = openWorkspaceForCli(workspace);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      let bar: Progress | null = null;
-      try {
-        const report = await importDataset(ws, input, {
-          format: opts.format as ImportFormat,
-          imagesDir: opts.images,
-          subjectPattern: opts.subjectPattern,
-          media: opts.copyMedia ? 'copy' : 'link',
-          signal: controller.signal,
-          onProgress: (done, total) => {
-            bar ??= progressBar('import', total);
-            bar.update(done, total);
-          },
-        });
-        (bar as Progress | null)?.stop();
-        if (opts.json) {
-          printJson(report);
-        } else {
-          for (const e of report.errors) process.stderr.write(`fea import: ${input}:${e.line}: ${e.reason}\n`);
-          process.stdout.write(
-            `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (is_valid: false), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
-          );
+      return withWorkspace(workspace, async ({ ws }) => {
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        let bar: Progress | null = null;
+        try {
+          const report = await importDataset(ws, input, {
+            format: opts.format as ImportFormat,
+            imagesDir: opts.images,
+            subjectPattern: opts.subjectPattern,
+            media: opts.copyMedia ? 'copy' : 'link',
+            signal: controller.signal,
+            onProgress: (done, total) => {
+              bar ??= progressBar('import', total);
+              bar.update(done, total);
+            },
+          });
+          (bar as Progress | null)?.stop();
+          if (opts.json) {
+            printJson(report);
+          } else {
+            for (const e of report.errors) process.stderr.write(`fea import: ${input}:${e.line}: ${e.reason}\n`);
+            process.stdout.write(
+              `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (is_valid: false), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
+            );
+          }
+          if (report.cancelled) process.exitCode = 130;
+        } catch (err) {
+          (bar as Progress | null)?.stop();
+          if (err instanceof ImportInputError || (err instanceof Error && err.message.startsWith('--subject-pattern'))) throw new CliError(err.message);
+          throw err;
+        } finally {
+          process.off('SIGINT', stop);
         }
-        if (report.cancelled) process.exitCode = 130;
-      } catch (err) {
-        (bar as Progress | null)?.stop();
-        if (err instanceof ImportInputError || (err instanceof Error && err.message.startsWith('--subject-pattern'))) throw new CliError(err.message);
-        throw err;
-      } finally {
-        process.off('SIGINT', stop);
-        ws.close();
-      }
+      });
     });
 }

@@ -1,6 +1,5 @@
 /** `fea init <ws> [--demo N] [--seed S]`: create a workspace, optionally with deterministic demo faces. */
 import type { Command } from 'commander';
-import { WorkspaceError } from '../../db/open';
 import { initWorkspace } from '../../services/workspace/init';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
@@ -42,7 +41,6 @@ export function register(program: Command): void {
         else process.stdout.write(`created workspace ${result.dir}${result.demo ? ` with ${result.records} demo records (seed ${result.seed})` : ''}\n`);
       } catch (err) {
         (bar as Progress | null)?.stop();
-        if (err instanceof WorkspaceError) throw new CliError(err.message, 1);
         throw err;
       }
     });

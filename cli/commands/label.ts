@@ -3,16 +3,16 @@
  * adds a human revision exactly as the UI's submit does; fields not given carry over from the current revision.
  */
 import type { Command } from 'commander';
-import { ApiError } from '../../contract/dispatch';
-import { ensureUser, getRecordRow, getRevision, appendAudit } from '../../db/repositories';
 import { normaliseAU } from '../../pipelines/facs/normalise';
 import type { AUMark } from '../../pipelines/facs/vocabulary';
 import { isFacsAU } from '../../pipelines/formats/vocabulary-check';
 import { submitAnnotation } from '../../services/annotations/annotations';
-import { openWorkspaceForCli } from '../workspace';
+import { recordHandlers } from '../../services/records/handlers';
+import { usersEnsure } from '../../services/workspace/info';
+import { call, withWorkspace } from '../workspace';
 import { CliError, printJson } from '../output';
 
-export function parseAUList(raw: string): string[] {
+function parseAUList(raw: string): string[] {
   const tokens = raw.split(/[,\s]+/).filter(Boolean);
   const out: string[] = [];
   for (const t of tokens) {
@@ -42,11 +42,8 @@ export function register(program: Command): void {
       }
       const clear = (v: string) => v.trim() === '' || v.trim().toLowerCase() === 'none';
       const newAUs = opts.aus === undefined ? undefined : clear(opts.aus) ? [] : parseAUList(opts.aus);
-      const ws = openWorkspaceForCli(workspace);
-      try {
-        const rec = getRecordRow(ws.db, recordId);
-        if (!rec) throw new CliError(`record "${recordId}" does not exist in ${ws.dir}`, 1);
-        const current = rec.current_revision_id !== null ? getRevision(ws.db, rec.current_revision_id) : undefined;
+      return withWorkspace(workspace, async (ctx) => {
+        const { current } = await call(recordHandlers(ctx), 'records.get', { id: recordId });
         let aus: AUMark[] = current?.aus ?? [];
         if (newAUs !== undefined) {
           // keep intensity/side of AUs that stay
@@ -55,26 +52,14 @@ export function register(program: Command): void {
         }
         const emotion = opts.emotion === undefined ? current?.emotion ?? null : clear(opts.emotion) ? null : opts.emotion.trim();
         const reasoning = opts.reasoning ?? current?.reasoning ?? '';
-        const result = ws.db.transaction(() => {
-          const { user, created } = ensureUser(ws.db, userName, 'annotator');
-          if (created) appendAudit(ws.db, { actor: 'cli', action: 'user', entity: 'user', entityId: user.id, detail: { name: user.name, role: user.role, created: true } });
-          return submitAnnotation(ws.db, {
-            recordId,
-            userId: user.id,
-            emotion,
-            aus,
-            reasoning,
-            baseRevisionId: rec.current_revision_id,
-            provenance: { via: 'cli' },
-          });
+        const db = ctx.ws.db;
+        // One transaction: a label the service refuses leaves no new user behind.
+        const result = db.transaction(() => {
+          const user = usersEnsure(db, userName, 'annotator', 'cli');
+          return submitAnnotation(db, { recordId, userId: user.id, emotion, aus, reasoning, baseRevisionId: current?.id ?? null, provenance: { via: 'cli' } });
         }).immediate();
         if (opts.json) printJson({ recordId, revisionId: result.revisionId, status: result.status, decisionId: result.decisionId });
         else process.stdout.write(`${recordId}: revision ${result.revisionId}, status ${result.status}\n`);
-      } catch (err) {
-        if (err instanceof ApiError) throw new CliError(err.message, err.code === 'invalid_label' ? 2 : 1);
-        throw err;
-      } finally {
-        ws.close();
-      }
+      });
     });
 }

@@ -1,9 +1,8 @@
 /** `fea models <ws>`: trained policies with their run (and its result: which step the model holds), parent model and latest evals. */
 import type { Command } from 'commander';
-import { getRun, reapOrphanedRuns } from '../../db/repositories/runs';
-import { getModel, listModels } from '../../db/repositories/models';
-import { createContext } from '../../services/context';
-import { openWorkspaceForCli } from '../workspace';
+import { getModel } from '../../db/repositories/models';
+import { evalLine } from '../eval-line';
+import { call, withWorkspace } from '../workspace';
 import { printJson } from '../output';
 
 export function register(program: Command): void {
@@ -12,19 +11,20 @@ export function register(program: Command): void {
     .description('list trained models with their run, parent model and evaluations')
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print {models: [...]} as JSON')
-    .action(async (workspace: string, opts: { json?: boolean }) => {
-      const { modelSummary, runSummary } = await import('../../services/training/handlers');
-      const ws = openWorkspaceForCli(workspace, { readonly: false });
-      try {
-        const ctx = createContext(ws);
-        reapOrphanedRuns(ws.db);
-        const models = listModels(ws.db, 'policy').map((m) => {
-          const run = m.run_id !== null ? getRun(ws.db, m.run_id) : undefined;
-          const parent = m.parent_model_id !== null ? getModel(ws.db, m.parent_model_id) : undefined;
+    .action((workspace: string, opts: { json?: boolean }) =>
+      withWorkspace(workspace, async (ctx) => {
+        const { trainingHandlers } = await import('../../services/training/handlers');
+        const handlers = trainingHandlers(ctx);
+        // runs.list first: it marks runs whose process was killed, so no run shows as running forever
+        const runs = new Map((await call(handlers, 'runs.list', {})).runs.map((r) => [r.id, r]));
+        const models = (await call(handlers, 'models.list', {})).models.map((m) => {
+          // the files' folder and the parent's name are not in the contract's model summary
+          const row = getModel(ctx.ws.db, m.id);
+          const parent = m.parentModelId !== null ? getModel(ctx.ws.db, m.parentModelId) : undefined;
           return {
-            ...modelSummary(ctx, m),
-            path: m.path,
-            run: run ? runSummary(run) : null,
+            ...m,
+            path: row?.path ?? null,
+            run: (m.runId !== null && runs.get(m.runId)) || null,
             parent: parent ? { id: parent.id, name: parent.name, stage: parent.stage } : null,
           };
         });
@@ -36,13 +36,11 @@ export function register(program: Command): void {
             const res = m.run?.result;
             process.stdout.write(
               `${m.id}\t${m.name}\t${m.stage}\trun ${m.runId ?? '-'}\tparent ${m.parentModelId ?? '-'}\t${m.backend}` +
-                (ev ? `\t${ev.split}/${ev.part}: acc ${ev.accuracy.toFixed(3)} AU-F1 ${ev.auF1Micro.toFixed(3)} format ${ev.formatRate.toFixed(3)}` : '') +
+                (ev ? `\t${ev.split}/${ev.part}: ${evalLine(ev)}` : '') +
                 (res?.stage === 'rl' ? `\tfrom step ${res.selectedStep}/${res.totalSteps}` : res?.stage === 'sft' ? `\tfrom step ${res.steps}/${res.totalSteps}` : '') +
                 '\n',
             );
           }
-      } finally {
-        ws.close();
-      }
-    });
+      }),
+    );
 }

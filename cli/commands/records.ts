@@ -1,10 +1,13 @@
 /** `fea records <ws> [--status S] [--limit N] [--json]`: list records with their current labels. */
 import type { Command } from 'commander';
-import { queryRecordRows } from '../../db/repositories';
+import type { RecordRow } from '../../contract/types';
 import { RECORD_STATUSES, type RecordStatus } from '../../pipelines/facs/vocabulary';
+import { recordHandlers } from '../../services/records/handlers';
 import { imagePath } from '../../services/records/query';
-import { openWorkspaceForCli } from '../workspace';
+import { call, withWorkspace } from '../workspace';
 import { CliError, printJson } from '../output';
+
+const PAGE = 1000;
 
 export function register(program: Command): void {
   program
@@ -21,23 +24,31 @@ export function register(program: Command): void {
       }
       if (!/^\d+$/.test(opts.limit) || Number(opts.limit) < 1) throw new CliError(`--limit: "${opts.limit}" is not a whole number ≥ 1`);
       if (!/^\d+$/.test(opts.offset)) throw new CliError(`--offset: "${opts.offset}" is not a whole number ≥ 0`);
-      const ws = openWorkspaceForCli(workspace);
-      try {
-        const { total, rows } = queryRecordRows(ws.db, { status: opts.status as RecordStatus | undefined }, { field: 'id', dir: 'asc' }, Number(opts.offset), Number(opts.limit));
+      return withWorkspace(workspace, async (ctx) => {
+        // The contract pages at most PAGE rows a call; --limit has no such bound, so larger lists take several pages.
+        const filter = opts.status === undefined ? {} : { status: opts.status as RecordStatus };
+        const limit = Number(opts.limit);
+        const rows: RecordRow[] = [];
+        let total = 0;
+        for (let offset = Number(opts.offset); rows.length < limit; ) {
+          const page = await call(recordHandlers(ctx), 'records.query', { filter, sort: { field: 'id', dir: 'asc' }, offset, limit: Math.min(PAGE, limit - rows.length) });
+          total = page.total;
+          rows.push(...page.rows);
+          offset += page.rows.length;
+          if (page.rows.length === 0 || offset >= total) break;
+        }
         const records = rows.map((r) => ({
           id: r.id,
           status: r.status,
           emotion: r.emotion,
-          aus: r.aus ? r.aus.split(' ') : [],
+          aus: r.aus,
           subject: r.subject,
-          image: imagePath(ws, r.rel_path),
+          image: imagePath(ctx.ws, r.imageKey),
           source: r.source,
           author: r.author,
         }));
         if (opts.json) printJson({ records, total });
         else for (const r of records) process.stdout.write(`${r.id}\t${r.status}\t${r.emotion ?? '-'}\t${r.aus.join(',') || '-'}\t${r.subject ?? '-'}\t${r.image}\n`);
-      } finally {
-        ws.close();
-      }
+      });
     });
 }

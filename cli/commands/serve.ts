@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 // The server (express) loads only when serving, so other commands start fast.
 import { DEFAULT_HOST, DEFAULT_PORT, ServerConfigError } from '../../server/security';
+import { setQueryMonitor } from '../../db/repositories/named';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -17,6 +18,8 @@ export function register(program: Command): void {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${opts.port} is not a port number`);
       let server;
+      // Serving, this process is the app's main process: a slow query stalls every request behind it.
+      setQueryMonitor({ enabled: true });
       try {
         const { startServer } = await import('../../server');
         server = await startServer({

@@ -1,9 +1,8 @@
 /** `fea split <ws> --name NAME --ratios train=0.8,test=0.2 [--stratify emotion] [--group subject] [--seed S] [--json]`. */
 import type { Command } from 'commander';
-import { ApiError } from '../../contract/dispatch';
 import { parseRatios } from '../../pipelines/splits/stratified';
-import { createSplit } from '../../services/splits/splits';
-import { openWorkspaceForCli } from '../workspace';
+import { splitHandlers } from '../../services/splits/handlers';
+import { call, withWorkspace } from '../workspace';
 import { CliError, printJson } from '../output';
 
 export function register(program: Command): void {
@@ -29,9 +28,8 @@ export function register(program: Command): void {
       if (!/^-?\d+$/.test(opts.seed.trim())) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
       const name = opts.name.trim();
       if (!name || name.length > 64) throw new CliError('--name must be 1–64 characters');
-      const ws = openWorkspaceForCli(workspace);
-      try {
-        const summary = createSplit(ws.db, {
+      return withWorkspace(workspace, async (ctx) => {
+        const summary = await call(splitHandlers(ctx), 'splits.create', {
           name,
           ratios,
           stratify: opts.stratify === 'emotion' ? 'emotion' : null,
@@ -43,11 +41,6 @@ export function register(program: Command): void {
           for (const [part, s] of Object.entries(summary.parts)) process.stdout.write(`${part}: ${s.n} records ${JSON.stringify(s.byEmotion)}\n`);
           process.stdout.write(`max stratification deviation ${summary.maxStratDeviation}, shared subjects ${summary.sharedSubjects}\n`);
         }
-      } catch (err) {
-        if (err instanceof ApiError) throw new CliError(err.message, 1);
-        throw err;
-      } finally {
-        ws.close();
-      }
+      });
     });
 }

@@ -1,7 +1,7 @@
 /** `fea stats <ws> [--json]`: counts by status, emotion and AU, progress and throughput. */
 import type { Command } from 'commander';
-import { workspaceStats } from '../../services/records/stats';
-import { openWorkspaceForCli } from '../workspace';
+import { recordHandlers } from '../../services/records/handlers';
+import { call, withWorkspace } from '../workspace';
 import { printJson } from '../output';
 
 export function register(program: Command): void {
@@ -10,18 +10,15 @@ export function register(program: Command): void {
     .description('workspace statistics')
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print the statistics as one JSON object on the last line')
-    .action((workspace: string, opts: { json?: boolean }) => {
-      const ws = openWorkspaceForCli(workspace, { readonly: false });
-      try {
-        const s = workspaceStats(ws.db);
+    .action((workspace: string, opts: { json?: boolean }) =>
+      withWorkspace(workspace, async (ctx) => {
+        const s = await call(recordHandlers(ctx), 'stats.get', {});
         if (opts.json) printJson(s);
         else {
           process.stdout.write(`${s.records} records, ${s.images} images: ${s.labeled} labeled, ${s.weak} weak, ${s.unlabeled} unlabeled, ${s.reviewed} reviewed\n`);
           process.stdout.write(`emotions: ${Object.entries(s.byEmotion).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
           process.stdout.write(`AUs: ${Object.entries(s.byAU).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
         }
-      } finally {
-        ws.close();
-      }
-    });
+      }),
+    );
 }

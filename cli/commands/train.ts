@@ -1,9 +1,8 @@
 /** `fea train <ws> --stage sft|rl --split NAME …`: a training run in a worker thread; Ctrl+C checkpoints and stops. */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
-import { getRun } from '../../db/repositories/runs';
-import { createContext } from '../../services/context';
-import { openWorkspaceForCli } from '../workspace';
+import { evalLine } from '../eval-line';
+import { call, withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
 
 interface TrainOpts {
@@ -63,62 +62,54 @@ export function register(program: Command): void {
       const steps = positiveInt('--steps', opts.steps);
       const from = positiveInt('--from', opts.from);
       const config = parseSets(opts.set);
-      const ws = openWorkspaceForCli(workspace);
-      const ctx = createContext(ws);
-      const { trainingService } = await import('../../services/training/service');
-      const svc = trainingService(ctx);
-      let bar: ReturnType<typeof progressBar> | null = null;
-      const unsubscribe = ctx.events.subscribe((e) => {
-        if (e.type === 'job.progress' && e.job.kind === 'train' && e.job.total > 0) {
-          if (!bar) bar = progressBar('train', e.job.total);
-          bar.update(e.job.done, e.job.total);
-        }
-      });
-      let runId: number | null = null;
-      const stop = () => {
-        if (runId !== null) svc.stop(runId);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        let started;
+      return withWorkspace(workspace, async (ctx) => {
+        const { trainingService } = await import('../../services/training/service');
+        const { trainingHandlers } = await import('../../services/training/handlers');
+        // The service, not the training.start handler: the CLI waits for the run's result (`done`).
+        const svc = trainingService(ctx);
+        let bar: ReturnType<typeof progressBar> | null = null;
+        const unsubscribe = ctx.events.subscribe((e) => {
+          if (e.type === 'job.progress' && e.job.kind === 'train' && e.job.total > 0) {
+            if (!bar) bar = progressBar('train', e.job.total);
+            bar.update(e.job.done, e.job.total);
+          }
+        });
+        let runId: number | null = null;
+        const stop = () => {
+          if (runId !== null) svc.stop(runId);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
         try {
-          started =
+          const started =
             resume !== undefined
               ? svc.resume(resume)
               : svc.start({ stage: opts.stage as 'sft' | 'rl', split: opts.split!, epochs, steps, from: from ?? null, seed, config });
+          runId = started.runId;
+          const result = await started.done;
+          (bar as ReturnType<typeof progressBar> | null)?.stop();
+          if (result === null) {
+            const { run } = await call(trainingHandlers(ctx), 'runs.get', { runId: started.runId });
+            process.stderr.write(`fea train: run ${started.runId} stopped at step ${run.progress.step}; continue with "fea train ${workspace} --resume ${started.runId}"\n`);
+            if (opts.json) printJson({ runId: started.runId, modelId: null, backend: run.backend, metrics: {}, stopped: true });
+            process.exitCode = 130;
+            return;
+          }
+          if (opts.json) printJson(result);
+          else {
+            const ev = result.metrics.eval as Parameters<typeof evalLine>[0] | undefined;
+            process.stdout.write(`run ${result.runId} → model ${result.modelId} (backend ${result.backend})${ev ? `; test: ${evalLine(ev)}` : ''}\n`);
+          }
         } catch (err) {
-          if (err instanceof ApiError) throw new CliError(err.message);
-          throw err;
+          (bar as ReturnType<typeof progressBar> | null)?.stop();
+          // A refusal to start (no such split, model or run) is reported as it is; anything later failed the run.
+          if (err instanceof CliError || (err instanceof ApiError && runId === null)) throw err;
+          throw new CliError(`training failed${runId !== null ? ` (run ${runId})` : ''}: ${err instanceof Error ? err.message : String(err)}`, 1);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          unsubscribe();
         }
-        runId = started.runId;
-        const result = await started.done;
-        (bar as ReturnType<typeof progressBar> | null)?.stop();
-        if (result === null) {
-          const run = getRun(ws.db, started.runId);
-          process.stderr.write(`fea train: run ${started.runId} stopped at step ${run?.step ?? '?'}; continue with "fea train ${workspace} --resume ${started.runId}"\n`);
-          if (opts.json) printJson({ runId: started.runId, modelId: null, backend: run?.backend ?? null, metrics: {}, stopped: true });
-          process.exitCode = 130;
-          return;
-        }
-        if (opts.json) printJson(result);
-        else {
-          const ev = result.metrics.eval as Record<string, number> | undefined;
-          process.stdout.write(
-            `run ${result.runId} → model ${result.modelId} (backend ${result.backend})` +
-              (ev ? `; test: accuracy ${ev.accuracy.toFixed(3)}, AU micro-F1 ${ev.auF1Micro.toFixed(3)}, format ${ev.formatRate.toFixed(3)}` : '') +
-              '\n',
-          );
-        }
-      } catch (err) {
-        (bar as ReturnType<typeof progressBar> | null)?.stop();
-        if (err instanceof CliError) throw err;
-        throw new CliError(`training failed${runId !== null ? ` (run ${runId})` : ''}: ${err instanceof Error ? err.message : String(err)}`, 1);
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        unsubscribe();
-        ws.close();
-      }
+      });
     });
 }

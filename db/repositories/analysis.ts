@@ -191,30 +191,3 @@ export function descriptorFromBlob(blob: Buffer | null | undefined, dim?: number
   for (let i = 0; i < n; i++) out[i] = blob.readFloatLE(i * 4);
   return out.every(Number.isFinite) ? out : null;
 }
-
-export interface FaceFeatures {
-  imageId: number;
-  faceFound: boolean;
-  descriptor: Float32Array | null;
-  /** Media-relative paths (join with the workspace's media folder). */
-  cropGrayPath: string | null;
-  cropColorPath: string | null;
-}
-
-/** Frozen face features of successfully analysed images, for training and evaluation. */
-export function faceFeatures(db: Database.Database, imageIds: readonly number[]): Map<number, FaceFeatures> {
-  const out = new Map<number, FaceFeatures>();
-  const q = stmt(db, 'SELECT image_id, face_found, descriptor, crop_gray_path, crop_color_path FROM analyses WHERE image_id = ? AND error IS NULL');
-  for (const id of imageIds) {
-    const r = q.get(id) as Pick<AnalysisRowDb, 'image_id' | 'face_found' | 'descriptor' | 'crop_gray_path' | 'crop_color_path'> | undefined;
-    if (!r) continue;
-    out.set(id, {
-      imageId: id,
-      faceFound: r.face_found === 1,
-      descriptor: descriptorFromBlob(r.descriptor),
-      cropGrayPath: r.crop_gray_path,
-      cropColorPath: r.crop_color_path,
-    });
-  }
-  return out;
-}

@@ -28,7 +28,7 @@ export interface NewImage {
 }
 
 /** The media-relative path of an image's bytes. */
-export function mediaRelPath(sha256: string, ext: string): string {
+function mediaRelPath(sha256: string, ext: string): string {
   const clean = ext.replace(/^\./, '').toLowerCase() || 'bin';
   return `${sha256.slice(0, 2)}/${sha256}.${clean}`;
 }

@@ -1,4 +1,7 @@
 export * from './statements';
+export * from './named';
+export * from './stats';
+export * from './exports';
 export * from './audit';
 export * from './users';
 export * from './images';

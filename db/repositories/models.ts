@@ -107,12 +107,3 @@ export function upsertPredictions(db: Database.Database, modelId: number, preds:
   })();
 }
 
-export function predictionsFor(db: Database.Database, modelId: number, recordIds: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const s = stmt(db, 'SELECT reasoning FROM predictions WHERE model_id = ? AND record_id = ?');
-  for (const id of recordIds) {
-    const r = s.get(modelId, id) as { reasoning: string } | undefined;
-    if (r) out.set(id, r.reasoning);
-  }
-  return out;
-}

@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { RecordStatus } from '../../pipelines/facs/vocabulary';
-import { nowIso, parseJson, stmt } from './statements';
+import { named } from './named';
+import { nowIso, stmt } from './statements';
 
 export const DEFAULT_QUESTION = 'What is the emotion of this face?';
 
@@ -83,10 +84,6 @@ export function getRecordRow(db: Database.Database, id: string): RecordRowDb | u
   return stmt(db, 'SELECT * FROM records WHERE id = ?').get(id) as RecordRowDb | undefined;
 }
 
-export function recordMeta(row: Pick<RecordRowDb, 'meta'>): Record<string, unknown> {
-  return parseJson<Record<string, unknown>>(row.meta, {});
-}
-
 export function countRecords(db: Database.Database): number {
   return (stmt(db, 'SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
 }
@@ -130,7 +127,7 @@ function escapeLike(s: string): string {
 }
 
 /** Builds the WHERE clause of a filter. Every condition is either on an indexed column or a cheap per-row test. */
-export function filterClause(filter: RecordQueryFilter): { where: string; args: unknown[] } {
+function filterClause(filter: RecordQueryFilter): { where: string; args: unknown[] } {
   const conds: string[] = [];
   const args: unknown[] = [];
   if (filter.status) {
@@ -191,13 +188,14 @@ export function queryRecordRows(
   limit: number,
 ): { total: number; rows: RecordListRow[] } {
   const { where, args } = filterClause(filter);
-  const total = (stmt(db, `SELECT COUNT(*) AS n FROM records r ${where}`).get(...args) as { n: number }).n;
+  const total = named(db, 'records.count', `SELECT COUNT(*) AS n FROM records r ${where}`).get<{ n: number }>(...args)!.n;
   // Page over records alone (an index walk), then join the page: joins are not paid for skipped rows.
-  const rows = stmt(
+  const rows = named(
     db,
+    'records.page',
     `SELECT ${LIST_COLUMNS} FROM (SELECT r.* FROM records r ${where} ${orderBy(sort)} LIMIT ? OFFSET ?) r
      JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
-  ).all(...args, limit, offset) as RecordListRow[];
+  ).all<RecordListRow>(...args, limit, offset);
   return { total, rows };
 }
 
@@ -211,10 +209,10 @@ export function nextRecordIds(
 ): string[] {
   const { where, args } = filterClause(filter);
   if (afterId === null) {
-    return (stmt(db, `SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ?`).all(...args, count) as { id: string }[]).map((r) => r.id);
+    return named(db, 'records.queueFirst', `SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ?`).all<{ id: string }>(...args, count).map((r) => r.id);
   }
   const col = SORT_COLUMN[sort.field];
-  const anchor = stmt(db, `SELECT ${col} AS k FROM records r WHERE r.id = ?`).get(afterId) as { k: string | null } | undefined;
+  const anchor = named(db, 'records.queueAnchor', `SELECT ${col} AS k FROM records r WHERE r.id = ?`).get<{ k: string | null }>(afterId);
   const desc = sort.dir === 'desc';
   const cmp = desc ? '<' : '>';
   let keyset: string;
@@ -232,9 +230,9 @@ export function nextRecordIds(
     keyArgs = [anchor.k, anchor.k, afterId];
   }
   const fullWhere = where ? `${where} AND ${keyset}` : `WHERE ${keyset}`;
-  return (stmt(db, `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort)} LIMIT ?`).all(...args, ...keyArgs, count) as { id: string }[]).map(
-    (r) => r.id,
-  );
+  return named(db, 'records.queueNext', `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort)} LIMIT ?`)
+    .all<{ id: string }>(...args, ...keyArgs, count)
+    .map((r) => r.id);
 }
 
 export function getRecordListRow(db: Database.Database, id: string): RecordListRow | undefined {

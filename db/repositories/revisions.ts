@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { sortAUs, type AUMark, type RecordStatus, type RevisionKind } from '../../pipelines/facs/vocabulary';
+import { named } from './named';
 import { nowIso, parseJson, stmt } from './statements';
 
 export interface RevisionRow {
@@ -130,10 +131,6 @@ export function addRevision(db: Database.Database, rev: NewRevision, options: { 
   return { revisionId, status };
 }
 
-export function getRevisionRow(db: Database.Database, id: number): RevisionRow | undefined {
-  return stmt(db, 'SELECT * FROM revisions WHERE id = ?').get(id) as RevisionRow | undefined;
-}
-
 export function revisionMarks(db: Database.Database, revisionId: number): AUMark[] {
   const rows = stmt(db, 'SELECT au, intensity, side FROM revision_aus WHERE revision_id = ?').all(revisionId) as AUMark[];
   return normaliseMarks(rows);
@@ -152,8 +149,10 @@ export function getRevision(db: Database.Database, id: number): RevisionWithAUs 
 
 /** Every revision of a record, newest first (undone ones included: revisions are never removed). */
 export function listRevisions(db: Database.Database, recordId: string): RevisionWithAUs[] {
-  const rows = stmt(db, 'SELECT v.*, u.name AS author FROM revisions v JOIN users u ON u.id = v.author_id WHERE v.record_id = ? ORDER BY v.id DESC').all(
-    recordId,
-  ) as (RevisionRow & { author: string })[];
+  const rows = named(
+    db,
+    'revisions.ofRecord',
+    'SELECT v.*, u.name AS author FROM revisions v JOIN users u ON u.id = v.author_id WHERE v.record_id = ? ORDER BY v.id DESC',
+  ).all<RevisionRow & { author: string }>(recordId);
   return rows.map((r) => withDetails(db, r));
 }

@@ -1,5 +1,6 @@
 /** Named splits: a config, a summary, and one (record → part) assignment per record. */
 import type Database from 'better-sqlite3';
+import { named } from './named';
 import { nowIso, parseJson, stmt } from './statements';
 
 export interface SplitRowDb {
@@ -57,4 +58,19 @@ export function recordSplits(db: Database.Database, recordId: string): { name: s
     name: string;
     part: string;
   }[];
+}
+
+/** The most recently created split (the one records.csv reports parts of). */
+export function newestSplit(db: Database.Database): { id: number; name: string } | undefined {
+  return named(db, 'splits.newest', 'SELECT id, name FROM splits ORDER BY created_at DESC, id DESC LIMIT 1').get<{ id: number; name: string }>();
+}
+
+/** Records a split is made of: a current emotion and status labeled, weak or reviewed; by id, with their subject. */
+export function splittableRecords(db: Database.Database): { id: string; label: string; subject: string | null }[] {
+  return named(
+    db,
+    'splits.splittableRecords',
+    `SELECT r.id, r.emotion AS label, i.subject FROM records r JOIN images i ON i.id = r.image_id
+     WHERE r.status IN ('labeled', 'weak', 'reviewed') AND r.emotion IS NOT NULL ORDER BY r.id`,
+  ).all<{ id: string; label: string; subject: string | null }>();
 }

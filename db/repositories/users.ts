@@ -41,7 +41,7 @@ export function upsertUser(db: Database.Database, name: string, role: UserRole):
 }
 
 /** Returns the user by name, creating it with the given role when missing (role of an existing user is kept). */
-export function ensureUser(db: Database.Database, name: string, role: UserRole = 'annotator'): { user: UserRow; created: boolean } {
+function ensureUser(db: Database.Database, name: string, role: UserRole = 'annotator'): { user: UserRow; created: boolean } {
   const existing = getUserByName(db, name);
   if (existing) return { user: existing, created: false };
   const { user } = upsertUser(db, name, role);

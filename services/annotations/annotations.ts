@@ -62,7 +62,7 @@ function requireRecord(db: Database.Database, recordId: string) {
 }
 
 /** Checks the emotion against the workspace vocabulary, accepting common spellings (Happy → happiness). */
-export function checkEmotion(db: Database.Database, emotion: string | null): string | null {
+function checkEmotion(db: Database.Database, emotion: string | null): string | null {
   if (emotion === null || emotion.trim() === '') return null;
   const vocab = vocabulary(db, 'emotion');
   if (vocab.includes(emotion)) return emotion;
@@ -71,7 +71,7 @@ export function checkEmotion(db: Database.Database, emotion: string | null): str
   throw new ApiError('invalid_label', `Emotion "${emotion}" is not in this workspace's vocabulary (${vocab.join(', ')})`);
 }
 
-export function checkAUs(aus: readonly AUMark[]): void {
+function checkAUs(aus: readonly AUMark[]): void {
   const bad = aus.filter((m) => !isFacsAU(m.au)).map((m) => m.au);
   if (bad.length) throw new ApiError('invalid_label', `${bad.join(', ')} ${bad.length > 1 ? 'are not FACS AUs' : 'is not a FACS AU'}`);
 }

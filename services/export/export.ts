@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { appendAudit, getMeta, getSplit, parseJson, stmt, vocabulary } from '../../db/repositories';
+import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseJson, vocabulary } from '../../db/repositories';
 import { registryEntry, toFacialR1Line, type ExportRecord, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
 
 export interface ExportOptions {
@@ -27,23 +27,6 @@ export interface ExportReport {
 }
 
 export class ExportError extends Error {}
-
-interface Row {
-  id: string;
-  source: string | null;
-  question: string;
-  emotion: string | null;
-  aus: string;
-  meta: string;
-  current_revision_id: number | null;
-  rel_path: string;
-  subject: string | null;
-  reasoning: string | null;
-  kind: string | null;
-  provenance: string | null;
-  author: string | null;
-  part: string | null;
-}
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -88,13 +71,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     splitId = s.id;
   }
   const wsName = getMeta(db, 'name') ?? path.basename(ws.dir);
-  const base = `SELECT r.id, r.source, r.question, r.emotion, r.aus, r.meta, r.current_revision_id, i.rel_path, i.subject,
-      v.reasoning, v.kind, v.provenance, u.name AS author, ${splitId !== null ? 'sa.part' : 'NULL'} AS part
-    FROM records r JOIN images i ON i.id = r.image_id
-    LEFT JOIN revisions v ON v.id = r.current_revision_id LEFT JOIN users u ON u.id = v.author_id
-    ${splitId !== null ? 'JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ?' : ''}
-    ORDER BY ${splitId !== null ? 'sa.part, ' : ''}r.id`;
-  const rows = (splitId !== null ? stmt(db, base).all(splitId) : stmt(db, base).all()) as Row[];
+  const rows = splitId !== null ? facialR1SplitExportRows(db, splitId) : facialR1ExportRows(db);
 
   fs.mkdirSync(path.join(out, 'images'), { recursive: true });
   const byPart = new Map<string | null, ExportRecord[]>();

@@ -52,7 +52,7 @@ export interface IngestCounters {
   errors: LineError[];
 }
 
-export function newCounters(): IngestCounters {
+function newCounters(): IngestCounters {
   return { imported: 0, duplicates: 0, weak: 0, unlabeled: 0, labeled: 0, normalised: 0, normalisedLabels: 0, normalisedAUs: 0, imagesNew: 0, imagesReused: 0, mediaLinked: 0, mediaCopied: 0, vocabularyAdded: [], errors: [] };
 }
 

@@ -23,7 +23,7 @@ import {
 import { loadOverlay, loadSuggestion } from '../analysis/overlay';
 import { draftFor } from '../annotations/annotations';
 
-export function toRecordRow(r: RecordListRow): RecordRow {
+function toRecordRow(r: RecordListRow): RecordRow {
   return {
     id: r.id,
     status: r.status,
@@ -37,7 +37,7 @@ export function toRecordRow(r: RecordListRow): RecordRow {
   };
 }
 
-export function toRevision(v: RevisionWithAUs, currentId: number | null): Revision {
+function toRevision(v: RevisionWithAUs, currentId: number | null): Revision {
   return {
     id: v.id,
     recordId: v.record_id,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../contract/dispatch';
 import type { SplitSummary } from '../../contract/types';
-import { appendAudit, getSplit, insertSplit, listSplits, nowIso, splitAssignments, stmt } from '../../db/repositories';
+import { appendAudit, getSplit, insertSplit, listSplits, nowIso, splitAssignments, splittableRecords } from '../../db/repositories';
 import { computeSplit, type SplitItem } from '../../pipelines/splits';
 
 export interface SplitRequest {
@@ -24,16 +24,6 @@ export interface SplitConfig extends SplitRequest {
 }
 
 export type SplitSummaryFull = SplitSummary & { fractions: Record<string, number>; records: number; ratios: Record<string, number>; stratify: string | null; group: string | null };
-
-export function splitCandidates(db: Database.Database): SplitItem[] {
-  return (
-    stmt(
-      db,
-      `SELECT r.id, r.emotion AS label, i.subject FROM records r JOIN images i ON i.id = r.image_id
-       WHERE r.status IN ('labeled', 'weak', 'reviewed') AND r.emotion IS NOT NULL ORDER BY r.id`,
-    ).all() as SplitItem[]
-  );
-}
 
 function snapshotHash(items: SplitItem[]): string {
   const h = createHash('sha256');
@@ -64,7 +54,7 @@ type StoredSummary = Pick<SplitSummaryFull, 'parts' | 'maxStratDeviation' | 'sha
  * split unchanged; a different outcome under an existing name is refused (training runs refer to splits by name).
  */
 export function createSplit(db: Database.Database, req: SplitRequest, actor = 'system'): SplitSummaryFull {
-  const items = splitCandidates(db);
+  const items: SplitItem[] = splittableRecords(db);
   if (items.length === 0) throw new ApiError('empty', 'No records with an emotion label (labeled, weak or reviewed) to split');
   const result = computeSplit(items, { ratios: req.ratios, stratify: req.stratify === 'emotion', group: req.group === 'subject', seed: req.seed });
   const config: SplitConfig = { ...req, records: items.length, snapshot: snapshotHash(items) };

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../../contract/dispatch';
 import type { User, WorkspaceInfo } from '../../contract/types';
 import { schemaVersion, type Workspace } from '../../db/open';
-import { appendAudit, countRecords, getMeta, getSettings, getUser, listUsers, saveSettings, upsertUser, vocabulary } from '../../db/repositories';
+import { appendAudit, countRecords, getMeta, getSettings, getUser, getUserByName, listUsers, saveSettings, upsertUser, vocabulary } from '../../db/repositories';
 import { auName, type UserRole } from '../../pipelines/facs/vocabulary';
 
 export function workspaceInfo(ws: Workspace): WorkspaceInfo {
@@ -30,6 +30,11 @@ export function usersUpsert(db: Database.Database, name: string, role: UserRole,
     if (changed) appendAudit(db, { actor, action: 'user', entity: 'user', entityId: user.id, detail: { name, role, created } });
     return user;
   }).immediate();
+}
+
+/** The user of that name, created with `role` when missing (an existing user keeps its role); a creation is audited as users.upsert audits it. */
+export function usersEnsure(db: Database.Database, name: string, role: UserRole, actor = 'system'): User {
+  return db.transaction(() => getUserByName(db, name) ?? usersUpsert(db, name, role, actor)).immediate();
 }
 
 export function userKeymap(db: Database.Database, userId: number): { keymap: Record<string, string> } {

@@ -1,0 +1,49 @@
+/** The dashboard's counts: current labels by emotion and AU, human revisions per day and per annotator. */
+import type Database from 'better-sqlite3';
+import { named } from './named';
+
+/** Records per current emotion (records without one are left out). */
+export function emotionCounts(db: Database.Database): Map<string, number> {
+  const rows = named(db, 'stats.emotionCounts', 'SELECT emotion, COUNT(*) AS n FROM records WHERE emotion IS NOT NULL GROUP BY emotion').all<{ emotion: string; n: number }>();
+  return new Map(rows.map((r) => [r.emotion, r.n]));
+}
+
+/** Records per AU of their current revision. */
+export function currentAUCounts(db: Database.Database): Map<string, number> {
+  const rows = named(
+    db,
+    'stats.currentAUCounts',
+    'SELECT ra.au, COUNT(*) AS n FROM records r JOIN revision_aus ra ON ra.revision_id = r.current_revision_id GROUP BY ra.au',
+  ).all<{ au: string; n: number }>();
+  return new Map(rows.map((r) => [r.au, r.n]));
+}
+
+/** Human revisions per UTC day (YYYY-MM-DD), oldest first. */
+export function humanRevisionsPerDay(db: Database.Database): { day: string; count: number }[] {
+  return named(
+    db,
+    'stats.humanRevisionsPerDay',
+    "SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS count FROM revisions WHERE kind = 'human' GROUP BY day ORDER BY day",
+  ).all<{ day: string; count: number }>();
+}
+
+export interface AnnotatorThroughput {
+  userId: number;
+  name: string;
+  lastHour: number;
+  last24h: number;
+  total: number;
+}
+
+/** Human revisions per author: since `hourAgo`, since `dayAgo` (ISO timestamps) and in all; busiest first. */
+export function humanThroughput(db: Database.Database, hourAgo: string, dayAgo: string): AnnotatorThroughput[] {
+  return named(
+    db,
+    'stats.humanThroughput',
+    `SELECT u.id AS userId, u.name AS name,
+       SUM(v.created_at >= ?) AS lastHour, SUM(v.created_at >= ?) AS last24h, COUNT(*) AS total
+     FROM revisions v JOIN users u ON u.id = v.author_id WHERE v.kind = 'human' GROUP BY u.id ORDER BY total DESC, u.name`,
+  )
+    .all<AnnotatorThroughput>(hourAgo, dayAgo)
+    .map((t) => ({ ...t, lastHour: Number(t.lastHour), last24h: Number(t.last24h) }));
+}
