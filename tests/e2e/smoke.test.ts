@@ -20,7 +20,7 @@ e2e.test('the app loads: title, rendered root, CSP, no page errors', async ({ pa
   expect(consoleLog.filter((l) => /Content Security Policy/i.test(l))).toEqual([]);
 });
 
-e2e.test('media: a real image loads under the CSP; traversal requests from the page are refused', async ({ page, url, gotoApp, workspaceDir }) => {
+e2e.test('media: a real image loads under the CSP; traversal requests from the page are refused', async ({ page, gotoApp, workspaceDir }) => {
   fs.mkdirSync(path.join(workspaceDir, 'media', 'smoke'), { recursive: true });
   fs.writeFileSync(path.join(workspaceDir, 'media', 'smoke', 'pixel.png'), PNG_1x1);
   await gotoApp();
