@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../contract/transport';
-import { useE2E } from './harness';
+import { useE2E } from '../support/e2e';
 
 // An empty workspace: the smoke test must not depend on the demo generator.
 const e2e = useE2E({ demo: 0 });
