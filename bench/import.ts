@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openWorkspace } from '../db/open';
-import { makeSmoothPng } from '../fixtures/testdata/png';
+import { makeSmoothPng } from '../tests/support/png';
 import { importDataset } from '../services/import/import';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20000);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { EvalReport } from '../pipelines/eval/metrics';
 import { packageRoot } from '../pipelines/runtime/package-root';
 
 const BIN = path.join(packageRoot(), 'bin', 'fea.js');
@@ -17,14 +18,32 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+/** What `fea train --json` prints, as far as this script reads it. */
+interface SftJson {
+  backend: string;
+  metrics: { step: number; eval: EvalReport };
+}
+interface RlJson {
+  metrics: {
+    selectedStep: number;
+    eval: EvalReport;
+    trainRewardGreedyStart: number;
+    trainRewardGreedy: number;
+    trainRewardSampledStart: number;
+    trainRewardSampled: number;
+    rewardMeanFirstThird: number;
+    rewardMeanLastThird: number;
+  };
+}
+
 /** Runs `fea …`; returns the JSON of its last stdout line and how long it took. Progress goes to stderr. */
-function fea(args: string[]): { json: any; seconds: number } {
+function fea<T = unknown>(args: string[]): { json: T; seconds: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`fea ${args.join(' ')} exited with ${r.status}`);
   const lines = r.stdout.trim().split('\n');
-  return { json: JSON.parse(lines[lines.length - 1]), seconds };
+  return { json: JSON.parse(lines[lines.length - 1]) as T, seconds };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -39,11 +58,11 @@ function main(): void {
     fea(['init', ws, '--demo', demo, '--seed', seed]);
     fea(['split', ws, '--name', 'main', '--ratios', 'train=0.8,test=0.2', '--stratify', 'emotion', '--group', 'subject', '--seed', seed]);
     const analyzed = process.argv.includes('--analyze') ? fea(['analyze', ws]) : null;
-    const sft = fea(['train', ws, '--stage', 'sft', '--split', 'main']);
-    const rl = fea(['train', ws, '--stage', 'rl', '--split', 'main']);
+    const sft = fea<SftJson>(['train', ws, '--stage', 'sft', '--split', 'main']);
+    const rl = fea<RlJson>(['train', ws, '--stage', 'rl', '--split', 'main']);
     const s = sft.json.metrics.eval;
     const r = rl.json.metrics;
-    const pick = (e: any) => ({
+    const pick = (e: EvalReport) => ({
       accuracy: round(e.accuracy),
       macroF1: round(e.macroF1),
       auF1Micro: round(e.auF1Micro),

@@ -22,13 +22,13 @@ import {
   LABEL_VIEW,
   ROOT,
   VIEWPORT,
-  callApi,
   createWorkspace,
   gotoApp,
   launchChromium,
   startServerFor,
   waitForLabelView,
-} from '../tests/e2e/harness';
+} from '../tests/support/browser';
+import { callMethod, nodeTransport } from '../tests/support/api-transport';
 
 /** The browser globals the functions run inside the page use (bench/ compiles without the DOM lib). */
 interface PageElement {
@@ -232,7 +232,8 @@ async function main(): Promise<void> {
   const server = await startServerFor(ws.dir, args.server);
   const browser = await launchChromium();
   try {
-    const user = await callApi<{ id: number }>(server.url, 'users.upsert', { name: `bench-${process.pid}`, role: 'annotator' });
+    const api = nodeTransport(server.url);
+    const user = await callMethod(api, 'users.upsert', { name: `bench-${process.pid}`, role: 'annotator' });
     if (!user.ok) throw new Error(`users.upsert: ${user.error.message}`);
     const context = await browser.newContext({ viewport: VIEWPORT });
     await context.addInitScript((id) => localStorage.setItem('fea.userId', String(id)), user.value.id);
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
     const rt = summary(roundTrips);
     fs.mkdirSync(path.join(ROOT, 'test-artifacts', 'bench'), { recursive: true });
     await page.screenshot({ path: path.join(ROOT, 'test-artifacts', 'bench', 'ui-last.png') });
-    const rows = await callApi<{ total: number }>(server.url, 'records.query', { limit: 1 });
+    const rows = await callMethod(api, 'records.query', { limit: 1 });
     const result = {
       bench: 'ui',
       records: rows.ok ? rows.value.total : args.records,

@@ -10,7 +10,7 @@ let chosen: Promise<BackendName> | null = null;
 
 function tryRequire(name: string): boolean {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency probed at run time: often not installed, so it cannot be a static import
     require(name);
     return true;
   } catch {
@@ -25,6 +25,7 @@ async function pick(preferred?: BackendName): Promise<BackendName> {
     if (name === 'node' && tryRequire('@tensorflow/tfjs-node') && (await tf.setBackend('tensorflow'))) return 'node';
     if (name === 'wasm') {
       // Registers the backend as a side effect; the .wasm files ship in the npm package.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when wasm is the pick, after the tfjs instance it registers with
       require('@tensorflow/tfjs-backend-wasm');
       if (await tf.setBackend('wasm').catch(() => false)) return 'wasm';
     }

@@ -8,23 +8,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ApiResult } from '../../contract/api';
-import type { RunSummary, User } from '../../contract/types';
-import { progressSeries } from '../../renderer/src/dashboard/progressSeries';
-import { direction, markerLabelSide } from '../../renderer/src/training/runResult';
-import { metricPanels, mergePoints, rateAxisMax } from '../../renderer/src/training/metricPanels';
-import { outputSegments, sampleMarks } from '../../renderer/src/training/sampleMarks';
-import { ARTIFACTS_DIR, useE2E } from './harness';
+import type { ApiClient } from '../../contract/api';
+import type { User } from '../../contract/types';
+import { direction } from '../../renderer/src/training/runResult';
+import { ARTIFACTS_DIR } from '../support/browser';
+import { useE2E } from '../support/e2e';
 
 const e2e = useE2E({ demo: 60, seed: 1 });
 const SPLIT = 'main';
-
-/** Unwraps an ApiResult or fails with the API's message. */
-async function ok<T>(p: Promise<ApiResult<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** Full-length screenshot of a view that scrolls inside the shell: grow the viewport to its content first. */
 async function viewScreenshot(page: Page, selector: string, file: string): Promise<void> {
@@ -42,11 +33,10 @@ async function viewScreenshot(page: Page, selector: string, file: string): Promi
 }
 
 /** A profile and the split both tests use; each test can run alone (jest -t). */
-async function setup(api: <T>(method: string, input?: unknown) => Promise<ApiResult<T>>): Promise<User> {
-  const user = await ok(api<User>('users.upsert', { name: 'dana', role: 'annotator' }));
-  const { splits } = await ok(api<{ splits: { name: string }[] }>('splits.list', {}));
-  if (!splits.some((s) => s.name === SPLIT))
-    await ok(api('splits.create', { name: SPLIT, ratios: { train: 0.8, test: 0.2 }, stratify: 'emotion', group: 'subject', seed: 1 }));
+async function setup(api: ApiClient): Promise<User> {
+  const user = await api['users.upsert']({ name: 'dana', role: 'annotator' });
+  const { splits } = await api['splits.list']({});
+  if (!splits.some((s) => s.name === SPLIT)) await api['splits.create']({ name: SPLIT, ratios: { train: 0.8, test: 0.2 }, stratify: 'emotion', group: 'subject', seed: 1 });
   return user;
 }
 
@@ -70,17 +60,15 @@ e2e.test('dashboard: counts match the database, charts, progress, throughput and
   const { page, api, db, gotoApp, context } = ctx;
   const user = await setup(api);
   // Two human labels, so progress and throughput have something to show.
-  const rows = await ok(api<{ rows: { id: string }[] }>('records.query', { filter: {}, limit: 2 }));
+  const rows = await api['records.query']({ filter: {}, limit: 2 });
   for (const r of rows.rows)
-    await ok(
-      api('annotations.submit', {
-        recordId: r.id,
-        userId: user.id,
-        emotion: 'happiness',
-        aus: [{ au: 'AU6' }, { au: 'AU12' }],
-        reasoning: '<think>The cheeks are raised (AU6) and the lip corners are pulled up (AU12); together these indicate happiness.</think><answer>happiness</answer>',
-      }),
-    );
+    await api['annotations.submit']({
+      recordId: r.id,
+      userId: user.id,
+      emotion: 'happiness',
+      aus: [{ au: 'AU6' }, { au: 'AU12' }],
+      reasoning: '<think>The cheeks are raised (AU6) and the lip corners are pulled up (AU12); together these indicate happiness.</think><answer>happiness</answer>',
+    });
   await context.addInitScript((id) => localStorage.setItem('fea.userId', String(id)), user.id);
 
   await gotoApp('#/dashboard');
@@ -109,16 +97,14 @@ e2e.test('dashboard: counts match the database, charts, progress, throughput and
   for (const p of parts) expect(await page.getByTestId(`split-part-${SPLIT}-${p.part}`).innerText()).toContain(String(p.n));
 
   // A label submitted elsewhere shows up through the records.changed event, without a reload.
-  const third = await ok(api<{ rows: { id: string }[] }>('records.query', { filter: {}, offset: 2, limit: 1 }));
-  await ok(
-    api('annotations.submit', {
-      recordId: third.rows[0].id,
-      userId: user.id,
-      emotion: 'neutral',
-      aus: [],
-      reasoning: '<think>The face is relaxed with a calm, even expression; together these indicate neutral.</think><answer>neutral</answer>',
-    }),
-  );
+  const third = await api['records.query']({ filter: {}, offset: 2, limit: 1 });
+  await api['annotations.submit']({
+    recordId: third.rows[0].id,
+    userId: user.id,
+    emotion: 'neutral',
+    aus: [],
+    reasoning: '<think>The face is relaxed with a calm, even expression; together these indicate neutral.</think><answer>neutral</answer>',
+  });
   await page.waitForFunction(() => /3\s+total/.test(document.querySelector('[data-testid="throughput-me"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
   const humanRevisions = (db().prepare("SELECT COUNT(*) AS n FROM revisions WHERE kind = 'human'").get() as { n: number }).n;
   expect(humanRevisions).toBe(3);
@@ -129,8 +115,11 @@ e2e.test('dashboard: counts match the database, charts, progress, throughput and
 });
 
 /** Whether the training service answers (it is built separately; until then the view shows its empty states). */
-async function trainingAvailable(api: (m: string, i?: unknown) => Promise<{ ok: boolean }>): Promise<boolean> {
-  return (await api('runs.list', {})).ok;
+async function trainingAvailable(api: ApiClient): Promise<boolean> {
+  return api['runs.list']({}).then(
+    () => true,
+    () => false,
+  );
 }
 
 e2e.test(
@@ -166,7 +155,7 @@ e2e.test(
     await page.getByTestId('start-seed').fill('1');
     await page.getByTestId('start-submit').click();
     await page.getByTestId('start-notice').waitFor({ timeout: 15_000 });
-    const runs = await ok(api<{ runs: RunSummary[] }>('runs.list', {}));
+    const runs = await api['runs.list']({});
     const run = [...runs.runs].sort((a, b) => b.id - a.id)[0];
     const row = page.getByTestId(`run-row-${run.id}`);
     await row.waitFor();
@@ -205,7 +194,7 @@ e2e.test(
       await page.getByTestId('start-notice').filter({ hasText: `Run #${run.id + 1} started` }).waitFor({ timeout: 15_000 });
       const rlId = run.id + 1;
       await page.waitForFunction((id) => document.querySelector(`[data-testid="run-row-${id}"]`)?.getAttribute('data-status') === 'done', rlId, { timeout: 60_000 });
-      const { run: rlRun } = await ok(api<{ run: RunSummary }>('runs.get', { runId: rlId }));
+      const { run: rlRun } = await api['runs.get']({ runId: rlId });
       expect(rlRun.result?.stage).toBe('rl');
       if (rlRun.result?.stage !== 'rl') return;
       const selected = rlRun.result.selectedStep;
@@ -235,66 +224,13 @@ e2e.test(
     await viewScreenshot(page, '[data-testid="training-view"]', path.join(ARTIFACTS_DIR, 'training.png'));
     expect(ctx.pageErrors).toEqual([]);
     // Leave no worker behind: stop the run if it is still going, and let jobs settle before the server closes.
-    if (status === 'running') await ok(api('training.stop', { runId: run.id }));
+    if (status === 'running') await api['training.stop']({ runId: run.id });
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      const { jobs } = await ok(api<{ jobs: { status: string }[] }>('jobs.list', {}));
+      const { jobs } = await api['jobs.list']({});
       if (!jobs.some((j) => j.status === 'running' || j.status === 'queued')) break;
       await new Promise((r) => setTimeout(r, 200)); // polling the API, not the UI
     }
   },
   150_000,
 );
-
-// The views' pure helpers: how trainer metric keys become curves, how outputs are marked, how progress is laid out.
-
-describe('view helpers', () => {
-  test('metric keys in any naming style land in the right panels; unknown keys get their own', () => {
-    const panels = metricPanels(['loss', 'val_loss', 'reward/format', 'rewardAccuracy', 'reward_au', 'reward', 'klMean', 'clipFraction', 'tokens_per_sec', 'gradNorm', 'step'], 'rl');
-    const byId = Object.fromEntries(panels.map((p) => [p.id, p.series.map((s) => `${s.label}=${s.key}`)]));
-    expect(byId).toEqual({
-      loss: ['train=loss', 'val=val_loss'],
-      reward: ['format=reward/format', 'accuracy=rewardAccuracy', 'au=reward_au', 'total=reward'],
-      kl: ['KL=klMean'],
-      clip: ['clipped=clipFraction'],
-      tps: ['tokens/s=tokens_per_sec'],
-      'extra:gradNorm': ['gradNorm=gradNorm'],
-    });
-    // In SFT a bare "accuracy" is not a reward.
-    expect(metricPanels(['loss', 'accuracy'], 'sft').map((p) => p.id)).toEqual(['loss', 'extra:accuracy']);
-  });
-
-  test('live points merge by step', () => {
-    const merged = mergePoints([{ step: 1, values: { loss: 2 } }, { step: 2, values: { loss: 1.5 } }], [{ step: 2, values: { valLoss: 1.7 } }, { step: 3, values: { loss: 1.2 } }]);
-    expect(merged).toEqual([{ step: 1, values: { loss: 2 } }, { step: 2, values: { loss: 1.5, valLoss: 1.7 } }, { step: 3, values: { loss: 1.2 } }]);
-  });
-
-  test('sample marks: answer, AUs hit, hallucinated and missed, as Facial-R1 parses them', () => {
-    const out = '<think>Brows lowered (AU4), lips tightened (AU23) and cheeks raised (AU6).</think><answer>anger</answer>';
-    expect(sampleMarks(out, { emotion: 'anger', aus: ['AU4', 'AU5', 'AU23'] })).toEqual({ formatOk: true, answer: 'anger', emotionOk: true, hit: ['AU4', 'AU23'], extra: ['AU6'], missed: ['AU5'] });
-    expect(sampleMarks('<think>x</think><answer>fear, maybe</answer>', { emotion: 'anger', aus: [] }).emotionOk).toBe(false);
-    expect(outputSegments(out, ['AU4']).filter((s) => s.kind.startsWith('au')).map((s) => `${s.text}:${s.kind}`)).toEqual(['AU4:au-hit', 'AU23:au-extra', 'AU6:au-extra']);
-  });
-
-  test('progress: gap days filled with zeros, running total, short histories padded', () => {
-    const s = progressSeries([{ day: '2026-11-20', count: 2 }, { day: '2026-11-22', count: 3 }], 366, 3);
-    expect(s).toEqual([
-      { day: '2026-11-20', count: 2, cumulative: 2 },
-      { day: '2026-11-21', count: 0, cumulative: 2 },
-      { day: '2026-11-22', count: 3, cumulative: 5 },
-    ]);
-    expect(progressSeries([{ day: '2026-11-29', count: 1 }]).length).toBe(14);
-  });
-
-  test('run result: direction as shown (rounding hides no change), marker label kept inside the plot', () => {
-    expect([direction(2.631, 2.661), direction(0.963, 0.889), direction(2.7681, 2.7684), direction(1, 1)]).toEqual(['up', 'down', 'same', 'same']);
-    expect(direction(0.5, 0.5004, 4)).toBe('up');
-    expect([markerLabelSide(2, 1, 60), markerLabelSide(58, 1, 60), markerLabelSide(1, 1, 1)]).toEqual(['insideTopLeft', 'insideTopRight', 'insideTopLeft']);
-  });
-
-  test('rate axes end at the largest value rounded up to one digit, and at 1 when every value is 0', () => {
-    expect([rateAxisMax(7.85e-4), rateAxisMax(0.93), rateAxisMax(0.3), rateAxisMax(1), rateAxisMax(0), rateAxisMax(Number.NaN)]).toEqual([
-      8e-4, 1, 0.3, 1, 1, 1,
-    ]);
-  });
-});

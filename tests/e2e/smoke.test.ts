@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../contract/transport';
-import { useE2E } from './harness';
+import { useE2E } from '../support/e2e';
 
 // An empty workspace: the smoke test must not depend on the demo generator.
 const e2e = useE2E({ demo: 0 });
@@ -20,7 +20,7 @@ e2e.test('the app loads: title, rendered root, CSP, no page errors', async ({ pa
   expect(consoleLog.filter((l) => /Content Security Policy/i.test(l))).toEqual([]);
 });
 
-e2e.test('media: a real image loads under the CSP; traversal requests from the page are refused', async ({ page, url, gotoApp, workspaceDir }) => {
+e2e.test('media: a real image loads under the CSP; traversal requests from the page are refused', async ({ page, gotoApp, workspaceDir }) => {
   fs.mkdirSync(path.join(workspaceDir, 'media', 'smoke'), { recursive: true });
   fs.writeFileSync(path.join(workspaceDir, 'media', 'smoke', 'pixel.png'), PNG_1x1);
   await gotoApp();

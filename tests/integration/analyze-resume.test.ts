@@ -13,7 +13,7 @@ import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { createContext } from '../../services/context';
 import { analysisHandlers } from '../../services/analysis/handlers';
 import type { Job } from '../../contract/types';
-import { pngHeaderOnly } from '../../fixtures/testdata/png';
+import { pngHeaderOnly } from '../support/png';
 
 jest.setTimeout(120_000);
 

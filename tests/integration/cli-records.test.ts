@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tempDir, writeMixedFixture } from '../../fixtures/testdata/facial-r1';
+import { tempDir, writeMixedFixture } from '../support/facial-r1';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'fea.js');

@@ -7,7 +7,7 @@ import { importDataset } from '../../services/import/import';
 import { createSplit } from '../../services/splits/splits';
 import { submitAnnotation } from '../../services/annotations/annotations';
 import { upsertUser } from '../../db/repositories';
-import { tempDir, validLine, writeJsonl } from '../../fixtures/testdata/facial-r1';
+import { tempDir, validLine, writeJsonl } from '../support/facial-r1';
 
 const sha = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 

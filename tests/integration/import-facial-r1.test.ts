@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { listAudit } from '../../db/repositories';
 import { importDataset } from '../../services/import/import';
-import { tempDir, validLine, writeJsonl, writeMixedFixture } from '../../fixtures/testdata/facial-r1';
-import { makePng } from '../../fixtures/testdata/png';
+import { tempDir, validLine, writeJsonl, writeMixedFixture } from '../support/facial-r1';
+import { makePng } from '../support/png';
 
 function newWs(): Workspace {
   return openWorkspace(path.join(tempDir(), 'ws'), { create: true });

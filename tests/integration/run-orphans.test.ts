@@ -13,7 +13,7 @@ import { createContext } from '../../services/context';
 import { trainingHandlers } from '../../services/training/handlers';
 import { trainingService } from '../../services/training/service';
 import { ApiError } from '../../contract/dispatch';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
 import { insertPlainRun, workspaceAtVersion } from '../support/workspace-at-version';
 
 let ws: Workspace;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILE } from '../../db/open';
 import { MIGRATIONS } from '../../db/migrations';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from './facial-r1';
 
 /** A new workspace folder whose database has the migrations up to `version` only, then `fill` run on it. */
 export function workspaceAtVersion(version: number, fill: (db: Database.Database) => void): string {

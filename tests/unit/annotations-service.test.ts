@@ -4,7 +4,7 @@ import { LATEST_SCHEMA_VERSION } from '../../db/migrations';
 import { addRevision, insertImage, insertRecord, listAudit, systemUserId, upsertUser } from '../../db/repositories';
 import { createContext } from '../../services/context';
 import { createHandlers } from '../../services/handlers';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
 
 function setup(n = 5): { ws: Workspace; h: ReturnType<typeof createHandlers>; alice: number; bob: number } {
   const ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });

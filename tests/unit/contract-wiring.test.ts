@@ -8,12 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { METHOD_NAMES } from '../../contract/api';
 import { CONTENT_SECURITY_POLICY, ELECTRON_MEDIA_BASE, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from '../../contract/transport';
+import type { FeaBridge } from '../../contract/transport';
 import { openWorkspace } from '../../db/open';
+import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock stands in for Electron's callbacks, each called with what Electron would pass
 type Listener = (...args: any[]) => any;
 
 interface MockWindow {
-  options: any;
+  options: BrowserWindowConstructorOptions;
   webContents: { id: number; send: jest.Mock; on: jest.Mock };
   loadURL: jest.Mock;
 }
@@ -22,12 +25,12 @@ const mockElectron = {
   handlers: new Map<string, Listener>(),
   appListeners: new Map<string, Listener[]>(),
   protocolHandlers: new Map<string, Listener>(),
-  privileged: [] as any[],
+  privileged: [] as CustomScheme[],
   windows: [] as MockWindow[],
   permissionHandler: null as Listener | null,
   permissionCheck: null as Listener | null,
   headersHook: null as Listener | null,
-  exposed: new Map<string, any>(),
+  exposed: new Map<string, unknown>(),
   rendererListeners: new Map<string, Listener[]>(),
   rendererInvoke: jest.fn(async (channel: string, input: unknown) => ({ ok: true, value: { channel, input } })),
   nextId: 100,
@@ -36,10 +39,10 @@ const mockElectron = {
 jest.mock('electron', () => {
   const m = mockElectron;
   class BrowserWindow {
-    options: any;
+    options: BrowserWindowConstructorOptions;
     webContents: { id: number; send: jest.Mock; on: jest.Mock };
     loadURL = jest.fn(async () => undefined);
-    constructor(options: any) {
+    constructor(options: BrowserWindowConstructorOptions) {
       this.options = options;
       this.webContents = { id: m.nextId++, send: jest.fn(), on: jest.fn() };
       m.windows.push(this as unknown as MockWindow);
@@ -72,7 +75,7 @@ jest.mock('electron', () => {
       removeHandler: (channel: string) => m.handlers.delete(channel),
     },
     protocol: {
-      registerSchemesAsPrivileged: (schemes: any[]) => m.privileged.push(...schemes),
+      registerSchemesAsPrivileged: (schemes: CustomScheme[]) => m.privileged.push(...schemes),
       handle: (scheme: string, fn: Listener) => m.protocolHandlers.set(scheme, fn),
     },
     session: {
@@ -159,7 +162,7 @@ describe('Electron main', () => {
   test('one window: isolated, sandboxed, no Node, web security on, loading the app protocol with the preload', () => {
     expect(mockElectron.windows).toHaveLength(1);
     expect((jest.requireMock('electron') as { app: { enableSandbox: jest.Mock } }).app.enableSandbox).toHaveBeenCalled();
-    const prefs = win().options.webPreferences;
+    const prefs = win().options.webPreferences!;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(prefs.preload).toMatch(/preload\.js$/);
     expect(prefs.additionalArguments).toEqual([main.METHODS_ARG_PREFIX + METHOD_NAMES.join(',')]);
@@ -185,8 +188,8 @@ describe('Electron main', () => {
     expect(webview.preventDefault).toHaveBeenCalled();
     expect(openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
 
-    let headers: any = null;
-    mockElectron.headersHook!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r: any) => (headers = r.responseHeaders));
+    let headers: Record<string, string[]> = {};
+    mockElectron.headersHook!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
     expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
   });
 
@@ -213,14 +216,14 @@ describe('Electron main', () => {
 });
 
 describe('Electron preload', () => {
-  let bridge: any;
+  let bridge: FeaBridge;
   const savedArgv = process.argv;
 
   beforeAll(() => {
     process.argv = [...savedArgv, `--fea-methods=${METHOD_NAMES.join(',')}`];
     jest.isolateModules(() => require('../../electron/preload'));
     process.argv = savedArgv;
-    bridge = mockElectron.exposed.get('feaBridge');
+    bridge = mockElectron.exposed.get('feaBridge') as FeaBridge;
   });
 
   test('exposes exactly window.feaBridge with invoke, onEvent and mediaBase', () => {

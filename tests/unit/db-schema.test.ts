@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { openWorkspace, WorkspaceError, schemaVersion } from '../../db/open';
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations';
 import { addRevision, insertImage, insertRecord, listAudit, appendAudit, systemUserId } from '../../db/repositories';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
 
 describe('workspace schema', () => {
   test('a new workspace is at the latest schema version, with WAL and foreign keys on', () => {

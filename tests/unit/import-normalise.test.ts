@@ -1,5 +1,5 @@
 import { parseFacialR1Line, checkAU, checkLabel, isFacsAU, probeFast, UndecodableImage, toDescription, registryEntry } from '../../pipelines/formats';
-import { makePng } from '../../fixtures/testdata/png';
+import { makePng } from '../support/png';
 
 const vocab = { emotions: new Set(['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise']) };
 

@@ -5,7 +5,7 @@ import { disposeInputs, makeInputs } from '../../pipelines/model/inputs';
 import { Policy } from '../../pipelines/model/policy';
 import { Rng } from '../../pipelines/model/rng';
 import { teacherBatch } from '../../pipelines/model/sequences';
-import { EMOTIONS, TINY_MODEL, syntheticSamples } from './model-fixtures';
+import { EMOTIONS, TINY_MODEL, syntheticSamples } from '../support/model-fixtures';
 
 beforeAll(async () => {
   await initBackend('wasm');

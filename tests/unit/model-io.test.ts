@@ -6,7 +6,7 @@ import { initBackend, tf } from '../../pipelines/runtime/backend';
 import { FileIOHandler, loadTensors, saveTensors } from '../../pipelines/model/io-handler';
 import { loadOptimizer, loadPolicy, saveOptimizer, savePolicy } from '../../pipelines/model/persist';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
-import { EMOTIONS, syntheticSamples, tinySftConfig } from './model-fixtures';
+import { EMOTIONS, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fea-model-io-'));
 

@@ -10,7 +10,7 @@ import { savePolicy } from '../../pipelines/model/persist';
 import { teacherBatch } from '../../pipelines/model/sequences';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
 import { DEFAULT_RL_CONFIG, RlTrainer, betterValScore } from '../../pipelines/rl/train-rl';
-import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from './model-fixtures';
+import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fea-model-train-'));
 

@@ -10,7 +10,7 @@ import { openWorkspace, type Workspace } from '../../db/open';
 import { createRun, getRun, updateRun } from '../../db/repositories/runs';
 import { createContext } from '../../services/context';
 import { trainingHandlers } from '../../services/training/handlers';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
 import { insertPlainRun, workspaceAtVersion } from '../support/workspace-at-version';
 
 let ws: Workspace;

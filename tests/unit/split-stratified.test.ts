@@ -3,7 +3,7 @@ import { openWorkspace } from '../../db/open';
 import { computeSplit, parseRatios, type SplitItem } from '../../pipelines/splits';
 import { createSplit, listSplitSummaries } from '../../services/splits/splits';
 import { addRevision, insertImage, insertRecord, systemUserId, splitAssignments, getSplit, queryRecordRows, recordSplits } from '../../db/repositories';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
 
 const EMOTIONS = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'];
 

@@ -6,7 +6,7 @@ import { analyzeImage, imagePhash, prepareAnalyzer, type FaceAnalysis } from '..
 import { presentAUs } from '../../pipelines/vision/au-estimates';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { hammingDistance } from '../../pipelines/vision/phash';
-import { pngHeaderOnly } from '../../fixtures/testdata/png';
+import { pngHeaderOnly } from '../support/png';
 
 const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
 const DEMO = path.join(FACE_API_DIR, 'demo');
