@@ -27,7 +27,7 @@ export function resolveConfinedPath(rootDir: string, encodedKey: string): MediaR
     return refuse(400, 'malformed percent-encoding');
   }
   if (key.includes('%')) return refuse(400, 'double-encoded media key');
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the point is to refuse control characters in media keys
   if (/[\u0000-\u001f\u007f\\:]/.test(key)) return refuse(400, 'forbidden character in media key');
   if (key.startsWith('/') || path.isAbsolute(key) || path.win32.isAbsolute(key)) return refuse(400, 'absolute media path');
   const segments = key.split('/');

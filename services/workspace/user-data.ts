@@ -29,10 +29,6 @@ export function isWorkspace(dir: string): boolean {
 type InitWorkspace = typeof import('./init').initWorkspace;
 type ProgressFn = NonNullable<NonNullable<Parameters<InitWorkspace>[1]>['onProgress']>;
 
-/** Loaded on first run only: the demo generator is not needed to open an existing workspace. */
-function loadInitWorkspace(): InitWorkspace {
-  return (require('./init') as { initWorkspace: InitWorkspace }).initWorkspace;
-}
 
 /**
  * Creates the demo workspace on first run. It is built in a sibling folder and renamed into place,
@@ -46,7 +42,8 @@ export async function ensureDemoWorkspace(
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
     throw new Error(`${dir} exists but is not an FEA Studio workspace (no ${DB_FILE}); set FEA_WORKSPACE to another folder`);
   }
-  const initWorkspace = loadInitWorkspace();
+  // Loaded on first run only: the demo generator is not needed to open an existing workspace.
+  const { initWorkspace } = await import('./init');
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   // Same basename inside a hidden sibling folder: the workspace takes its name from its folder.
   const stagingParent = path.join(path.dirname(dir), `.creating-${path.basename(dir)}-${process.pid}`);

@@ -3,29 +3,18 @@
  * --json an {error} object as the last line), `fea label` creating users through the workspace service, and
  * `fea records` paging past the contract's 1000-row limit.
  */
-import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspace } from '../../db/open';
 import { insertImage, insertRecord, listAudit, listUsers } from '../../db/repositories';
 import { usersUpsert } from '../../services/workspace/info';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
+import { fea as runFea } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'fea.js');
 
-function fea(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  const lines = r.stdout.trim().split('\n');
-  let json: any = null;
-  try {
-    json = JSON.parse(lines[lines.length - 1]);
-  } catch {
-    /* not JSON */
-  }
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
-}
+const fea = (...args: string[]) => runFea(args);
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'workspace.js'))) throw new Error('the CLI is not built: run "npm run build:node" first');

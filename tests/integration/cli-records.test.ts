@@ -1,23 +1,12 @@
 /** Runs the built CLI (`npm run build:node` first) the way scripts do, checking JSON output and exit codes. */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempDir, writeMixedFixture } from '../support/facial-r1';
+import { fea as runFea } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'fea.js');
 
-function fea(...args: string[]): { code: number; stdout: string; stderr: string; json: any } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  const lines = r.stdout.trim().split('\n');
-  let json: any = null;
-  try {
-    json = JSON.parse(lines[lines.length - 1]);
-  } catch {
-    /* not JSON */
-  }
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
-}
+const fea = (...args: string[]) => runFea(args);
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'commands', 'label.js'))) throw new Error('the CLI is not built: run "npm run build:node" first');

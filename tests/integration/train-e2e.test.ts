@@ -2,7 +2,7 @@
  * A tiny SFT → RL → eval run through the built CLI (`npm run build:node` first): rows in runs/run_metrics/models/
  * evals/predictions, the JSON contracts, and kill -9 + --resume losing at most the work since the last checkpoint.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { openWorkspace } from '../../db/open';
 import { createContext } from '../../services/context';
 import { trainingHandlers } from '../../services/training/handlers';
+import { fea as runFea } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'fea.js');
@@ -18,17 +19,7 @@ const TINY = [
   'sft.batchSize=8', 'sft.auxExtra=8', 'sft.lr=0.004', 'sft.warmupSteps=2',
 ].flatMap((s) => ['--set', s]);
 
-function fea(...args: string[]): { code: number; stdout: string; stderr: string; json: any } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  const lines = (r.stdout ?? '').trim().split('\n');
-  let json: any = null;
-  try {
-    json = JSON.parse(lines[lines.length - 1]);
-  } catch {
-    /* not JSON */
-  }
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
-}
+const fea = (...args: string[]) => runFea(args, { timeoutMs: 120_000 });
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-train-'));
 const ws = path.join(base, 'ws');

@@ -13,7 +13,7 @@ type Folder = (typeof FOLDERS)[number];
 
 /** What each top-level folder may import from the rest of the project (besides itself): folders or single modules. */
 const ALLOWED: Record<Folder, string[]> = {
-  renderer: ['contract/api', 'contract/types', 'contract/transport', 'pipelines/facs'],
+  renderer: ['contract/api', 'contract/types', 'contract/transport', 'contract/training-choices', 'pipelines/facs'],
   electron: ['contract', 'services', 'pipelines/runtime/package-root'],
   server: ['contract', 'services', 'pipelines/runtime/package-root'],
   cli: ['contract', 'services', 'db', 'pipelines', 'server'],

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { named, setQueryMonitor, SLOW_QUERY_MS } from '../../db/repositories/named';
 import { workspaceStats } from '../../services/records/stats';
-import { tempDir } from '../../fixtures/testdata/facial-r1';
+import { tempDir } from '../support/facial-r1';
 
 describe('slow-query log', () => {
   let ws: Workspace;

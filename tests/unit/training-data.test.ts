@@ -5,7 +5,7 @@ import { descriptorFromBlob } from '../../db/repositories/analysis';
 import { splitExists, splitPartNames, trainingRecords } from '../../db/repositories/training-data';
 import { importDataset } from '../../services/import/import';
 import { createSplit } from '../../services/splits/splits';
-import { tempDir, validLine, writeJsonl } from '../../fixtures/testdata/facial-r1';
+import { tempDir, validLine, writeJsonl } from '../support/facial-r1';
 
 let ws: Workspace;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
  * Dev-only (not imported by the app): an in-memory Transport with plausible workspace, run and model
  * data, so the dashboard and training views can be looked at before real runs exist.
  */
-import type { ApiResult, MethodName } from '../../../../contract/api';
+import type { ApiResult, MethodName, ParsedInput } from '../../../../contract/api';
 import type { ApiEvent, EvalReport, MetricPoint, ModelSummary, RunSummary, SampleOutput, SplitSummary, WorkspaceStats } from '../../../../contract/types';
 import { composeReasoning } from '../../../../pipelines/facs/reasoning';
 import { DEFAULT_EMOTIONS, EMOTION_PROTOTYPES, FACIAL_R1_AU_NAMES } from '../../../../pipelines/facs/vocabulary';
@@ -167,7 +167,7 @@ export function createFakeTransport(opts: { empty?: boolean } = {}): Transport {
         l({ type: 'job.progress', job: { id: 'j3', kind: 'train', status: 'running', done: step, total: 200, message: '', startedAt: '', runId: 3 } });
       }
     }, 1000);
-  const handlers: Partial<Record<MethodName, (input: any) => unknown>> = {
+  const handlers: { [K in MethodName]?: (input: ParsedInput<K>) => unknown } = {
     'workspace.info': () => ({ name: 'demo', path: '/tmp/demo', schemaVersion: 1, emotions, aus: Object.entries(FACIAL_R1_AU_NAMES).map(([au, name]) => ({ au, name })), recordCount: opts.empty ? 0 : 600, backend: 'wasm' }),
     'stats.get': () =>
       opts.empty
@@ -188,7 +188,7 @@ export function createFakeTransport(opts: { empty?: boolean } = {}): Transport {
       const h = handlers[method];
       await new Promise((r) => setTimeout(r, 30));
       if (!h) return { ok: false, error: { code: 'not_implemented', message: `${method} is not faked` } };
-      return { ok: true, value: h(input) };
+      return { ok: true, value: (h as (input: unknown) => unknown)(input) };
     },
     subscribe(l) {
       listeners.add(l);
