@@ -21,6 +21,18 @@ function evalsOf(m: ModelSummary | null, fresh: Record<number, EvalEntry[]>): Ev
   return [...byKey.values()];
 }
 
+/** One side's confusion matrix, titled with its A/B badge and the model's name. */
+function SideConfusion({ side, model, confusion }: { side: 'a' | 'b'; model: ModelSummary | null; confusion: EvalEntry['confusion'] }) {
+  return (
+    <div className="tr-sub">
+      <div className="tr-sub__title">
+        <span className={`tr-ab tr-ab--${side}`}>{side.toUpperCase()}</span> {model ? modelLabel(model) : ''}
+      </div>
+      <ConfusionMatrix confusion={confusion} testId={`confusion-${side}`} compact />
+    </div>
+  );
+}
+
 export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSummary[]; splits: SplitSummary[]; onEvaluated: () => void }) {
   const api = useApi();
   const [aId, setAId] = useState<number | null>(null);
@@ -159,18 +171,8 @@ export function ModelCompare({ models, splits, onEvaluated }: { models: ModelSum
             </tbody>
           </table>
           <div className="tr-compare__pair">
-            <div className="tr-sub">
-              <div className="tr-sub__title">
-                <span className="tr-ab tr-ab--a">A</span> {a ? modelLabel(a) : ''}
-              </div>
-              <ConfusionMatrix confusion={ea.confusion} testId="confusion-a" compact />
-            </div>
-            <div className="tr-sub">
-              <div className="tr-sub__title">
-                <span className="tr-ab tr-ab--b">B</span> {b ? modelLabel(b) : ''}
-              </div>
-              <ConfusionMatrix confusion={eb.confusion} testId="confusion-b" compact />
-            </div>
+            <SideConfusion side="a" model={a} confusion={ea.confusion} />
+            <SideConfusion side="b" model={b} confusion={eb.confusion} />
           </div>
           <div className="tr-sub">
             <div className="tr-sub__title">Per-AU F1, A vs B</div>
