@@ -12,9 +12,11 @@ import { grayPixels } from '../pipelines/data/pixels';
 import { conditionWidth, type PolicyConfig } from '../pipelines/model/config';
 import type { FaceSample } from '../pipelines/model/inputs';
 import { savePolicy } from '../pipelines/model/persist';
-import { DEFAULT_RL_CONFIG, RlTrainer } from '../pipelines/rl/train-rl';
+import { DEFAULT_RL_CONFIG } from '../pipelines/rl/config';
+import { RlTrainer } from '../pipelines/rl/train-rl';
 import { initBackend, tf } from '../pipelines/runtime/backend';
-import { DEFAULT_SFT_CONFIG, SftTrainer } from '../pipelines/sft/train-sft';
+import { DEFAULT_SFT_CONFIG } from '../pipelines/sft/config';
+import { SftTrainer } from '../pipelines/sft/train-sft';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,4 +1,4 @@
-/** The decoders the policy can use (policy.ts): the window MLP (default) and the pre-LN Transformer. */
+/** The decoders the policy can use: the window MLP (window-decoder.ts, default) and the pre-LN Transformer (transformer-decoder.ts). */
 export const DECODERS = ['window', 'transformer'] as const;
 export type DecoderKind = (typeof DECODERS)[number];
 

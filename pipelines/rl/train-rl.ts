@@ -14,121 +14,35 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../runtime/backend';
 import type { WordTokenizer } from '../tokenizer';
-import { type RewardBreakdown, type RewardWeights, DEFAULT_REWARD_WEIGHTS, facialR1Reward } from '../rewards';
+import { type RewardBreakdown, facialR1Reward } from '../rewards';
 import { type FaceSample, disposeInputs, makeInputs } from '../model/inputs';
 import { generateOutputs } from '../model/generate';
-import { type PolicyInputs, Policy, tokenLogProbs } from '../model/policy';
+import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, loadPolicy, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
-import { type TeacherBatch, teacherBatch, teacherTensors } from '../model/sequences';
+import { teacherBatch, teacherTensors } from '../model/sequences';
 import { subjectHoldout } from '../sft/holdout';
 import { loadTensors, saveTensors, FileIOHandler } from '../model/io-handler';
 import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
-import { type GrpoLossInput, type GrpoLossType, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
-import { type SampleWeighting, facialR1SampleWeights } from './sample-weights';
+import type { RlConfig } from './config';
+import { type GrpoLossInput, groupAdvantages, grpoLoss, grpoStats } from './grpo-loss';
+import { type RolloutBatch, disposeRollout, meanReward } from './rollout';
 import type { ValScore } from './run-values';
+import { facialR1SampleWeights } from './sample-weights';
+import { betterValScore } from './selection';
 
-export interface RlConfig {
-  seed: number;
-  steps: number;
-  /** Images per rollout batch; each gets groupSize completions. */
-  promptsPerStep: number;
-  groupSize: number;
-  temperature: number;
-  lr: number;
-  warmupSteps: number;
-  beta: number;
-  epsLow: number;
-  epsHigh: number;
-  stdEps: number;
-  lossType: GrpoLossType;
-  updatesPerRollout: number;
-  rewardWeights: RewardWeights;
-  /** 'facial-r1': weight each image's loss by the rarity of its AUs (sample-weights.ts); 'none': all equal. */
-  sampleWeights: SampleWeighting;
-  clipNorm: number;
-  /**
-   * Update the image encoder and auxiliary heads too (on by default, as Facial-R1 updates the whole model); off
-   * adapts only the decoder, like freezing the vision tower of a VLM.
-   */
-  trainEncoder: boolean;
-  /** Fraction of the training part's subjects held out for validation (0 = none: no selection, train on all). */
-  valFraction: number;
-  /** Greedy validation every this many steps (and at the last step); 0 = never. */
-  evalEvery: number;
-  /** Keep the best validated RL step as the result instead of the last one. */
-  selectBest: boolean;
-}
-
-export const DEFAULT_RL_CONFIG: RlConfig = {
-  seed: 1,
-  steps: 60,
-  promptsPerStep: 16,
-  groupSize: 8,
-  temperature: 1,
-  lr: 5e-5,
-  warmupSteps: 0,
-  beta: 0.04,
-  epsLow: 0.2,
-  epsHigh: 0.2,
-  stdEps: 1e-4,
-  lossType: 'dapo',
-  updatesPerRollout: 2,
-  rewardWeights: { ...DEFAULT_REWARD_WEIGHTS },
-  sampleWeights: 'none',
-  clipNorm: 1,
-  trainEncoder: true,
-  valFraction: 0.1,
-  evalEvery: 2,
-  selectBest: true,
-};
-
-export type { ValScore };
-
-/** What a rollout produced, the constants the loss reads: owned by the batch, freed by disposeRollout. */
-export interface RolloutBatch {
-  inputs: PolicyInputs;
-  /** Sampled completion ids per rollout (G consecutive rollouts per image); eos included when produced. */
-  ids: number[][];
-  rewards: RewardBreakdown[];
-  /** The completions as teacher-forced sequences ([bos, …] → [t0, …]) and their tensors. */
-  teacher: TeacherBatch;
-  input: tf.Tensor2D;
-  target: tf.Tensor2D;
-  mask: tf.Tensor2D;
-  /** [B] group-normalised advantages. */
-  advantages: tf.Tensor1D;
-  sampleWeights: tf.Tensor1D | null;
-  /** [B, T] log-probs of the sampled tokens under the rollout policy and the frozen reference. */
-  oldLogp: tf.Tensor2D;
-  refLogp: tf.Tensor2D | null;
-  generationSeconds: number;
-}
-
-export function disposeRollout(b: RolloutBatch): void {
-  disposeInputs(b.inputs);
-  tf.dispose([b.input, b.target, b.mask, b.advantages, b.oldLogp, ...(b.refLogp ? [b.refLogp] : []), ...(b.sampleWeights ? [b.sampleWeights] : [])]);
-}
-
-/** Mean over a batch's rewards of one measure of each (its total by default), summed in order. */
-export function meanReward(rewards: readonly RewardBreakdown[], measure: (r: RewardBreakdown) => number = (r) => r.total): number {
-  return rewards.reduce((a, r) => a + measure(r), 0) / rewards.length;
+/** Means over a step's μ updates of the loss and of the clip/KL/ratio statistics. */
+export interface UpdateStats {
+  loss: number;
+  kl: number;
+  clipFraction: number;
+  ratioMean: number;
 }
 
 export interface RlState extends TrainerState {
   /** Greedy validation score of the starting policy, and of the best RL step so far. */
   valStart?: ValScore | null;
   valBest?: ValScore | null;
-}
-
-/** `a` is a better RL result than `b`: no validation accuracy lost against the start, then reward, then accuracy. */
-export function betterValScore(a: ValScore, b: ValScore | null, start: ValScore | null): boolean {
-  if (!b) return true;
-  const keeps = (s: ValScore) => !start || s.accuracy >= start.accuracy - 1e-9;
-  if (keeps(a) !== keeps(b)) return keeps(a);
-  if (!keeps(a) && a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
-  if (a.reward !== b.reward) return a.reward > b.reward;
-  return a.accuracy > b.accuracy;
 }
 
 const BEST_FILE = 'best';
@@ -261,6 +175,50 @@ export class RlTrainer {
     return outputs.map((o) => facialR1Reward(o.text, { emotion: o.sample.emotion, aus: o.sample.aus }, this.config.rewardWeights));
   }
 
+  /** One RL step: rollout, μ updates on it, then validation when due. Returns the step's metrics. */
+  trainStep(): Record<string, number> {
+    const c = this.config;
+    const started = performance.now();
+    // 1. the step's learning rate
+    const lr = scheduledRate(this.state.step, this.state.totalSteps, c.lr, c.warmupSteps, 1);
+    setLearningRate(this.optimizer, lr);
+    // 2. generate and score
+    const batch = this.rollout();
+    let updated: UpdateStats;
+    try {
+      // 3. compute the loss and step, μ times
+      updated = this.update(batch);
+    } finally {
+      disposeRollout(batch);
+    }
+    this.state.step++;
+    this.state.rng = this.rng.getState();
+    // 4. validate when due, and log
+    const seconds = (performance.now() - started) / 1000;
+    const { rewards, teacher } = batch;
+    const B = rewards.length;
+    const U = c.updatesPerRollout;
+    const rewardMean = meanReward(rewards);
+    const val = this.validateStep();
+    return {
+      ...val,
+      loss: updated.loss,
+      reward: rewardMean,
+      rewardStd: Math.sqrt(meanReward(rewards, (r) => (r.total - rewardMean) ** 2)),
+      rewardFormat: meanReward(rewards, (r) => r.format),
+      rewardAccuracy: meanReward(rewards, (r) => r.accuracy),
+      rewardAU: meanReward(rewards, (r) => r.au),
+      kl: updated.kl,
+      clipFraction: updated.clipFraction,
+      ratioMean: updated.ratioMean,
+      completionLength: teacher.tokens / B,
+      lr,
+      tokensPerSec: (teacher.tokens * (1 + U + (this.reference ? 1 : 0))) / seconds,
+      rolloutsPerSec: B / seconds,
+      generationSeconds: batch.generationSeconds,
+    };
+  }
+
   /**
    * Generate and score (TRL's `_generate_and_score_completions`): the next images, G completions of each sampled
    * from the current policy, their rewards and group-normalised advantages, and, as constants for the loss, the
@@ -312,7 +270,7 @@ export class RlTrainer {
    * rollout batch: the PPO-clip surrogate with the k3 KL to the reference, aggregated as `lossType` says. Returns
    * the means over the updates of the loss and of the clip/KL/ratio statistics.
    */
-  update(batch: RolloutBatch): { loss: number; kl: number; clipFraction: number; ratioMean: number } {
+  update(batch: RolloutBatch): UpdateStats {
     const c = this.config;
     const U = c.updatesPerRollout;
     const lossInput = (logp: tf.Tensor2D): GrpoLossInput => ({
@@ -355,50 +313,6 @@ export class RlTrainer {
       }
     }
     return { loss: lossSum / U, kl: klSum / U, clipFraction: clipSum / U, ratioMean: ratioSum / U };
-  }
-
-  /** One RL step: rollout, μ updates on it, then validation when due. Returns the step's metrics. */
-  trainStep(): Record<string, number> {
-    const c = this.config;
-    const started = performance.now();
-    // 1. the step's learning rate
-    const lr = scheduledRate(this.state.step, this.state.totalSteps, c.lr, c.warmupSteps, 1);
-    setLearningRate(this.optimizer, lr);
-    // 2. generate and score
-    const batch = this.rollout();
-    let updated: ReturnType<RlTrainer['update']>;
-    try {
-      // 3. compute the loss and step, μ times
-      updated = this.update(batch);
-    } finally {
-      disposeRollout(batch);
-    }
-    this.state.step++;
-    this.state.rng = this.rng.getState();
-    // 4. validate when due, and log
-    const seconds = (performance.now() - started) / 1000;
-    const { rewards, teacher } = batch;
-    const B = rewards.length;
-    const U = c.updatesPerRollout;
-    const rewardMean = meanReward(rewards);
-    const val = this.validateStep();
-    return {
-      ...val,
-      loss: updated.loss,
-      reward: rewardMean,
-      rewardStd: Math.sqrt(meanReward(rewards, (r) => (r.total - rewardMean) ** 2)),
-      rewardFormat: meanReward(rewards, (r) => r.format),
-      rewardAccuracy: meanReward(rewards, (r) => r.accuracy),
-      rewardAU: meanReward(rewards, (r) => r.au),
-      kl: updated.kl,
-      clipFraction: updated.clipFraction,
-      ratioMean: updated.ratioMean,
-      completionLength: teacher.tokens / B,
-      lr,
-      tokensPerSec: (teacher.tokens * (1 + U + (this.reference ? 1 : 0))) / seconds,
-      rolloutsPerSec: B / seconds,
-      generationSeconds: batch.generationSeconds,
-    };
   }
 
   /** Longest completion RL samples (and dr_grpo's L_max). */

@@ -12,58 +12,8 @@ import { loadCheckpoint, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
 import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
+import type { SftConfig } from './config';
 import { subjectHoldout } from './holdout';
-
-export interface SftConfig {
-  seed: number;
-  epochs: number;
-  /** Overrides epochs when set. */
-  steps: number | null;
-  batchSize: number;
-  lr: number;
-  warmupSteps: number;
-  /** Weight of the auxiliary emotion CE and AU BCE losses. */
-  auxWeight: number;
-  /**
-   * Extra training images per step seen only by the encoder and its auxiliary heads. The decoder fits the
-   * templated descriptions in a few epochs while the visual features need many more passes; these are cheap.
-   */
-  auxExtra: number;
-  valFraction: number;
-  /** Validation every this many steps (0 = once per epoch). */
-  evalEvery: number;
-  /** Evaluations without improvement before stopping (0 = never stop early). */
-  patience: number;
-  conditionDrop: number;
-  /** Bias the emotion words' logits by the image head's log-probabilities (see PolicyConfig.emotionTokenIds). */
-  emotionCopy: boolean;
-  /** Let every token's logit follow the image heads directly (see PolicyConfig.headBias). */
-  headBias: boolean;
-  augment: boolean;
-  clipNorm: number;
-  /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
-  model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
-}
-
-export const DEFAULT_SFT_CONFIG: SftConfig = {
-  seed: 1,
-  epochs: 20,
-  steps: null,
-  batchSize: 32,
-  lr: 2e-3,
-  warmupSteps: 20,
-  auxWeight: 1,
-  auxExtra: 128,
-  valFraction: 0.1,
-  evalEvery: 0,
-  patience: 8,
-  conditionDrop: 0.5,
-  emotionCopy: true,
-  headBias: true,
-  augment: true,
-  clipNorm: 5,
-  model: {},
-};
 
 export interface SftState extends TrainerState {
   bestVal: number | null;

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { RUN_STAGES, type RunStage } from '../../pipelines/facs/vocabulary';
 import { DECODERS } from '../../pipelines/model/config';
 import { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS } from '../../pipelines/rl/run-values';
-import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/train-sft';
-import { DEFAULT_RL_CONFIG, type RlConfig } from '../../pipelines/rl/train-rl';
+import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/config';
+import { DEFAULT_RL_CONFIG, type RlConfig } from '../../pipelines/rl/config';
 
 export interface RunConfig {
   stage: RunStage;

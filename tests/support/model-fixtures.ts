@@ -2,8 +2,8 @@
 import { composeReasoning, DEFAULT_EMOTIONS, EMOTION_PROTOTYPES } from '../../pipelines/facs';
 import type { FaceSample } from '../../pipelines/model/inputs';
 import { Rng } from '../../pipelines/model/rng';
-import type { SftConfig } from '../../pipelines/sft/train-sft';
-import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/train-sft';
+import type { SftConfig } from '../../pipelines/sft/config';
+import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/config';
 
 export const TINY_MODEL = {
   imageSize: 16,

@@ -9,7 +9,9 @@ import { Policy, tokenLogProbs } from '../../pipelines/model/policy';
 import { savePolicy } from '../../pipelines/model/persist';
 import { teacherBatch } from '../../pipelines/model/sequences';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
-import { DEFAULT_RL_CONFIG, RlTrainer, betterValScore } from '../../pipelines/rl/train-rl';
+import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/config';
+import { betterValScore } from '../../pipelines/rl/selection';
+import { RlTrainer } from '../../pipelines/rl/train-rl';
 import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fea-model-train-'));

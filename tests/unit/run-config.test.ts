@@ -1,7 +1,7 @@
 /** How `--set KEY=VALUE` (CLI) and the start form's settings apply to a run's configuration. */
 import { buildRunConfig, parseRunConfig } from '../../services/training/run-config';
-import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/train-rl';
-import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/train-sft';
+import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/config';
+import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/config';
 
 const build = (stage: 'sft' | 'rl', config: Record<string, number | string | boolean>) => buildRunConfig({ stage, split: 's', config });
 
