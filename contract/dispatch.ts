@@ -16,7 +16,9 @@ export class ApiError extends Error {
 /** The error as it travels; details are parsed with their schema, so both transports send the one shape. */
 function errorResult(err: ApiError): ApiResult<unknown> {
   if (err.details === undefined) return { ok: false, error: { code: err.code, message: err.message } };
-  return { ok: false, error: { code: err.code, message: err.message, details: ApiErrorDetailsSchema.parse(err.details) } };
+  const details = ApiErrorDetailsSchema.safeParse(err.details);
+  if (!details.success) return { ok: false, error: { code: 'internal', message: `${err.code} with malformed details: ${err.message}` } };
+  return { ok: false, error: { code: err.code, message: err.message, details: details.data } };
 }
 
 function isMethodName(name: string): name is MethodName {
