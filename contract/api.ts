@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import type { ApiErrorDetails } from './api-error';
 import type * as T from './types';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 
@@ -86,7 +87,16 @@ export const api = {
   ),
 
   'annotations.submit': method<{ revisionId: number; decisionId: number }>()(
-    z.object({ ...annotationBody, baseRevisionId: z.number().int().nullable().optional(), leadTimeMs: z.number().min(0).optional() }),
+    z.object({
+      ...annotationBody,
+      /** The revision the client loaded (null: the record had none); a different current one answers `conflict`. */
+      baseRevisionId: z.number().int().nullable().optional(),
+      /** Without a base: supersede whatever is current. Only this explicit flag skips the conflict check. */
+      lastWriteWins: z.boolean().optional(),
+      /** One per submit attempt, the same on its retries: a repeat answers the first reply instead of adding a revision. */
+      idempotencyKey: z.string().uuid().optional(),
+      leadTimeMs: z.number().min(0).optional(),
+    }),
   ),
   'annotations.skip': method<{ decisionId: number }>()(z.object({ recordId, userId, reason: z.string().trim().min(1).max(500) })),
 
@@ -155,4 +165,6 @@ export type ApiClient = { [K in MethodName]: (input: Input<K>) => Promise<Output
 /** What the main process implements once, for both transports. */
 export type ApiHandlers = { [K in MethodName]: (input: ParsedInput<K>) => Output<K> | Promise<Output<K>> };
 
-export type ApiResult<O> = { ok: true; value: O } | { ok: false; error: { code: string; message: string; issues?: unknown } };
+export type ApiResult<O> = { ok: true; value: O } | { ok: false; error: { code: string; message: string; issues?: unknown; details?: ApiErrorDetails } };
+
+export type { ApiErrorDetails, RevisionSnapshot, SubmitConflict } from './api-error';

@@ -1,13 +1,24 @@
 /** Validates a raw call against the contract and runs its handler; shared by IPC and HTTP. */
 import { api, type ApiHandlers, type ApiResult, type MethodName } from './api';
+import { ApiErrorDetailsSchema, type ApiErrorDetails } from './api-error';
 
 export class ApiError extends Error {
   constructor(
     public readonly code: string,
     message: string,
+    /** Typed facts the caller needs to act on the error (a conflict's current revision). */
+    public readonly details?: ApiErrorDetails,
   ) {
     super(message);
   }
+}
+
+/** The error as it travels; details are parsed with their schema, so both transports send the one shape. */
+function errorResult(err: ApiError): ApiResult<unknown> {
+  if (err.details === undefined) return { ok: false, error: { code: err.code, message: err.message } };
+  const details = ApiErrorDetailsSchema.safeParse(err.details);
+  if (!details.success) return { ok: false, error: { code: 'internal', message: `${err.code} with malformed details: ${err.message}` } };
+  return { ok: false, error: { code: err.code, message: err.message, details: details.data } };
 }
 
 function isMethodName(name: string): name is MethodName {
@@ -27,7 +38,7 @@ export async function dispatch(handlers: ApiHandlers, name: string, raw: unknown
     const handler = handlers[name] as (input: unknown) => unknown;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
-    if (err instanceof ApiError) return { ok: false, error: { code: err.code, message: err.message } };
+    if (err instanceof ApiError) return errorResult(err);
     return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
   }
 }

@@ -14,6 +14,7 @@ export interface DecisionRow {
   reason: string | null;
   created_at: string;
   undone_at: string | null;
+  idempotency_key: string | null;
 }
 
 export function insertDecision(
@@ -27,17 +28,23 @@ export function insertDecision(
     previousStatus: RecordStatus | null;
     reason?: string | null;
     createdAt?: string;
+    idempotencyKey?: string | null;
   },
 ): number {
   const info = stmt(
     db,
-    'INSERT INTO decisions (user_id, record_id, kind, revision_id, previous_revision_id, previous_status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(d.userId, d.recordId, d.kind, d.revisionId, d.previousRevisionId, d.previousStatus, d.reason ?? null, d.createdAt ?? nowIso());
+    'INSERT INTO decisions (user_id, record_id, kind, revision_id, previous_revision_id, previous_status, reason, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(d.userId, d.recordId, d.kind, d.revisionId, d.previousRevisionId, d.previousStatus, d.reason ?? null, d.createdAt ?? nowIso(), d.idempotencyKey ?? null);
   return Number(info.lastInsertRowid);
 }
 
 export function getDecision(db: Database.Database, id: number): DecisionRow | undefined {
   return stmt(db, 'SELECT * FROM decisions WHERE id = ?').get(id) as DecisionRow | undefined;
+}
+
+/** The decision a submit with this idempotency key made, if one did. */
+export function decisionByIdempotencyKey(db: Database.Database, key: string): DecisionRow | undefined {
+  return stmt(db, 'SELECT * FROM decisions WHERE idempotency_key = ?').get(key) as DecisionRow | undefined;
 }
 
 export function latestOpenDecision(db: Database.Database, userId: number): DecisionRow | undefined {

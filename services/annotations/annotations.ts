@@ -27,6 +27,7 @@ import {
   type DecisionRow,
   type UserRow,
 } from '../../db/repositories';
+import { checkSubmitBase, replayedSubmit } from './submit-guard';
 
 export interface SubmitInput {
   recordId: string;
@@ -35,8 +36,12 @@ export interface SubmitInput {
   aus: AUMark[];
   reasoning: string;
   parentPredictionId?: number | null;
-  /** The revision the annotator started from; a different current revision is saved anyway and flagged as a conflict. */
+  /** The revision the annotator loaded (null: none); a different current revision answers `conflict` (see submit-guard). */
   baseRevisionId?: number | null;
+  /** With no base: replace whatever is current, explicitly. */
+  lastWriteWins?: boolean;
+  /** Client-generated per submit attempt; a retry with the same key answers the first reply. */
+  idempotencyKey?: string;
   leadTimeMs?: number;
   /** Extra provenance (e.g. {via: 'cli'}). */
   provenance?: Record<string, unknown>;
@@ -46,7 +51,8 @@ export interface SubmitResult {
   revisionId: number;
   decisionId: number;
   status: RecordStatus;
-  conflict: boolean;
+  /** The reply repeats the first submit with this idempotency key; nothing new was written. */
+  replayed: boolean;
 }
 
 function requireUser(db: Database.Database, userId: number): UserRow {
@@ -81,14 +87,14 @@ export function submitAnnotation(db: Database.Database, input: SubmitInput): Sub
   return db.transaction((): SubmitResult => {
     const user = requireUser(db, input.userId);
     const rec = requireRecord(db, input.recordId);
+    // A retry first: its own first write made the base stale, and it must not add a second revision.
+    const replay = replayedSubmit(db, input);
+    if (replay) return { ...replay, status: rec.status, replayed: true };
     const emotion = checkEmotion(db, input.emotion);
     checkAUs(input.aus);
-    const conflict =
-      input.baseRevisionId !== undefined && input.baseRevisionId !== null && input.baseRevisionId !== rec.current_revision_id
-        ? { baseRevisionId: input.baseRevisionId, currentRevisionId: rec.current_revision_id }
-        : null;
+    const { superseded } = checkSubmitBase(db, rec, input);
     const provenance: Record<string, unknown> = { source: 'human', ...(input.provenance ?? {}) };
-    if (conflict) provenance.conflict = conflict;
+    if (input.lastWriteWins && superseded !== null) provenance.lastWriteWins = { superseded };
     const ts = nowIso();
     const { revisionId, status } = addRevision(db, {
       recordId: rec.id,
@@ -111,6 +117,7 @@ export function submitAnnotation(db: Database.Database, input: SubmitInput): Sub
       previousRevisionId: rec.current_revision_id,
       previousStatus: rec.status,
       createdAt: ts,
+      idempotencyKey: input.idempotencyKey ?? null,
     });
     deleteDraft(db, rec.id, user.id);
     appendAudit(db, {
@@ -119,9 +126,9 @@ export function submitAnnotation(db: Database.Database, input: SubmitInput): Sub
       entity: 'record',
       entityId: rec.id,
       ts,
-      detail: { revisionId, decisionId, previousRevisionId: rec.current_revision_id, status, ...(conflict ? { conflict } : {}) },
+      detail: { revisionId, decisionId, previousRevisionId: rec.current_revision_id, status, ...(input.lastWriteWins ? { lastWriteWins: true } : {}) },
     });
-    return { revisionId, decisionId, status, conflict: conflict !== null };
+    return { revisionId, decisionId, status, replayed: false };
   }).immediate();
 }
 

@@ -37,6 +37,14 @@ export async function signInAs(ctx: E2EContext, name: string): Promise<number> {
   return id;
 }
 
+/** One side of the conflict dialog, as shown. */
+export interface ConflictAnswer {
+  who: string;
+  emotion: string;
+  aus: string[];
+  reasoning: string;
+}
+
 export class LabelPage {
   /** The id of the record shown, as of the last wait for the view. */
   recordId = '';
@@ -175,6 +183,48 @@ export class LabelPage {
       ({ id, n }) => document.querySelectorAll(`[data-testid="recent-item"][data-record-id="${id}"]`).length >= n,
       { id: recordId, n: count },
     );
+  }
+
+  // ---- a conflict (someone else answered the record meanwhile) ---------------------------------------------
+
+  conflictDialog() {
+    return this.page.getByTestId('conflict-dialog');
+  }
+
+  /** Waits for the conflict dialog over `recordId` and reads both answers from it. */
+  async waitForConflict(recordId: string): Promise<{ theirs: ConflictAnswer; mine: ConflictAnswer }> {
+    await this.page.locator(`[data-testid="conflict-dialog"][data-record-id="${recordId}"]`).waitFor();
+    await this.waitForRecord({ id: recordId });
+    const read = (side: 'theirs' | 'mine') =>
+      this.page.evaluate((s) => {
+        const text = (id: string) => document.querySelector(`[data-testid="conflict-${s}-${id}"]`)?.textContent ?? '';
+        const aus = [...document.querySelectorAll(`[data-testid="conflict-${s}-aus"] .conflict-au`)].map((el) => el.textContent ?? '');
+        return { who: text('who'), emotion: text('emotion'), aus, reasoning: text('reasoning') };
+      }, side);
+    return { theirs: await read('theirs'), mine: await read('mine') };
+  }
+
+  private async resolveConflict(key: string): Promise<void> {
+    await this.conflictDialog().waitFor();
+    await this.page.keyboard.press(key);
+    await this.conflictDialog().waitFor({ state: 'detached' });
+  }
+
+  /** K: my answer is submitted again, on top of theirs; the view moves on. Returns the record shown next. */
+  async keepMyAnswer(): Promise<string> {
+    const from = this.recordId;
+    await this.resolveConflict('k');
+    return this.waitForRecord({ notId: from });
+  }
+
+  /** T: their answer stays, mine is dropped (no new revision); the record stays open with theirs. */
+  async takeTheirAnswer(): Promise<void> {
+    await this.resolveConflict('t');
+  }
+
+  /** M: the form reopens with every AU of both and my emotion and reasoning, to be submitted. */
+  async mergeAnswers(): Promise<void> {
+    await this.resolveConflict('m');
   }
 
   // ---- the image, overlay and suggestion ---------------------------------------------------------------------

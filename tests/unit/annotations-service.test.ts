@@ -50,16 +50,6 @@ describe('submit, drafts and undo', () => {
     expect(listAudit(ws.db, { entity: 'record', entityId: 'r1' }).map((a) => a.action)).toEqual(['label']);
   });
 
-  test('a stale baseRevisionId still saves, flagged as a conflict', async () => {
-    const { ws, h, alice, bob } = setup();
-    const base = (await h['records.get']({ id: 'r1' })).current!.id;
-    const theirs = await h['annotations.submit']({ recordId: 'r1', userId: bob, emotion: 'sadness', aus: [], reasoning: '', baseRevisionId: base });
-    const mine = await h['annotations.submit']({ recordId: 'r1', userId: alice, emotion: 'anger', aus: [], reasoning: '', baseRevisionId: base });
-    const prov = JSON.parse((ws.db.prepare('SELECT provenance FROM revisions WHERE id = ?').get(mine.revisionId) as { provenance: string }).provenance);
-    expect(prov.conflict).toEqual({ baseRevisionId: base, currentRevisionId: theirs.revisionId });
-    expect((await h['records.get']({ id: 'r1' })).row.emotion).toBe('anger');
-  });
-
   test('status follows the labels: both → labeled, one → weak, none → unlabeled', async () => {
     const { h, alice } = setup();
     await h['annotations.submit']({ recordId: 'r2', userId: alice, emotion: null, aus: [{ au: 'AU12' }], reasoning: '' });
@@ -96,7 +86,7 @@ describe('submit, drafts and undo', () => {
     const { h, alice, bob } = setup();
     const mine = await h['annotations.submit']({ recordId: 'r1', userId: alice, emotion: 'anger', aus: [], reasoning: '' });
     await expect(async () => h['decisions.undo']({ userId: bob, decisionId: mine.decisionId })).rejects.toThrow(/another user/);
-    await h['annotations.submit']({ recordId: 'r1', userId: bob, emotion: 'sadness', aus: [], reasoning: '' });
+    await h['annotations.submit']({ recordId: 'r1', userId: bob, emotion: 'sadness', aus: [], reasoning: '', baseRevisionId: mine.revisionId });
     await expect(async () => h['decisions.undo']({ userId: alice })).rejects.toThrow(/changed after/);
   });
 

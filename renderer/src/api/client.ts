@@ -1,5 +1,5 @@
 /** The renderer's API client: Electron's preload bridge when present, HTTP (server mode) otherwise. */
-import type { ApiClient, ApiResult, MethodName } from '../../../contract/api';
+import type { ApiClient, ApiErrorDetails, ApiResult, MethodName } from '../../../contract/api';
 import type { ApiEvent } from '../../../contract/types';
 import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_MEDIA_PREFIX, type FeaBridge } from '../../../contract/transport';
 
@@ -7,6 +7,8 @@ export class ApiCallError extends Error {
   constructor(
     public readonly code: string,
     message: string,
+    /** The error's typed details (validated by the main process before they were sent). */
+    public readonly details?: ApiErrorDetails,
   ) {
     super(message);
   }
@@ -86,7 +88,7 @@ export function createClient(transport: Transport): ApiClient {
       if (!fn) {
         fn = async (input: unknown) => {
           const result = await transport.call(name as MethodName, input);
-          if (!result.ok) throw new ApiCallError(result.error.code, result.error.message);
+          if (!result.ok) throw new ApiCallError(result.error.code, result.error.message, result.error.details);
           return result.value;
         };
         methods.set(name, fn);

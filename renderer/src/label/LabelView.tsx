@@ -3,7 +3,7 @@
  * submit → next from a prefetched queue, skip, undo, recent decisions and history. The work is in the hooks;
  * keys and buttons both go through one command table.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AUMark } from '../../../pipelines/facs/vocabulary';
 import { checkReasoning } from '../../../pipelines/facs/reasoning';
 import { useApi, useApiEvents, useMediaUrl } from '../api/ApiContext';
@@ -14,6 +14,7 @@ import { describeQueue, useQueue } from '../queue/queueState';
 import { useSession, useUser } from '../session/SessionContext';
 import { navigate } from '../shell/route';
 import { AUPanel } from './AUPanel';
+import { ConflictDialog } from './ConflictDialog';
 import { buildKeyIndex, runCommand, type LabelCommand, type LabelCommandHandlers } from './commands';
 import { EmotionPicker } from './EmotionPicker';
 import { EMPTY_FORM, auSet, cycleIntensity, cycleSide, setMark, toggleAU } from './form';
@@ -35,6 +36,7 @@ import { useOverlaySetting } from './useOverlaySetting';
 import { useRecentDecisions } from './useRecentDecisions';
 import { useRecordHistory } from './useRecordHistory';
 import { useRecordNavigation } from './useRecordNavigation';
+import { useSubmitConflict, type ConflictResolvers } from './useSubmitConflict';
 
 const openRecord = (id: string, replace?: boolean) => navigate({ view: 'label', id }, replace);
 
@@ -76,7 +78,35 @@ export function LabelView({ recordId }: { recordId: string | null }) {
 
   const confirmSubmit = useCallback(() => setModal('confirm'), []);
   const closeModal = useCallback(() => setModal(null), []);
-  const actions = useLabelActions({ api, cache, userId: user.id, detail, writer, nav, form, open: openRecord, decided: recent.reload, confirmSubmit, closeModal, toast });
+  // The resolvers are the actions' (made below); a ref breaks the cycle between the two hooks.
+  const resolvers = useRef<ConflictResolvers | null>(null);
+  const conflictResolvers = useMemo<ConflictResolvers>(
+    () => ({
+      resubmit: (...a) => resolvers.current?.resubmit(...a),
+      showCurrent: (...a) => resolvers.current?.showCurrent(...a),
+      reopenWith: (...a) => resolvers.current?.reopenWith(...a),
+    }),
+    [],
+  );
+  const conflict = useSubmitConflict(conflictResolvers);
+  const actions = useLabelActions({
+    api,
+    cache,
+    userId: user.id,
+    detail,
+    writer,
+    nav,
+    form,
+    open: openRecord,
+    decided: recent.reload,
+    confirmSubmit,
+    closeModal,
+    conflicted: conflict.raise,
+    toast,
+  });
+  useLayoutEffect(() => {
+    resolvers.current = actions;
+  });
 
   const { edit } = form;
   const goFromShown = (backward: boolean) => {
@@ -105,7 +135,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   };
   const run = (command: LabelCommand) => runCommand(handlers, command);
   const keyIndex = useMemo(() => buildKeyIndex(keymap, info.emotions, info.aus), [keymap, info]);
-  useLabelKeys({ index: keyIndex, modal, hasRecord: !!detail, closeModal, run });
+  useLabelKeys({ index: keyIndex, modal: conflict.conflict ? 'conflict' : modal, hasRecord: !!detail, closeModal, run });
 
   const onEmotion = useCallback((emotion: string | null) => edit((f) => ({ ...f, emotion })), [edit]);
   const onToggleAU = useCallback((au: string) => edit((f) => ({ ...f, aus: toggleAU(f.aus, au) })), [edit]);
@@ -221,6 +251,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
         </Modal>
       )}
       {modal === 'skip' && <SkipPrompt onSkip={(r) => void actions.skip(r)} onCancel={closeModal} />}
+      {conflict.conflict && <ConflictDialog conflict={conflict.conflict} me={user.name} onResolve={conflict.resolve} />}
       {modal === 'help' && <KeyHelp keymap={keymap} emotions={info.emotions} aus={info.aus} onClose={closeModal} />}
     </div>
   );

@@ -2,12 +2,13 @@
  * What the annotator does to a record: submit (and move on), skip, undo, discard the draft, accept the model's
  * suggestion, compose the reasoning. Writes go through the draft writer's queue, after any draft save.
  */
-import { useCallback } from 'react';
-import type { ApiClient } from '../../../contract/api';
+import { useCallback, useRef } from 'react';
+import type { ApiClient, SubmitConflict } from '../../../contract/api';
 import type { RecordDetail } from '../../../contract/types';
 import { checkReasoning, composeReasoning } from '../../../pipelines/facs/reasoning';
+import { ApiCallError } from '../api/client';
 import { errorText } from '../components/Toasts';
-import { auSet, fromSuggestion } from './form';
+import { auSet, fromSuggestion, type FormState } from './form';
 import type { RecordCache } from './recordCache';
 import type { DraftWriter } from './useDraftWriter';
 import type { LabelForm } from './useLabelForm';
@@ -28,6 +29,8 @@ interface Options {
   /** Submitting failing checks needs a yes first. */
   confirmSubmit(): void;
   closeModal(): void;
+  /** Someone else answered the record since it loaded: `mine` was not saved. */
+  conflicted(mine: FormState, details: SubmitConflict): void;
   toast(text: string, kind?: 'info' | 'error'): void;
 }
 
@@ -40,17 +43,83 @@ export interface LabelActions {
   discardDraft(): void;
   acceptSuggestion(): void;
   compose(): void;
+  /** Conflict ways out (see useSubmitConflict). */
+  resubmit(recordId: string, form: FormState, baseRevisionId: number | null): void;
+  showCurrent(recordId: string): void;
+  reopenWith(recordId: string, form: FormState): void;
 }
 
-export function useLabelActions({ api, cache, userId, detail, writer, nav, form, open, decided, confirmSubmit, closeModal, toast }: Options): LabelActions {
+/** A submit attempt: its idempotency key is reused when the same answer is sent again after an unanswered try. */
+interface Attempt {
+  recordId: string;
+  baseRevisionId: number | null;
+  answer: string;
+  key: string;
+}
+
+const conflictOf = (err: unknown): SubmitConflict | null =>
+  err instanceof ApiCallError && err.code === 'conflict' && err.details?.kind === 'submit_conflict' ? err.details : null;
+
+export function useLabelActions({ api, cache, userId, detail, writer, nav, form, open, decided, confirmSubmit, closeModal, conflicted, toast }: Options): LabelActions {
   const { enqueue, flush, cancel } = writer;
   const { shownId, reload, goTo } = nav;
   const { current, edit, keepForReopen, shownForMs } = form;
 
+  /** The last attempt that got no reply from the API (lost on the way): sent again, it keeps its key. */
+  const unanswered = useRef<Attempt | null>(null);
+
+  const attemptKey = useCallback((recordId: string, baseRevisionId: number | null, f: FormState): Attempt => {
+    const answer = JSON.stringify(f);
+    const last = unanswered.current;
+    if (last && last.recordId === recordId && last.baseRevisionId === baseRevisionId && last.answer === answer) return last;
+    return { recordId, baseRevisionId, answer, key: crypto.randomUUID() };
+  }, []);
+
   /**
    * The write is queued and the next record, already prefetched, is shown in the same task. If the write fails,
-   * the record is reopened with what was typed.
+   * the record is reopened with what was typed; if someone else answered it meanwhile, with the conflict dialog.
    */
+  const send = useCallback(
+    (id: string, f: FormState, baseRevisionId: number | null) => {
+      cancel();
+      cache.forget([id]);
+      const attempt = attemptKey(id, baseRevisionId, f);
+      enqueue(() =>
+        api['annotations.submit']({
+          recordId: id,
+          userId,
+          emotion: f.emotion,
+          aus: f.aus,
+          reasoning: f.reasoning,
+          parentPredictionId: f.parentPredictionId,
+          baseRevisionId,
+          idempotencyKey: attempt.key,
+          leadTimeMs: Math.round(shownForMs()),
+        }),
+      ).then(
+        () => {
+          unanswered.current = null;
+          cache.forget([id]);
+          decided();
+          if (shownId() === id) reload();
+        },
+        (err: unknown) => {
+          // An answer from the API means the attempt is over; only a lost reply is retried with the same key.
+          unanswered.current = err instanceof ApiCallError ? null : attempt;
+          const conflict = conflictOf(err);
+          if (conflict) conflicted(f, conflict);
+          else toast(`Submit of ${id} failed: ${errorText(err)} — reopened with your answer`, 'error');
+          keepForReopen(id, f);
+          cache.forget([id]);
+          if (shownId() === id) reload();
+          else open(id);
+        },
+      );
+      void goTo(id, false);
+    },
+    [api, cache, userId, cancel, enqueue, attemptKey, shownForMs, decided, shownId, reload, conflicted, toast, keepForReopen, open, goTo],
+  );
+
   const submit = useCallback(
     (confirmed: boolean) => {
       if (!detail) return;
@@ -61,37 +130,37 @@ export function useLabelActions({ api, cache, userId, detail, writer, nav, form,
         return;
       }
       closeModal();
-      const id = detail.row.id;
+      // Always the revision this view loaded (null: none), so an answer saved meanwhile is never replaced unseen.
+      send(detail.row.id, f, detail.current?.id ?? null);
+    },
+    [detail, current, confirmSubmit, closeModal, send],
+  );
+
+  const resubmit = useCallback((id: string, f: FormState, baseRevisionId: number | null) => send(id, f, baseRevisionId), [send]);
+
+  const showCurrent = useCallback(
+    (id: string) => {
       cancel();
-      cache.forget([id]);
-      enqueue(() =>
-        api['annotations.submit']({
-          recordId: id,
-          userId,
-          emotion: f.emotion,
-          aus: f.aus,
-          reasoning: f.reasoning,
-          parentPredictionId: f.parentPredictionId,
-          baseRevisionId: detail.current?.id ?? null,
-          leadTimeMs: Math.round(shownForMs()),
-        }),
-      ).then(
+      enqueue(() => api['drafts.discard']({ recordId: id, userId })).then(
         () => {
-          cache.forget([id]);
-          decided();
-          if (shownId() === id) reload();
-        },
-        (err: unknown) => {
-          toast(`Submit of ${id} failed: ${errorText(err)} — reopened with your answer`, 'error');
-          keepForReopen(id, f);
           cache.forget([id]);
           if (shownId() === id) reload();
           else open(id);
         },
+        (err: unknown) => toast(`Draft not discarded: ${errorText(err)}`, 'error'),
       );
-      void goTo(id, false);
     },
-    [api, cache, userId, detail, current, confirmSubmit, closeModal, cancel, enqueue, shownForMs, decided, shownId, reload, toast, keepForReopen, open, goTo],
+    [api, cache, userId, cancel, enqueue, shownId, reload, open, toast],
+  );
+
+  const reopenWith = useCallback(
+    (id: string, f: FormState) => {
+      keepForReopen(id, f);
+      cache.forget([id]);
+      if (shownId() === id) reload();
+      else open(id);
+    },
+    [cache, keepForReopen, shownId, reload, open],
   );
 
   const skip = useCallback(
@@ -160,5 +229,5 @@ export function useLabelActions({ api, cache, userId, detail, writer, nav, form,
     edit((x) => ({ ...x, reasoning: composeReasoning(emotion, auSet(x)) }));
   }, [current, edit, toast]);
 
-  return { submit, skip, undo, discardDraft, acceptSuggestion, compose };
+  return { submit, skip, undo, discardDraft, acceptSuggestion, compose, resubmit, showCurrent, reopenWith };
 }

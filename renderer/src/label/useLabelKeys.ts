@@ -3,7 +3,7 @@ import { useEffect, useEffectEvent } from 'react';
 import { eventKey, isCommandCombo, isTypingTarget } from '../keymap/keys';
 import { COMMANDS_WITHOUT_RECORD, REPEATING_COMMANDS, type KeyIndex, type LabelCommand } from './commands';
 
-export type LabelModal = null | 'confirm' | 'skip' | 'help';
+export type LabelModal = null | 'confirm' | 'skip' | 'help' | 'conflict';
 
 interface Options {
   index: KeyIndex;
@@ -16,8 +16,8 @@ interface Options {
 
 export function useLabelKeys({ index, modal, hasRecord, closeModal, run }: Options): void {
   const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
-    // The confirm and skip dialogs handle their own keys.
-    if (e.defaultPrevented || modal === 'confirm' || modal === 'skip') return;
+    // The confirm, skip and conflict dialogs handle their own keys.
+    if (e.defaultPrevented || modal === 'confirm' || modal === 'skip' || modal === 'conflict') return;
     const key = eventKey(e);
     if (!key) return;
     if (modal === 'help') {
