@@ -1,6 +1,7 @@
 /** `fea stats <ws> [--json]`: counts by status, emotion and AU, progress and throughput. */
 import type { Command } from 'commander';
 import { recordHandlers } from '../../services/records/handlers';
+import { assertSound } from '../../services/workspace/damage';
 import { call, withWorkspace } from '../workspace';
 import { printJson } from '../output';
 
@@ -12,6 +13,8 @@ export function register(program: Command): void {
     .option('--json', 'print the statistics as one JSON object on the last line')
     .action((workspace: string, opts: { json?: boolean }) =>
       withWorkspace(workspace, async (ctx) => {
+        // Counts read from a damaged database can look normal while other queries fail: say so instead.
+        assertSound(ctx.ws);
         const s = await call(recordHandlers(ctx), 'stats.get', {});
         if (opts.json) printJson(s);
         else {
