@@ -1,10 +1,9 @@
 /** Opens a workspace and builds the services both transports serve. The one place the adapters (electron/, server/) reach db/. */
-import { openWorkspace } from '../db/open';
 import { refuseWrites } from '../db/repositories';
 import { createContext, type ServiceContext } from './context';
 import { createHandlers } from './handlers';
 import { shutdownServices } from './lifecycle';
-import { guardDamage, type DamageState } from './workspace/damage';
+import { guardDamage, openOrExplain, type DamageState } from './workspace/damage';
 import { quickIntegrity } from './workspace/check';
 import type { ApiHandlers } from '../contract/api';
 
@@ -18,7 +17,7 @@ export interface OpenedServices {
 }
 
 export function openServices(workspaceDir: string): OpenedServices {
-  const ws = openWorkspace(workspaceDir);
+  const ws = openOrExplain(workspaceDir);
   // A damaged database answers reads with errors and may take writes that make it worse: find out before serving.
   const damage: DamageState = { dir: ws.dir, problems: quickIntegrity(ws) };
   if (damage.problems.length > 0) refuseWrites(ws.db);

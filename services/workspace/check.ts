@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Workspace } from '../../db/open';
-import { DB_FILE } from '../../db/open';
+import { DB_FILE, openWorkspace, type Workspace } from '../../db/open';
 import { cropPaths, foreignKeyProblems, imageFileRows, integrityProblems, type ForeignKeyProblem } from '../../db/repositories';
 
 export const MEDIA_PROBLEM_KINDS = ['missing', 'hash_mismatch', 'missing_crop', 'orphan', 'not_a_file'] as const;
@@ -73,6 +72,35 @@ export function damagedAdvice(dir: string): string {
 /** The quick check at open: SQLite's quick_check only (no media, no hashing). [] when sound. */
 export function quickIntegrity(ws: Workspace): string[] {
   return integrityProblems(ws.db, true);
+}
+
+const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+export function sqliteCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+/** Whether an error is SQLite finding the database file damaged (rather than a refusal or a bug). */
+export function isCorruption(err: unknown): boolean {
+  return CORRUPT_CODES.has(sqliteCode(err));
+}
+
+/** `fea check` on a folder: also answers (ok: false) when the damage stops the database from opening at all. */
+export function checkWorkspaceAt(dir: string, options: CheckOptions = {}): CheckReport {
+  let ws: Workspace;
+  try {
+    ws = openWorkspace(dir);
+  } catch (err) {
+    if (!isCorruption(err)) throw err;
+    const abs = path.resolve(dir);
+    return { ok: false, dir: abs, quick: options.quick ?? false, integrity: [`cannot open: ${(err as Error).message}`], foreignKeys: [], media: emptyMediaReport(false), advice: restoreAdvice(abs) };
+  }
+  try {
+    return checkWorkspace(ws, options);
+  } finally {
+    ws.close();
+  }
 }
 
 export function checkWorkspace(ws: Workspace, options: CheckOptions = {}): CheckReport {

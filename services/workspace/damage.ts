@@ -3,11 +3,12 @@
  * refused, or a page SQLite finds corrupt) answers `workspace_damaged` saying what to do instead of a 500 with SQL text.
  */
 import type Database from 'better-sqlite3';
+import * as path from 'node:path';
 import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
 import { refuseWrites } from '../../db/repositories';
-import type { Workspace } from '../../db/open';
-import { damagedAdvice, quickIntegrity } from './check';
+import { openWorkspace, WorkspaceError, type OpenOptions, type Workspace } from '../../db/open';
+import { damagedAdvice, isCorruption, quickIntegrity, sqliteCode } from './check';
 
 export const WORKSPACE_DAMAGED = 'workspace_damaged';
 
@@ -26,25 +27,27 @@ export function damagedError(state: DamageState): ApiError {
   );
 }
 
-const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
-
-function sqliteCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
+/** Opens a workspace, naming damage that stops even the open (page 1, the schema) as damage, with what to do. */
+export function openOrExplain(dir: string, options: OpenOptions = {}): Workspace {
+  try {
+    return openWorkspace(dir, options);
+  } catch (err) {
+    if (!isCorruption(err)) throw err;
+    throw new WorkspaceError(damagedError({ dir: path.resolve(dir), problems: [(err as Error).message] }).message);
+  }
 }
 
 /** Wraps every handler so damage met at any time (not only at open) turns the workspace read-only and is named. */
 export function guardDamage(handlers: ApiHandlers, db: Database.Database, state: DamageState): ApiHandlers {
   const translate = (err: unknown): unknown => {
-    const code = sqliteCode(err);
-    if (CORRUPT_CODES.has(code)) {
+    if (isCorruption(err)) {
       if (state.problems.length === 0) {
-        state.problems.push(err instanceof Error ? err.message : code);
+        state.problems.push(err instanceof Error ? err.message : sqliteCode(err));
         refuseWrites(db);
       }
       return damagedError(state);
     }
-    if (state.problems.length > 0 && code.startsWith('SQLITE_READONLY')) return damagedError(state);
+    if (state.problems.length > 0 && sqliteCode(err).startsWith('SQLITE_READONLY')) return damagedError(state);
     return err;
   };
   const guarded: Record<string, (input: unknown) => unknown> = {};

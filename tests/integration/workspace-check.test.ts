@@ -96,6 +96,19 @@ describe('fea check', () => {
     expect(sha(path.join(ws, 'fea.sqlite'))).toBe(before);
   }, 60_000);
 
+  test('a damaged file header: check still answers with a report, stats names the damage', () => {
+    const ws = copyWorkspace(healthy);
+    const fd = fs.openSync(path.join(ws, 'fea.sqlite'), 'r+');
+    fs.writeSync(fd, Buffer.alloc(512, 0x5a), 0, 512, 0);
+    fs.closeSync(fd);
+    const check = fea(['check', ws, '--json']);
+    expect(check.code).toBe(1);
+    expect(check.json).toMatchObject({ ok: false, integrity: [expect.stringMatching(/cannot open/)] });
+    const stats = fea(['stats', ws, '--json']);
+    expect(stats.code).toBe(1);
+    expect(stats.json).toMatchObject({ error: { code: 'workspace_damaged' } });
+  }, 60_000);
+
   test('media altered, deleted, stray or hard-linked are reported', () => {
     const ws = copyWorkspace(healthy);
     const db = new Database(path.join(ws, 'fea.sqlite'), { readonly: true });
