@@ -21,7 +21,15 @@ export interface OpenOptions {
   /** Create the folder and database when missing. */
   create?: boolean;
   readonly?: boolean;
+  /** How often the WAL is copied into the database file while the workspace is open (ms); 0 turns the timer off. */
+  checkpointEveryMs?: number;
 }
+
+/**
+ * The WAL is checkpointed at open, every minute and at close: committed work then sits in fea.sqlite itself, so a
+ * -wal file lost or damaged later (copied without it, deleted by a cleaner) costs at most the last minute.
+ */
+export const DEFAULT_CHECKPOINT_MS = 60_000;
 
 export function openWorkspace(dir: string, options: OpenOptions = {}): Workspace {
   const abs = path.resolve(dir);
@@ -43,7 +51,37 @@ export function openWorkspace(dir: string, options: OpenOptions = {}): Workspace
     db.close();
     throw err;
   }
-  return { dir: abs, db, mediaDir: path.join(abs, MEDIA_DIR), close: () => db.close() };
+  let timer: NodeJS.Timeout | null = null;
+  if (!options.readonly) {
+    checkpoint(db, 'PASSIVE');
+    const every = options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS;
+    // unref'd: the timer never keeps a finished command alive.
+    if (every > 0) timer = setInterval(() => checkpoint(db, 'PASSIVE'), every).unref();
+  }
+  return {
+    dir: abs,
+    db,
+    mediaDir: path.join(abs, MEDIA_DIR),
+    close: () => {
+      if (timer) clearInterval(timer);
+      if (!db.open) return;
+      if (!options.readonly) {
+        // Another connection still reading must not hold up closing: it will checkpoint when it closes.
+        db.pragma('busy_timeout = 0');
+        checkpoint(db, 'TRUNCATE');
+      }
+      db.close();
+    },
+  };
+}
+
+/** PASSIVE never waits for readers or writers; TRUNCATE at close also empties the -wal file. Failure is not fatal here. */
+function checkpoint(db: Database.Database, mode: 'PASSIVE' | 'TRUNCATE'): void {
+  try {
+    if (db.open && !db.inTransaction) db.pragma(`wal_checkpoint(${mode})`);
+  } catch {
+    /* busy or damaged: the next checkpoint (or fea check) will tell */
+  }
 }
 
 function migrate(db: Database.Database, dir: string, readonly: boolean): void {

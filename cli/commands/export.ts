@@ -1,7 +1,7 @@
 /** `fea export <ws> --format facial-r1 --out DIR [--split NAME] [--json]` (and `--format csv`). */
 import type { Command } from 'commander';
-import { exportCsv } from '../../services/analysis/csv-export';
-import { ExportError, exportFacialR1 } from '../../services/export/export';
+import { exportCsvTable } from '../../services/export/csv';
+import { ExportError, OutputExistsError, exportFacialR1 } from '../../services/export/export';
 import { withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
@@ -13,15 +13,15 @@ export function register(program: Command): void {
     .requiredOption('--format <format>', 'facial-r1 or csv')
     .requiredOption('--out <dir>', 'output folder')
     .option('--split <name>', 'facial-r1: write one JSONL per part of this split')
+    .option('--force', 'replace what is in the way: a previous export in --out is removed first, other files are overwritten')
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, opts: { format: string; out: string; split?: string; json?: boolean }) => {
+    .action(async (workspace: string, opts: { format: string; out: string; split?: string; force?: boolean; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'csv') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv`);
       if (opts.format === 'csv' && opts.split) throw new CliError('--split applies to --format facial-r1 only');
       return withWorkspace(workspace, async ({ ws }) => {
         try {
           if (opts.format === 'csv') {
-            // CSV export is provided by services/analysis/csv-export.ts
-            const result = await exportCsv(ws, opts.out);
+            const result = await exportCsvTable(ws, opts.out, { force: opts.force });
             if (opts.json) printJson(result);
             else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
             return;
@@ -29,6 +29,7 @@ export function register(program: Command): void {
           let bar: Progress | null = null;
           const report = exportFacialR1(ws, opts.out, {
             split: opts.split,
+            force: opts.force,
             onProgress: (done, total) => {
               bar ??= progressBar('export', total);
               bar.update(done, total);
@@ -41,6 +42,7 @@ export function register(program: Command): void {
             process.stdout.write(`${report.images} images (${report.linked} linked, ${report.copied} copied); registry in ${report.config}\n`);
           }
         } catch (err) {
+          if (err instanceof OutputExistsError) throw new CliError(err.message, 1, 'exists');
           if (err instanceof ExportError) throw new CliError(err.message);
           throw err;
         }

@@ -11,6 +11,7 @@ import { register as analyze } from './analyze';
 import { register as train } from './train';
 import { register as evalCmd } from './eval';
 import { register as models } from './models';
+import { register as check } from './check';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models];
+export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, check];

@@ -1,8 +1,22 @@
 /** `fea stats <ws> [--json]`: counts by status, emotion and AU, progress and throughput. */
 import type { Command } from 'commander';
+import * as path from 'node:path';
+import type { ServiceContext } from '../../services/context';
 import { recordHandlers } from '../../services/records/handlers';
+import { isCorruption } from '../../services/workspace/check';
+import { assertSound, damagedError } from '../../services/workspace/damage';
 import { call, withWorkspace } from '../workspace';
 import { printJson } from '../output';
+
+/** Damage that stops even the open (the file header, the schema page) is named as damage too. */
+async function statsOf(workspace: string, work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
+  try {
+    await withWorkspace(workspace, work);
+  } catch (err) {
+    if (isCorruption(err)) throw damagedError({ dir: path.resolve(workspace), problems: [(err as Error).message] });
+    throw err;
+  }
+}
 
 export function register(program: Command): void {
   program
@@ -11,7 +25,9 @@ export function register(program: Command): void {
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print the statistics as one JSON object on the last line')
     .action((workspace: string, opts: { json?: boolean }) =>
-      withWorkspace(workspace, async (ctx) => {
+      statsOf(workspace, async (ctx) => {
+        // Counts read from a damaged database can look normal while other queries fail: say so instead.
+        assertSound(ctx.ws);
         const s = await call(recordHandlers(ctx), 'stats.get', {});
         if (opts.json) printJson(s);
         else {

@@ -12,3 +12,4 @@ export * from './decisions';
 export * from './splits';
 export * from './vocabulary';
 export * from './predictions';
+export * from './check';

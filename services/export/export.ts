@@ -7,9 +7,14 @@ import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseJson, vocabulary } from '../../db/repositories';
 import { registryEntry, toFacialR1Line, type ExportRecord, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
+import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
+
+export { ExportError, OutputExistsError } from './output-guard';
 
 export interface ExportOptions {
   split?: string;
+  /** Replace what is in the way: a previous export's files are removed first, other files overwritten. */
+  force?: boolean;
   actor?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -26,20 +31,8 @@ export interface ExportReport {
   config: string;
 }
 
-export class ExportError extends Error {}
-
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
-}
-
-/** An image path under DIR/images/: the imported relative path when it is safe, else the media path. */
-function safeRelative(p: unknown): string | null {
-  if (typeof p !== 'string' || p === '') return null;
-  const norm = p.replace(/\\/g, '/');
-  if (norm.startsWith('/') || /^[A-Za-z]:/.test(norm)) return null;
-  const parts = norm.split('/').filter((s) => s !== '' && s !== '.');
-  if (parts.some((s) => s === '..') || parts.length === 0) return null;
-  return parts.join('/');
 }
 
 function placeImage(src: string, dst: string, stats: { linked: number; copied: number }): void {
@@ -73,15 +66,11 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const wsName = getMeta(db, 'name') ?? path.basename(ws.dir);
   const rows = splitId !== null ? facialR1SplitExportRows(db, splitId) : facialR1ExportRows(db);
 
-  fs.mkdirSync(path.join(out, 'images'), { recursive: true });
   const byPart = new Map<string | null, ExportRecord[]>();
   const usedPaths = new Map<string, string>(); // export path → media rel path
-  const placed = new Set<string>();
-  const stats = { linked: 0, copied: 0 };
+  const placed = new Map<string, string>(); // export path → media file
   let skippedUnlabeled = 0;
-  let done = 0;
   for (const r of rows) {
-    done++;
     if (r.current_revision_id === null) {
       skippedUnlabeled++;
       continue;
@@ -90,10 +79,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     let rel = safeRelative(meta.image);
     if (rel === null || (usedPaths.has(rel) && usedPaths.get(rel) !== r.rel_path)) rel = r.rel_path;
     usedPaths.set(rel, r.rel_path);
-    if (!placed.has(rel)) {
-      placeImage(path.join(ws.mediaDir, ...r.rel_path.split('/')), path.join(out, 'images', ...rel.split('/')), stats);
-      placed.add(rel);
-    }
+    if (!placed.has(rel)) placed.set(rel, path.join(ws.mediaDir, ...r.rel_path.split('/')));
     const prov = parseJson<Record<string, unknown>>(r.provenance, {});
     const metaInfo = meta.meta_info && typeof meta.meta_info === 'object' ? { ...(meta.meta_info as Record<string, unknown>) } : {};
     const rec: ExportRecord = {
@@ -112,22 +98,30 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     const list = byPart.get(r.part) ?? [];
     list.push(rec);
     byPart.set(r.part, list);
-    if (done % 1000 === 0) options.onProgress?.(done, rows.length);
   }
-  options.onProgress?.(rows.length, rows.length);
+
+  const parts = splitId !== null ? [...byPart.keys()].sort() : [null];
+  const jsonlName = (part: string | null) => (part === null ? `${safeName(wsName)}.jsonl` : `${safeName(options.split!)}-${safeName(part)}.jsonl`);
+  const configPath = path.join(out, REGISTRY_FILE);
+  const imageFile = (rel: string) => path.join(out, IMAGES_DIR, ...rel.split('/'));
+  // Everything this export writes is known before the first byte is: the one overwrite rule checks all of it.
+  prepareOutput(out, [...parts.map((p) => path.join(out, jsonlName(p))), configPath, ...[...placed.keys()].map(imageFile)], { force: options.force });
+
+  fs.mkdirSync(path.join(out, IMAGES_DIR), { recursive: true });
+  const stats = { linked: 0, copied: 0 };
+  let done = 0;
+  for (const [rel, src] of placed) {
+    placeImage(src, imageFile(rel), stats);
+    if (++done % 1000 === 0) options.onProgress?.(done, placed.size);
+  }
+  options.onProgress?.(placed.size, placed.size);
 
   const emotions = vocabulary(db, 'emotion');
-  const configPath = path.join(out, 'config.json');
-  let registry: Record<string, RegistryEntry> = {};
-  if (fs.existsSync(configPath)) {
-    const existing = parseJson<unknown>(fs.readFileSync(configPath, 'utf8'), null);
-    if (existing && typeof existing === 'object' && !Array.isArray(existing)) registry = existing as Record<string, RegistryEntry>;
-  }
+  const registry: Record<string, RegistryEntry> = {};
   const files: ExportReport['files'] = [];
-  const parts = splitId !== null ? [...byPart.keys()].sort() : [null];
   for (const part of parts) {
     const recs = byPart.get(part) ?? [];
-    const name = part === null ? `${safeName(wsName)}.jsonl` : `${safeName(options.split!)}-${safeName(part)}.jsonl`;
+    const name = jsonlName(part);
     const file = path.join(out, name);
     const tmp = `${file}.tmp`;
     fs.writeFileSync(tmp, recs.map((r) => `${toFacialR1Line(r)}\n`).join(''));
