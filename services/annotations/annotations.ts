@@ -20,6 +20,7 @@ import {
   latestOpenDecision,
   markDecisionUndone,
   nowIso,
+  predictionExists,
   recentDecisions,
   saveDraft,
   setCurrentRevision,
@@ -76,13 +77,21 @@ function checkAUs(aus: readonly AUMark[]): void {
   if (bad.length) throw new ApiError('invalid_label', `${bad.join(', ')} ${bad.length > 1 ? 'are not FACS AUs' : 'is not a FACS AU'}`);
 }
 
+/** What a submit and a draft both carry, checked the same way: a draft can never hold what submit would refuse. Returns the emotion as stored. */
+function checkAnnotationBody(db: Database.Database, input: { emotion: string | null; aus: readonly AUMark[]; parentPredictionId?: number | null }): string | null {
+  const emotion = checkEmotion(db, input.emotion);
+  checkAUs(input.aus);
+  const pid = input.parentPredictionId;
+  if (pid !== undefined && pid !== null && !predictionExists(db, pid)) throw new ApiError('not_found', `Prediction ${pid} does not exist`);
+  return emotion;
+}
+
 /** Adds a human revision: the one way labels change from the UI and from `fea label`. */
 export function submitAnnotation(db: Database.Database, input: SubmitInput): SubmitResult {
   return db.transaction((): SubmitResult => {
     const user = requireUser(db, input.userId);
     const rec = requireRecord(db, input.recordId);
-    const emotion = checkEmotion(db, input.emotion);
-    checkAUs(input.aus);
+    const emotion = checkAnnotationBody(db, input);
     const conflict =
       input.baseRevisionId !== undefined && input.baseRevisionId !== null && input.baseRevisionId !== rec.current_revision_id
         ? { baseRevisionId: input.baseRevisionId, currentRevisionId: rec.current_revision_id }
@@ -151,8 +160,9 @@ export function saveDraftFor(
 ): { savedAt: string } {
   requireUser(db, input.userId);
   requireRecord(db, input.recordId);
+  const emotion = checkAnnotationBody(db, input);
   const savedAt = saveDraft(db, input.recordId, input.userId, {
-    emotion: input.emotion,
+    emotion,
     aus: input.aus,
     reasoning: input.reasoning,
     parentPredictionId: input.parentPredictionId ?? null,
