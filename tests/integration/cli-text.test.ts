@@ -18,7 +18,7 @@ beforeAll(() => {
 test('fea records escapes control, ESC and bidi characters in ids and subjects; --json keeps the exact text', () => {
   const plain = fea(['records', ws]);
   expect(plain.code).toBe(0);
-  expect(plain.stdout).not.toMatch(/[\u001b\u0007\u202E]/);
+  for (const c of ['\u001b', '\u0007', '\u202E']) expect(plain.stdout).not.toContain(c);
   expect(plain.stdout.trim().split('\n')).toHaveLength(1);
   expect(plain.stdout).toContain('r1\\u{1B}[2J\\u{A}2026-01-01 fea: forged line\\u{202E}');
   const json = fea(['records', ws, '--json']);

@@ -114,7 +114,8 @@ describe('log lines', () => {
     await call(encodeURIComponent('x\n2026-01-01T00:00:00.000Z call users.upsert ok 1ms\u001b[2J'), {});
     const forged = logLines.find((l) => l.includes('2026-01-01T00:00:00.000Z'));
     expect(forged).toBeDefined();
-    expect(forged).not.toMatch(/[\n\u001b]/);
+    expect(forged).not.toContain('\n');
+    expect(forged).not.toContain('\u001b');
     expect(forged).toContain('\\u{A}');
   });
 });

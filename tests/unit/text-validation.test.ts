@@ -47,7 +47,7 @@ describe('profile names', () => {
     expect(invisible).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const a = await dispatch(h, 'users.upsert', { name: 'Jos\u00e9', role: 'annotator' });
     const b = await dispatch(h, 'users.upsert', { name: 'Jose\u0301', role: 'annotator' });
-    expect(a.ok && b.ok && a.value.id === b.value.id).toBe(true);
+    expect(a.ok && b.ok && (a.value as { id: number }).id === (b.value as { id: number }).id).toBe(true);
     expect(() => usersEnsure(ws.db, 'evil\u001b[2J', 'annotator')).toThrow(/control character/);
     expect(listUsers(ws.db).filter((u) => u.name.startsWith('Jos'))).toHaveLength(1);
   });
