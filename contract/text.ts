@@ -34,11 +34,6 @@ export function illFormedPath(value: unknown, at: (string | number)[] = []): (st
   return null;
 }
 
-/** A string field: well-formed UTF-16 (the schema-level twin of dispatch's check, for schemas used on their own). */
-export function text() {
-  return z.string().refine(isWellFormed, { message: 'contains an unpaired surrogate (ill-formed UTF-16)' });
-}
-
 export const PROFILE_NAME_MAX = 64;
 
 /** C0, DEL and C1 controls (NUL, ESC, newline…). */
