@@ -68,7 +68,8 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
   app.use(securityHeaders);
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.on('finish', () => {
-      if (res.statusCode >= 400 && !req.originalUrl.startsWith(HTTP_CALL_PREFIX)) log(`${req.method} ${req.originalUrl} ${res.statusCode}`);
+      // A dispatched call has its own `call …` line; a refusal before dispatch (421 Host, 403, 413, bad JSON) needs this one.
+      if (res.statusCode >= 400 && !res.locals.logged) log(`${req.method} ${req.originalUrl} ${res.statusCode}`);
     });
     next();
   });
@@ -111,6 +112,7 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
     }
     if (!sameOriginOnly(req)) {
       log(`refused cross-origin call ${req.method} ${req.originalUrl} from Origin ${req.headers.origin ?? ''}`);
+      res.locals.logged = true;
       return sendResult(res, fail('forbidden', 'cross-origin API call refused'));
     }
     if (!req.is('application/json')) return sendResult(res, fail('forbidden', 'API calls must send content-type application/json'));
@@ -121,6 +123,7 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
     const started = Date.now();
     const result = await dispatch(options.handlers, method, req.body);
     log(`call ${method} ${result.ok ? 'ok' : result.error.code} ${Date.now() - started}ms`);
+    res.locals.logged = true;
     sendResult(res, result, log);
   });
 

@@ -111,6 +111,17 @@ describe('log lines', () => {
     const res = await call('stats.get', {}, { origin: 'http://evil.example' });
     expect(res.status).toBe(403);
     expect(logLines.some((l) => l.includes('refused cross-origin') && l.includes('evil.example'))).toBe(true);
+    // DNS rebinding: a foreign Host on an API call (fetch would not let the Host header be set).
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/call/stats.get', method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(rebound).toBe(421);
+    expect(logLines.some((l) => l.includes('/api/call/stats.get 421'))).toBe(true);
     await call(encodeURIComponent('x\n2026-01-01T00:00:00.000Z call users.upsert ok 1ms\u001b[2J'), {});
     const forged = logLines.find((l) => l.includes('2026-01-01T00:00:00.000Z'));
     expect(forged).toBeDefined();
@@ -135,7 +146,7 @@ function stalledStream(): Promise<{ socket: net.Socket; status: number }> {
 }
 
 describe('event stream back-pressure', () => {
-  test('streams past the cap answer 503; a stalled stream is closed once its backlog passes the bound, and memory stays flat', async () => {
+  test('streams past the cap answer 503; a stalled stream is closed once its backlog passes the bound; readers are served again', async () => {
     const streams = await Promise.all(Array.from({ length: 5 }, () => stalledStream()));
     expect(streams.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
     const extra = await fetch(`${server.url}api/events`);
