@@ -2,7 +2,11 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { CommanderError } from 'commander';
 import { ApiError } from '../contract/dispatch';
+import { escapeForTerminal } from '../contract/text';
 import { WorkspaceError } from '../db/open';
+
+/** The one escape of user-controlled text (record ids, names, file contents, error messages) printed to a terminal. */
+export { escapeForTerminal };
 
 /** A usage error (exit 2) or another failure the command itself detects. */
 export class CliError extends Error {
@@ -40,7 +44,7 @@ function failureOf(err: unknown): CliFailure {
 export function reportFailure(err: unknown, json: boolean): number {
   const f = failureOf(err);
   if (f.exitCode === 0) return 0;
-  if (!(err instanceof CommanderError)) process.stderr.write(`fea: ${f.message}\n`);
+  if (!(err instanceof CommanderError)) process.stderr.write(`fea: ${escapeForTerminal(f.message)}\n`);
   if (json) printJson({ error: { code: f.code, message: f.message } });
   return f.exitCode;
 }

@@ -7,6 +7,8 @@ import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../
 import type { ApiErrorDetails } from './api-error';
 import type * as T from './types';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
+import { KeymapSchema, LeadTimeSchema, PredictionIdSchema, hasParts, SearchSchema } from './bounds';
+import { ProfileNameSchema } from './text';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface Method<I extends z.ZodType, O> {
@@ -32,7 +34,7 @@ export const RecordFilterSchema = z
     split: z.string().optional(),
     part: z.string().optional(),
     author: z.string().optional(),
-    search: z.string().optional(),
+    search: SearchSchema.optional(),
   })
   .strict();
 export type RecordFilter = z.infer<typeof RecordFilterSchema>;
@@ -51,7 +53,7 @@ const annotationBody = {
   emotion: z.string().nullable(),
   aus: z.array(AUMarkSchema),
   reasoning: z.string(),
-  parentPredictionId: z.number().int().nullable().optional(),
+  parentPredictionId: PredictionIdSchema.nullable().optional(),
 };
 const empty = z.object({}).strict();
 
@@ -59,10 +61,10 @@ export const api = {
   'workspace.info': method<T.WorkspaceInfo>()(empty),
 
   'users.list': method<{ users: T.User[] }>()(empty),
-  'users.upsert': method<T.User>()(z.object({ name: z.string().trim().min(1).max(64), role: z.enum(USER_ROLES) })),
+  'users.upsert': method<T.User>()(z.object({ name: ProfileNameSchema, role: z.enum(USER_ROLES) })),
   'users.getSettings': method<{ keymap: Record<string, string> }>()(z.object({ userId })),
   'users.saveSettings': method<{ keymap: Record<string, string> }>()(
-    z.object({ userId, keymap: z.record(z.string(), z.string().max(32)) }),
+    z.object({ userId, keymap: KeymapSchema }),
   ),
 
   'records.query': method<{ total: number; rows: T.RecordRow[] }>()(
@@ -95,7 +97,7 @@ export const api = {
       lastWriteWins: z.boolean().optional(),
       /** One per submit attempt, the same on its retries: a repeat answers the first reply instead of adding a revision. */
       idempotencyKey: z.string().uuid().optional(),
-      leadTimeMs: z.number().min(0).optional(),
+      leadTimeMs: LeadTimeSchema.optional(),
     }),
   ),
   'annotations.skip': method<{ decisionId: number }>()(z.object({ recordId, userId, reason: z.string().trim().min(1).max(500) })),
@@ -116,7 +118,7 @@ export const api = {
   'splits.create': method<T.SplitSummary>()(
     z.object({
       name: z.string().trim().min(1).max(64),
-      ratios: z.record(z.string(), z.number().positive()),
+      ratios: z.record(z.string(), z.number().positive()).refine(hasParts, { message: 'a split needs at least one part' }),
       stratify: z.enum(['emotion']).nullable().default('emotion'),
       group: z.enum(['subject']).nullable().default('subject'),
       seed: z.number().int().default(0),

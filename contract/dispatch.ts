@@ -1,6 +1,7 @@
 /** Validates a raw call against the contract and runs its handler; shared by IPC and HTTP. */
 import { api, type ApiHandlers, type ApiResult, type MethodName } from './api';
 import { ApiErrorDetailsSchema, type ApiErrorDetails } from './api-error';
+import { illFormedPath } from './text';
 
 export class ApiError extends Error {
   constructor(
@@ -27,6 +28,11 @@ function isMethodName(name: string): name is MethodName {
 
 export async function dispatch(handlers: ApiHandlers, name: string, raw: unknown): Promise<ApiResult<unknown>> {
   if (!isMethodName(name)) return { ok: false, error: { code: 'unknown_method', message: `Unknown method ${name}` } };
+  const bad = illFormedPath(raw);
+  if (bad) {
+    const where = bad.join('.') || '(root)';
+    return { ok: false, error: { code: 'invalid_input', message: `Invalid input for ${name}: ${where}: contains an unpaired surrogate (ill-formed UTF-16)` } };
+  }
   const parsed = api[name].input.safeParse(raw ?? {});
   if (!parsed.success) {
     return {

@@ -196,4 +196,5 @@ export interface SampleOutput {
 export type ApiEvent =
   | { type: 'job.progress'; job: Job }
   | { type: 'run.metrics'; runId: number; point: MetricPoint }
-  | { type: 'records.changed'; ids: string[] };
+  /** `all`: too many (or too long) ids to name; every record may have changed. ids is then empty. */
+  | { type: 'records.changed'; ids: string[]; all?: boolean };

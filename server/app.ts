@@ -1,10 +1,9 @@
 /**
  * Server mode's express app: the built renderer, the typed API (`POST /api/call/<method>`), events (SSE) and media.
  *
- * API status codes (the body is always an ApiResult):
- *   200 ok, and handled errors raised by a handler (ApiError codes such as not_found, conflict, not_implemented);
- *   400 invalid_input / invalid_json; 403 forbidden (foreign Origin, not JSON); 404 unknown_method;
- *   413 payload_too_large; 500 internal.
+ * API status codes (the body is always an ApiResult): STATUS_BY_CODE below; a code not in it (a handler's own refusal
+ * such as not_implemented or empty) answers 200 with ok:false. A 500 never carries the error's text (it may be SQL):
+ * that goes to the log.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,8 +13,9 @@ import type { ApiHandlers, ApiResult } from '../contract/api';
 import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_MEDIA_PREFIX } from '../contract/transport';
 import type { EventBus } from '../services/events';
 import { MEDIA_CACHE_CONTROL, mediaContentType, resolveMediaPath } from '../services/media-path';
+import { escapeForTerminal } from '../contract/text';
 import { loopbackHostOnly, sameOriginOnly, securityHeaders } from './security';
-import { EventStreams } from './sse';
+import { EventStreams, type StreamLimits } from './sse';
 
 export const BODY_LIMIT = '1mb';
 
@@ -26,6 +26,7 @@ export interface ServerAppOptions {
   rendererDir: string;
   log?: (line: string) => void;
   heartbeatMs?: number;
+  streamLimits?: StreamLimits;
 }
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -33,28 +34,42 @@ const STATUS_BY_CODE: Record<string, number> = {
   invalid_json: 400,
   forbidden: 403,
   unknown_method: 404,
+  not_found: 404,
+  conflict: 409,
+  exists: 409,
   payload_too_large: 413,
+  invalid_label: 422,
   internal: 500,
 };
 
-function sendResult(res: Response, result: ApiResult<unknown>): void {
+const fail = (code: string, message: string): ApiResult<unknown> => ({ ok: false, error: { code, message } });
+
+export const INTERNAL_MESSAGE = 'internal error; the server log has the details';
+
+function sendResult(res: Response, result: ApiResult<unknown>, log?: (line: string) => void): void {
+  if (!result.ok && result.error.code === 'internal') {
+    log?.(`internal error ${res.req.method} ${res.req.originalUrl}: ${result.error.message}`);
+    result = fail('internal', INTERNAL_MESSAGE);
+  }
   res.status(result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 200));
   res.setHeader('Cache-Control', 'no-store');
   res.json(result);
 }
 
-const fail = (code: string, message: string): ApiResult<unknown> => ({ ok: false, error: { code, message } });
 
 export function createServerApp(options: ServerAppOptions): { app: express.Express; streams: EventStreams } {
-  const log = options.log ?? (() => undefined);
-  const streams = new EventStreams(options.events, options.heartbeatMs);
+  // Log lines carry user-controlled text (method names, URLs, Origins, error messages): escaped, no line can be forged.
+  const sink = options.log ?? (() => undefined);
+  const log = (line: string) => sink(escapeForTerminal(line));
+  const streams = new EventStreams(options.events, { heartbeatMs: options.heartbeatMs, ...options.streamLimits }, log);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders);
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.on('finish', () => {
-      if (res.statusCode >= 400 && !req.originalUrl.startsWith(HTTP_CALL_PREFIX)) log(`${req.method} ${req.originalUrl} ${res.statusCode}`);
+      // A dispatched call has its own `call …` line; a refusal before dispatch (421 Host, 403, 413, bad JSON) needs this one.
+      if (res.statusCode >= 400 && !res.locals.logged) log(`${req.method} ${req.originalUrl} ${res.statusCode}`);
     });
     next();
   });
@@ -76,8 +91,14 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
     }
     res.setHeader('Cache-Control', MEDIA_CACHE_CONTROL);
     res.setHeader('Content-Type', mediaContentType(resolved.file));
-    res.sendFile(resolved.file, { dotfiles: 'allow', cacheControl: false, lastModified: false }, (err) => {
-      if (err && !res.headersSent) res.status(404).type('text/plain').send('not found');
+    res.sendFile(resolved.file, { dotfiles: 'allow', cacheControl: false, lastModified: false }, (err?: Error & { status?: number; headers?: Record<string, string> }) => {
+      if (!err || res.headersSent) return;
+      // send reports an unsatisfiable Range as a 416 error carrying Content-Range; only a missing file is a 404.
+      if (err.status === 416) {
+        res.removeHeader('Cache-Control');
+        for (const [k, v] of Object.entries(err.headers ?? {})) res.setHeader(k, v);
+        res.status(416).type('text/plain').send('range not satisfiable');
+      } else res.status(404).type('text/plain').send('not found');
     });
   });
 
@@ -89,7 +110,11 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
       res.status(405).json(fail('method_not_allowed', 'API calls are POST with a JSON body'));
       return;
     }
-    if (!sameOriginOnly(req)) return sendResult(res, fail('forbidden', 'cross-origin API call refused'));
+    if (!sameOriginOnly(req)) {
+      log(`refused cross-origin call ${req.method} ${req.originalUrl} from Origin ${req.headers.origin ?? ''}`);
+      res.locals.logged = true;
+      return sendResult(res, fail('forbidden', 'cross-origin API call refused'));
+    }
     if (!req.is('application/json')) return sendResult(res, fail('forbidden', 'API calls must send content-type application/json'));
     next();
   });
@@ -98,7 +123,8 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
     const started = Date.now();
     const result = await dispatch(options.handlers, method, req.body);
     log(`call ${method} ${result.ok ? 'ok' : result.error.code} ${Date.now() - started}ms`);
-    sendResult(res, result);
+    res.locals.logged = true;
+    sendResult(res, result, log);
   });
 
   if (fs.existsSync(path.join(options.rendererDir, 'index.html'))) {
@@ -134,7 +160,7 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
       return;
     }
     log(`error ${req.method} ${req.originalUrl}: ${e.message ?? String(err)}`);
-    if (req.path.startsWith('/api/')) return sendResult(res, fail('internal', e.message ?? 'internal error'));
+    if (req.path.startsWith('/api/')) return sendResult(res, fail('internal', INTERNAL_MESSAGE));
     res.status(500).type('text/plain').send('internal error');
   });
 

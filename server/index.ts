@@ -6,6 +6,7 @@ import { rendererDir as defaultRendererDir } from '../pipelines/runtime/package-
 import { openServices } from '../services/open';
 import { createServerApp } from './app';
 import { assertLoopback, DEFAULT_HOST, DEFAULT_PORT } from './security';
+import type { StreamLimits } from './sse';
 
 export { ServerConfigError, isLoopbackHost, DEFAULT_HOST, DEFAULT_PORT } from './security';
 
@@ -17,12 +18,15 @@ export interface StartServerOptions {
   rendererDir?: string;
   log?: (line: string) => void;
   heartbeatMs?: number;
+  streamLimits?: StreamLimits;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   ctx: ServiceContext;
+  /** Open event streams and what their limits refused or closed (for tests and the soak bench). */
+  streams: { readonly size: number; readonly dropped: number; readonly refused: number };
   close(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     rendererDir: options.rendererDir ?? defaultRendererDir(),
     log: options.log,
     heartbeatMs: options.heartbeatMs,
+    streamLimits: options.streamLimits,
   });
   const server = http.createServer(app);
   server.requestTimeout = 60_000;
@@ -59,6 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url: `http://${urlHost}:${port}/`,
     port,
     ctx: services.ctx,
+    streams,
     close() {
       closing ??= new Promise<void>((resolve) => {
         streams.closeAll();

@@ -1,7 +1,7 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
 import { withWorkspace } from '../workspace';
-import { CliError, printJson, progressBar } from '../output';
+import { CliError, escapeForTerminal, printJson, progressBar } from '../output';
 
 export function register(program: Command): void {
   program
@@ -43,7 +43,7 @@ export function register(program: Command): void {
           if (opts.json) {
             printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors });
           } else {
-            for (const e of errors) process.stderr.write(`fea analyze: ${e.image}: ${e.reason}\n`);
+            for (const e of errors) process.stderr.write(`fea analyze: ${escapeForTerminal(`${e.image}: ${e.reason}`)}\n`);
             process.stdout.write(
               `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
             );

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
 import { withWorkspace } from '../workspace';
-import { CliError, printJson, progressBar, type Progress } from '../output';
+import { CliError, escapeForTerminal, printJson, progressBar, type Progress } from '../output';
 
 export function register(program: Command): void {
   program
@@ -40,7 +40,7 @@ export function register(program: Command): void {
           if (opts.json) {
             printJson(report);
           } else {
-            for (const e of report.errors) process.stderr.write(`fea import: ${input}:${e.line}: ${e.reason}\n`);
+            for (const e of report.errors) process.stderr.write(`fea import: ${escapeForTerminal(`${input}:${e.line}: ${e.reason}`)}\n`);
             process.stdout.write(
               `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (is_valid: false), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
             );

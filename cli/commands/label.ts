@@ -12,7 +12,7 @@ import { submitAnnotation } from '../../services/annotations/annotations';
 import { recordHandlers } from '../../services/records/handlers';
 import { usersEnsure } from '../../services/workspace/info';
 import { call, withWorkspace } from '../workspace';
-import { CliError, printJson } from '../output';
+import { CliError, escapeForTerminal, printJson } from '../output';
 
 function parseAUList(raw: string): string[] {
   const tokens = raw.split(/[,\s]+/).filter(Boolean);
@@ -64,7 +64,7 @@ export function register(program: Command): void {
           return submitAnnotation(db, { recordId, userId: user.id, emotion, aus, reasoning, baseRevisionId: base === undefined ? current?.id ?? null : base, provenance: { via: 'cli' } });
         }).immediate();
         if (opts.json) printJson({ recordId, revisionId: result.revisionId, status: result.status, decisionId: result.decisionId });
-        else process.stdout.write(`${recordId}: revision ${result.revisionId}, status ${result.status}\n`);
+        else process.stdout.write(`${escapeForTerminal(recordId)}: revision ${result.revisionId}, status ${result.status}\n`);
       });
     });
 }

@@ -5,7 +5,7 @@ import { RECORD_STATUSES, type RecordStatus } from '../../pipelines/facs/vocabul
 import { recordHandlers } from '../../services/records/handlers';
 import { imagePath } from '../../services/records/query';
 import { call, withWorkspace } from '../workspace';
-import { CliError, printJson } from '../output';
+import { CliError, escapeForTerminal, printJson } from '../output';
 
 const PAGE = 1000;
 
@@ -48,7 +48,7 @@ export function register(program: Command): void {
           author: r.author,
         }));
         if (opts.json) printJson({ records, total });
-        else for (const r of records) process.stdout.write(`${r.id}\t${r.status}\t${r.emotion ?? '-'}\t${r.aus.join(',') || '-'}\t${r.subject ?? '-'}\t${r.image}\n`);
+        else for (const r of records) process.stdout.write(`${[r.id, r.status, r.emotion ?? '-', r.aus.join(',') || '-', r.subject ?? '-', r.image].map(escapeForTerminal).join('\t')}\n`);
       });
     });
 }

@@ -20,3 +20,7 @@ export function upsertPrediction(db: Database.Database, recordId: string, modelI
        emotion_scores = excluded.emotion_scores, aus = excluded.aus, reasoning = excluded.reasoning, created_at = excluded.created_at`,
   ).run(recordId, modelId, p.emotion, p.score, JSON.stringify(p.emotionScores), JSON.stringify(p.aus), p.reasoning, createdAt);
 }
+
+export function predictionExists(db: Database.Database, id: number): boolean {
+  return stmt(db, 'SELECT 1 FROM predictions WHERE id = ?').get(id) !== undefined;
+}

@@ -20,6 +20,7 @@ import {
   latestOpenDecision,
   markDecisionUndone,
   nowIso,
+  predictionExists,
   recentDecisions,
   saveDraft,
   setCurrentRevision,
@@ -82,6 +83,15 @@ function checkAUs(aus: readonly AUMark[]): void {
   if (bad.length) throw new ApiError('invalid_label', `${bad.join(', ')} ${bad.length > 1 ? 'are not FACS AUs' : 'is not a FACS AU'}`);
 }
 
+/** What a submit and a draft both carry, checked the same way: a draft can never hold what submit would refuse. Returns the emotion as stored. */
+function checkAnnotationBody(db: Database.Database, input: { emotion: string | null; aus: readonly AUMark[]; parentPredictionId?: number | null }): string | null {
+  const emotion = checkEmotion(db, input.emotion);
+  checkAUs(input.aus);
+  const pid = input.parentPredictionId;
+  if (pid !== undefined && pid !== null && !predictionExists(db, pid)) throw new ApiError('not_found', `Prediction ${pid} does not exist`);
+  return emotion;
+}
+
 /** Adds a human revision: the one way labels change from the UI and from `fea label`. */
 export function submitAnnotation(db: Database.Database, input: SubmitInput): SubmitResult {
   return db.transaction((): SubmitResult => {
@@ -90,8 +100,7 @@ export function submitAnnotation(db: Database.Database, input: SubmitInput): Sub
     // A retry first: its own first write made the base stale, and it must not add a second revision.
     const replay = replayedSubmit(db, input);
     if (replay) return { ...replay, status: rec.status, replayed: true };
-    const emotion = checkEmotion(db, input.emotion);
-    checkAUs(input.aus);
+    const emotion = checkAnnotationBody(db, input);
     const { superseded } = checkSubmitBase(db, rec, input);
     const provenance: Record<string, unknown> = { source: 'human', ...(input.provenance ?? {}) };
     if (input.lastWriteWins && superseded !== null) provenance.lastWriteWins = { superseded };
@@ -158,8 +167,9 @@ export function saveDraftFor(
 ): { savedAt: string } {
   requireUser(db, input.userId);
   requireRecord(db, input.recordId);
+  const emotion = checkAnnotationBody(db, input);
   const savedAt = saveDraft(db, input.recordId, input.userId, {
-    emotion: input.emotion,
+    emotion,
     aus: input.aus,
     reasoning: input.reasoning,
     parentPredictionId: input.parentPredictionId ?? null,

@@ -74,7 +74,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const { detail } = nav;
   const history = useRecordHistory(api, recordId, nav.reloadToken, nav.shownId);
   const recent = useRecentDecisions(api, user.id);
-  useApiEvents((event) => event.type === 'records.changed' && cache.forget(event.ids));
+  useApiEvents((event) => event.type === 'records.changed' && (event.all ? cache.forgetAll() : cache.forget(event.ids)));
 
   const confirmSubmit = useCallback(() => setModal('confirm'), []);
   const closeModal = useCallback(() => setModal(null), []);

@@ -96,6 +96,11 @@ export class RecordCache {
     for (const key of [...this.details.keys()]) if (ids.includes(key.slice(key.indexOf(':') + 1))) this.details.delete(key);
   }
 
+  /** Forget every record's details: a records.changed event too large to name its ids. */
+  forgetAll(): void {
+    this.details.clear();
+  }
+
   /** Forget records and any next-id lists: after a submit, skip or undo the queue itself moved. */
   invalidate(ids: string[]): void {
     this.forget(ids);

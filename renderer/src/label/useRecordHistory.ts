@@ -25,7 +25,7 @@ export function useRecordHistory(api: Pick<ApiClient, 'records.history'>, record
 
   useApiEvents((event) => {
     const id = shownId();
-    if (event.type === 'records.changed' && id && event.ids.includes(id)) load(id);
+    if (event.type === 'records.changed' && id && (event.all || event.ids.includes(id))) load(id);
   });
 
   return history;

@@ -1,0 +1,30 @@
+/**
+ * Bounds of inputs that would otherwise reach SQLite and fail there (a 500 carrying SQL text): integers past
+ * INTEGER's range, LIKE patterns past SQLite's limit, and settings that grow without end.
+ */
+import { z } from 'zod';
+
+/** A week: time on one record beyond it is a tab left open, and it stays far inside INTEGER. */
+export const LEAD_TIME_MAX_MS = 7 * 24 * 3600 * 1000;
+export const LeadTimeSchema = z.number().int().min(0).max(LEAD_TIME_MAX_MS);
+
+export const PredictionIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** Record ids are at most 256 characters, so a longer search matches nothing; SQLite refuses LIKE patterns over 50,000 bytes. */
+export const SEARCH_MAX = 1024;
+export const SearchSchema = z.string().max(SEARCH_MAX);
+
+export const hasParts = (r: Record<string, number>): boolean => Object.keys(r).length > 0;
+
+/** A keymap names an action (a command, `emotion.<name>`, `au.AU<n>`) and a key combination. */
+export const KEYMAP_MAX_ACTIONS = 200;
+export const KEYMAP_ACTION_MAX = 64;
+export const KEYMAP_KEY_MAX = 32;
+export const KEYMAP_ACTION = /^(?:[a-zA-Z]+|emotion\.\S+|au\.AU\d{1,3})$/;
+/** The label view's fixed commands (renderer/src/keymap/keymap.ts LABEL_COMMANDS; a unit test keeps the two equal). */
+export const KEYMAP_COMMANDS = [
+  'submit', 'skip', 'undo', 'next', 'prev', 'help', 'accept', 'compose', 'focusReasoning', 'clear', 'overlay', 'zoomIn', 'zoomOut', 'zoomReset',
+] as const;
+export const KeymapSchema = z
+  .record(z.string().max(KEYMAP_ACTION_MAX).regex(KEYMAP_ACTION, 'is not a keymap action'), z.string().max(KEYMAP_KEY_MAX))
+  .refine((k) => Object.keys(k).length <= KEYMAP_MAX_ACTIONS, { message: `a keymap has at most ${KEYMAP_MAX_ACTIONS} actions` });
