@@ -40,6 +40,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   payload_too_large: 413,
   invalid_label: 422,
   internal: 500,
+  workspace_damaged: 503,
 };
 
 const fail = (code: string, message: string): ApiResult<unknown> => ({ ok: false, error: { code, message } });

@@ -77,12 +77,14 @@ describe('fea check', () => {
     const before = sha(path.join(ws, 'fea.sqlite'));
     const server = await startServer({ workspaceDir: ws, port: 0, log: () => undefined });
     try {
-      const call = async (method: string, input: unknown) =>
-        (await (await fetch(`${server.url}api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()) as {
-          ok: boolean;
-          error?: { code: string; message: string };
-        };
+      const statuses: number[] = [];
+      const call = async (method: string, input: unknown) => {
+        const res = await fetch(`${server.url}api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+        statuses.push(res.status);
+        return (await res.json()) as { ok: boolean; error?: { code: string; message: string } };
+      };
       const upsert = await call('users.upsert', { name: 'kim', role: 'annotator' });
+      expect(statuses).toEqual([503]);
       expect(upsert).toMatchObject({ ok: false, error: { code: 'workspace_damaged' } });
       expect(upsert.error!.message).toMatch(/fea check/);
       expect(upsert.error!.message).toMatch(/backup/);
