@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type * as T from './types';
+import { TRAINING_LIMITS } from './training-choices';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 
 /** A method: its input schema, and its output type carried as a phantom. */
@@ -121,11 +122,22 @@ export const api = {
     z.object({
       stage: z.enum(RUN_STAGES),
       split: z.string().min(1),
-      epochs: z.number().int().positive().optional(),
-      steps: z.number().int().positive().optional(),
+      epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
+      steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
       from: z.number().int().positive().optional(),
       seed: z.number().int().optional(),
-      config: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+      // setting names are dotted identifiers (never __proto__ & co.); the service checks them against its known list
+      config: z
+        .record(
+          z
+            .string()
+            .max(TRAINING_LIMITS.maxSettingKeyLength)
+            .regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, 'a setting name is dotted words, e.g. model.hidden')
+            .refine((k) => !k.split('.').some((p) => p === 'constructor' || p === 'prototype'), 'not a training setting'),
+          z.union([z.number(), z.string().max(TRAINING_LIMITS.maxSettingValueLength), z.boolean()]),
+        )
+        .refine((c) => Object.keys(c).length <= TRAINING_LIMITS.maxSettings, `at most ${TRAINING_LIMITS.maxSettings} settings`)
+        .optional(),
     }),
   ),
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
