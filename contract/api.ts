@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import { MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN } from '../pipelines/splits/limits';
 import type * as T from './types';
 import { TRAINING_LIMITS } from './training-choices';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
@@ -107,7 +108,9 @@ export const api = {
   'splits.create': method<T.SplitSummary>()(
     z.object({
       name: z.string().trim().min(1).max(64),
-      ratios: z.record(z.string(), z.number().positive()),
+      ratios: z
+        .record(z.string().max(MAX_PART_NAME_LENGTH).regex(PART_NAME_PATTERN, 'a part name is a short word: letters, digits, "_", "." and "-"'), z.number().positive())
+        .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= MAX_SPLIT_PARTS, `a split has 1 to ${MAX_SPLIT_PARTS} parts`),
       stratify: z.enum(['emotion']).nullable().default('emotion'),
       group: z.enum(['subject']).nullable().default('subject'),
       seed: z.number().int().default(0),
