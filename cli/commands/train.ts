@@ -89,6 +89,9 @@ export function register(program: Command): void {
               ? svc.resume(resume)
               : svc.start({ stage: opts.stage as 'sft' | 'rl', split: opts.split!, epochs, steps, from: from ?? null, seed, config });
           runId = started.runId;
+          if (svc.isQueued(runId)) {
+            process.stderr.write(`fea train: run ${runId} is queued: ${svc.slots} training run(s) at a time in a workspace (FEA_TRAINING_SLOTS); it starts when one ends\n`);
+          }
           const result = await started.done;
           (bar as ReturnType<typeof progressBar> | null)?.stop();
           if (result === null) {

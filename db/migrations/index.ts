@@ -3,6 +3,7 @@ import * as m001 from './001-initial';
 import * as m002 from './002-record-list-indexes';
 import * as m003 from './003-run-owner';
 import * as m004 from './004-run-summary';
+import * as m005 from './005-run-queued';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 2, name: 'record-list-indexes', up: m002.up },
   { version: 3, name: 'run-owner', up: m003.up },
   { version: 4, name: 'run-summary', up: m004.up },
+  { version: 5, name: 'run-queued', up: m005.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -89,8 +89,10 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
       return { jobId, runId };
     },
     // Runs whose process was killed would otherwise show as running forever.
+    // A queued run left by an ended process (a restart) starts here when a slot is free.
     'runs.list': () => {
       reapOrphanedRuns(ctx.ws.db);
+      svc().pump();
       return { runs: listRuns(ctx.ws.db).map(runSummary) };
     },
     'runs.get': ({ runId }) => {
