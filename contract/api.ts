@@ -9,6 +9,26 @@ import type * as T from './types';
 import { TRAINING_LIMITS } from './training-choices';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 
+/**
+ * training.start's settings: dotted names (never __proto__, constructor, prototype) → a value; the service checks
+ * the names against its known list. zod drops a JSON `__proto__` key silently, so it is refused before parsing.
+ */
+type TrainingSettings = Record<string, number | string | boolean>;
+const TrainingSettingsRecord = z
+  .record(
+    z
+      .string()
+      .max(TRAINING_LIMITS.maxSettingKeyLength)
+      .regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, 'a setting name is dotted words, e.g. model.hidden')
+      .refine((k) => !k.split('.').some((p) => p === 'constructor' || p === 'prototype'), 'not a training setting'),
+    z.union([z.number(), z.string().max(TRAINING_LIMITS.maxSettingValueLength), z.boolean()]),
+  )
+  .refine((c) => Object.keys(c).length <= TRAINING_LIMITS.maxSettings, `at most ${TRAINING_LIMITS.maxSettings} settings`);
+const TrainingSettingsSchema = z.preprocess<unknown, typeof TrainingSettingsRecord, TrainingSettings>((value, ctx) => {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) ctx.addIssue({ code: 'custom', message: '"__proto__" is not a training setting' });
+  return value;
+}, TrainingSettingsRecord);
+
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface Method<I extends z.ZodType, O> {
   input: I;
@@ -129,18 +149,7 @@ export const api = {
       steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
       from: z.number().int().positive().optional(),
       seed: z.number().int().optional(),
-      // setting names are dotted identifiers (never __proto__ & co.); the service checks them against its known list
-      config: z
-        .record(
-          z
-            .string()
-            .max(TRAINING_LIMITS.maxSettingKeyLength)
-            .regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, 'a setting name is dotted words, e.g. model.hidden')
-            .refine((k) => !k.split('.').some((p) => p === 'constructor' || p === 'prototype'), 'not a training setting'),
-          z.union([z.number(), z.string().max(TRAINING_LIMITS.maxSettingValueLength), z.boolean()]),
-        )
-        .refine((c) => Object.keys(c).length <= TRAINING_LIMITS.maxSettings, `at most ${TRAINING_LIMITS.maxSettings} settings`)
-        .optional(),
+      config: TrainingSettingsSchema.optional(),
     }),
   ),
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),

@@ -62,6 +62,13 @@ export class TrainingService {
 
   start(opts: StartOptions): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
     const db = this.ctx.ws.db;
+    // the settings first: a refused one leaves nothing behind
+    let cfg;
+    try {
+      cfg = buildRunConfig(opts);
+    } catch (err) {
+      throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
+    }
     reapOrphanedRuns(db);
     if (!splitExists(this.ctx.ws.db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
     let from = opts.from ?? null;
@@ -75,12 +82,7 @@ export class TrainingService {
         if (!m || m.kind !== 'policy' || !m.path) throw new ApiError('not_found', `model ${from} is not a trained reasoning policy`);
       }
     }
-    let cfg;
-    try {
-      cfg = buildRunConfig({ ...opts, from });
-    } catch (err) {
-      throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
-    }
+    cfg.from = from;
     const seed = opts.stage === 'sft' ? cfg.sft.seed : cfg.rl.seed;
     const runId = createRun(db, {
       stage: opts.stage,
