@@ -141,7 +141,8 @@ export const api = {
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'analysis.start': method<{ jobId: string }>()(z.object({ workers: z.number().int().min(1).max(16).optional() })),
 
-  'training.start': method<{ jobId: string; runId: number }>()(
+  // queued: the run waits for a training slot (the live-run cap) and starts when one frees
+  'training.start': method<{ jobId: string; runId: number; queued: boolean }>()(
     z.object({
       stage: z.enum(RUN_STAGES),
       split: z.string().min(1),
@@ -153,7 +154,7 @@ export const api = {
     }),
   ),
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
-  'training.resume': method<{ jobId: string; runId: number }>()(z.object({ runId: z.number().int() })),
+  'training.resume': method<{ jobId: string; runId: number; queued: boolean }>()(z.object({ runId: z.number().int() })),
   'runs.list': method<{ runs: T.RunSummary[] }>()(empty),
   'runs.get': method<{ run: T.RunSummary; metrics: T.MetricPoint[] }>()(z.object({ runId: z.number().int() })),
   'models.list': method<{ models: T.ModelSummary[] }>()(empty),

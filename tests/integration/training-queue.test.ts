@@ -69,15 +69,18 @@ test('a second run waits as queued, and starts when the first ends; never two at
   expect(most).toBe(1);
 }, 180_000);
 
-test('a queued run can be stopped before it starts, and resumed into the queue', async () => {
-  const a = tiny(3);
-  const b = tiny(2);
-  expect(svc.stop(b.runId)).toBe(true);
-  expect(await b.done).toBeNull();
+test('over the handlers: training.start says queued; a queued run can be stopped before it starts, and resumed into the queue', async () => {
+  const handlers = trainingHandlers(ctx);
+  const a = await handlers['training.start']({ stage: 'sft', split: 's', steps: 3, seed: 1, config: TINY });
+  const b = await handlers['training.start']({ stage: 'sft', split: 's', steps: 2, seed: 1, config: TINY });
+  expect([a.queued, b.queued]).toEqual([false, true]);
+  const waited = svc.wait(b.runId);
+  expect(await handlers['training.stop']({ runId: b.runId })).toEqual({ stopped: true });
+  expect(await waited).toBeNull();
   expect(getRun(ws.db, b.runId)).toMatchObject({ status: 'stopped', step: 0, owner_pid: null });
   const resumed = svc.resume(b.runId);
   expect(getRun(ws.db, b.runId)!.status).toBe('queued');
-  await a.done;
+  await svc.wait(a.runId);
   expect(await resumed.done).toMatchObject({ runId: b.runId });
   expect(getRun(ws.db, b.runId)!.status).toBe('done');
 }, 180_000);
