@@ -31,9 +31,9 @@ test('split part names are refused when they could walk a prototype or name a hi
   expect(() => parseRatios(Array.from({ length: 11 }, (_, i) => `p${i}=1`).join(','))).toThrow(/at most 10 parts/);
   const items = ['a', 'b', 'c', 'd'].map((id) => ({ id, label: id === 'a' ? 'constructor' : 'happiness', subject: null }));
   const r = computeSplit(items, { ratios: parseRatios('constructor=0.5,valueOf=0.5'), stratify: true, group: false, seed: 1 });
-  expect(r.parts.constructor.n + r.parts.valueOf.n).toBe(4);
+  expect(r.parts['constructor'].n + r.parts['valueOf'].n).toBe(4);
   const s = summarise(items, new Map(items.map((i) => [i.id, 'constructor'])), ['constructor']);
-  expect(s.parts.constructor).toEqual({ n: 4, byEmotion: { constructor: 1, happiness: 3 } });
+  expect(s.parts['constructor']).toEqual({ n: 4, byEmotion: { constructor: 1, happiness: 3 } });
   expect(s.fractions).toEqual({ constructor: 1 });
 });
 
