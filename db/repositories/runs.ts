@@ -167,12 +167,6 @@ export function reapOrphanedRuns(db: Database.Database): number[] {
   }).immediate();
 }
 
-/** Runs that hold a training slot: 'running' ones (orphans are reaped first, so a killed process frees its slot). */
-export function countRunningRuns(db: Database.Database): number {
-  reapOrphanedRuns(db);
-  return (stmt(db, "SELECT COUNT(*) AS n FROM runs WHERE status = 'running'").get() as { n: number }).n;
-}
-
 /**
  * Moves the oldest queued runs this process may start into 'running' (owned by this process) while fewer than
  * `slots` run, and returns their ids. A queued run belongs to the process waiting for it (`fea train` polls for its

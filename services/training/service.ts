@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EvalReport, SampleOutput } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
-import { claimQueuedRuns, countRunningRuns, createRun, getRun, reapOrphanedRuns, runHeldOnThisHost, unqueueRun, updateRun } from '../../db/repositories/runs';
+import { claimQueuedRuns, createRun, getRun, reapOrphanedRuns, runHeldOnThisHost, unqueueRun, updateRun } from '../../db/repositories/runs';
 import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
@@ -143,11 +143,6 @@ export class TrainingService {
 
   isQueued(runId: number): boolean {
     return this.waiting.has(runId);
-  }
-
-  /** Runs that hold a slot in this workspace now (this process's and others'). */
-  runningCount(): number {
-    return countRunningRuns(this.ctx.ws.db);
   }
 
   /** A queued run's job (status 'queued') and the promise of its result, settled once it has run. */
