@@ -5,9 +5,12 @@
 import { z } from 'zod';
 import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type { ApiErrorDetails } from './api-error';
+import { MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN } from '../pipelines/splits/limits';
 import type * as T from './types';
+import { TRAINING_LIMITS } from './training-choices';
+import { TrainingSettingsSchema } from './training-settings';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
-import { KeymapSchema, LeadTimeSchema, PredictionIdSchema, hasParts, SearchSchema } from './bounds';
+import { KeymapSchema, LeadTimeSchema, PredictionIdSchema, SearchSchema } from './bounds';
 import { ProfileNameSchema } from './text';
 
 /** A method: its input schema, and its output type carried as a phantom. */
@@ -118,7 +121,9 @@ export const api = {
   'splits.create': method<T.SplitSummary>()(
     z.object({
       name: z.string().trim().min(1).max(64),
-      ratios: z.record(z.string(), z.number().positive()).refine(hasParts, { message: 'a split needs at least one part' }),
+      ratios: z
+        .record(z.string().max(MAX_PART_NAME_LENGTH).regex(PART_NAME_PATTERN, 'a part name is a short word: letters, digits, "_", "." and "-"'), z.number().positive())
+        .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= MAX_SPLIT_PARTS, `a split has 1 to ${MAX_SPLIT_PARTS} parts`),
       stratify: z.enum(['emotion']).nullable().default('emotion'),
       group: z.enum(['subject']).nullable().default('subject'),
       seed: z.number().int().default(0),
@@ -129,19 +134,20 @@ export const api = {
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'analysis.start': method<{ jobId: string }>()(z.object({ workers: z.number().int().min(1).max(16).optional() })),
 
-  'training.start': method<{ jobId: string; runId: number }>()(
+  // queued: the run waits for a training slot (the live-run cap) and starts when one frees
+  'training.start': method<{ jobId: string; runId: number; queued: boolean }>()(
     z.object({
       stage: z.enum(RUN_STAGES),
       split: z.string().min(1),
-      epochs: z.number().int().positive().optional(),
-      steps: z.number().int().positive().optional(),
+      epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
+      steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
       from: z.number().int().positive().optional(),
       seed: z.number().int().optional(),
-      config: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+      config: TrainingSettingsSchema.optional(),
     }),
   ),
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
-  'training.resume': method<{ jobId: string; runId: number }>()(z.object({ runId: z.number().int() })),
+  'training.resume': method<{ jobId: string; runId: number; queued: boolean }>()(z.object({ runId: z.number().int() })),
   'runs.list': method<{ runs: T.RunSummary[] }>()(empty),
   'runs.get': method<{ run: T.RunSummary; metrics: T.MetricPoint[] }>()(z.object({ runId: z.number().int() })),
   'models.list': method<{ models: T.ModelSummary[] }>()(empty),

@@ -14,7 +14,6 @@ export const PredictionIdSchema = z.number().int().positive().max(Number.MAX_SAF
 export const SEARCH_MAX = 1024;
 export const SearchSchema = z.string().max(SEARCH_MAX);
 
-export const hasParts = (r: Record<string, number>): boolean => Object.keys(r).length > 0;
 
 /** A keymap names an action (a command, `emotion.<name>`, `au.AU<n>`) and a key combination. */
 export const KEYMAP_MAX_ACTIONS = 200;

@@ -5,3 +5,9 @@
 export { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS, type GrpoLossType, type SampleWeighting } from '../pipelines/rl/run-values';
 export { DECODERS, type DecoderKind } from '../pipelines/model/config';
 export { RUN_STAGES, RUN_STATUSES, type RunStage, type RunStatus } from '../pipelines/facs/vocabulary';
+
+/**
+ * How much one training run may ask for (training.start, `fea train`, and `--set` of the same settings): a run is
+ * bounded work, a request can never start an endless one.
+ */
+export const TRAINING_LIMITS = { maxSteps: 100_000, maxEpochs: 1_000, maxSettings: 64, maxSettingKeyLength: 64, maxSettingValueLength: 256 } as const;

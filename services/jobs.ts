@@ -12,6 +12,8 @@ export interface JobHandle {
   /** Marks the job stopped (after a cancel was honoured). */
   stopped(message?: string): void;
   setRunId(runId: number): void;
+  /** A job started as queued (waiting for a slot) begins running. */
+  begin(message?: string): void;
 }
 
 export class JobRegistry {
@@ -20,10 +22,10 @@ export class JobRegistry {
 
   constructor(private readonly events: EventBus) {}
 
-  start(kind: JobKind, total = 0, message = ''): JobHandle {
+  start(kind: JobKind, total = 0, message = '', status: 'running' | 'queued' = 'running'): JobHandle {
     const id = randomUUID();
     const controller = new AbortController();
-    const job: Job = { id, kind, status: 'running', done: 0, total, message, startedAt: new Date().toISOString() };
+    const job: Job = { id, kind, status, done: 0, total, message, startedAt: new Date().toISOString() };
     this.jobs.set(id, { job, controller });
     this.emit(job, true);
     const update = (patch: Partial<Job>, force = false) => {
@@ -38,6 +40,7 @@ export class JobRegistry {
       fail: (err) => update({ status: 'failed', message: err instanceof Error ? err.message : String(err) }, true),
       stopped: (msg) => update({ status: 'stopped', message: msg ?? 'stopped' }, true),
       setRunId: (runId) => update({ runId }, true),
+      begin: (msg) => update({ status: 'running', message: msg ?? job.message }, true),
     };
   }
 
@@ -52,7 +55,7 @@ export class JobRegistry {
 
   cancel(id: string): boolean {
     const j = this.jobs.get(id);
-    if (!j || j.job.status !== 'running') return false;
+    if (!j || (j.job.status !== 'running' && j.job.status !== 'queued')) return false;
     j.controller.abort();
     return true;
   }

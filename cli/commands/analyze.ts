@@ -1,5 +1,6 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
+import { maxAnalysisWorkers } from '../../services/analysis/workers';
 import { withWorkspace } from '../workspace';
 import { CliError, escapeForTerminal, printJson, progressBar } from '../output';
 
@@ -8,14 +9,15 @@ export function register(program: Command): void {
     .command('analyze')
     .description('detect faces, landmarks, expressions and AU estimates for every image without an analysis (resumes where it stopped)')
     .argument('<workspace>', 'workspace folder')
-    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--workers <n>', 'worker threads (default and most: one per core)')
     .option('--max-pixels <n>', 'refuse images with more pixels than this, before decoding', '40000000')
     .option('--retry-failed', 'try images that were refused or undecodable in an earlier run again')
     .option('--json', 'print the summary as one JSON object on the last line')
     .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; json?: boolean }) => {
       const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
-        throw new CliError(`--workers: "${opts.workers}" is not a whole number between 1 and 64`);
+      const maxWorkers = maxAnalysisWorkers();
+      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > maxWorkers)) {
+        throw new CliError(`--workers: "${opts.workers}" is not a whole number between 1 and ${maxWorkers} (this machine's cores)`);
       }
       const pixelLimit = Number(opts.maxPixels);
       if (!Number.isFinite(pixelLimit) || pixelLimit < 1) throw new CliError(`--max-pixels: "${opts.maxPixels}" is not a positive number`);

@@ -1,6 +1,7 @@
 /** `fea train <ws> --stage sft|rl --split NAME …`: a training run in a worker thread; Ctrl+C checkpoints and stops. */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
+import { TRAINING_LIMITS } from '../../contract/training-choices';
 import { evalLine } from '../eval-line';
 import { call, withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
@@ -17,23 +18,25 @@ interface TrainOpts {
   json?: boolean;
 }
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
+function positiveInt(name: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`${name}: "${v}" is not a positive whole number`);
+  if (n > max) throw new CliError(`${name}: ${n} is more than the limit of ${max}`);
   return n;
 }
 
+/** KEY=VALUE pairs as own properties (Object.fromEntries defines them: `__proto__=…` stays a key); the service checks the names. */
 function parseSets(sets: string[] | undefined): Record<string, number | string | boolean> {
-  const out: Record<string, number | string | boolean> = {};
+  const out = new Map<string, number | string | boolean>();
   for (const s of sets ?? []) {
     const eq = s.indexOf('=');
     if (eq < 1) throw new CliError(`--set: "${s}" is not KEY=VALUE`);
     const key = s.slice(0, eq).trim();
     const raw = s.slice(eq + 1).trim();
-    out[key] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    out.set(key, raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 export function register(program: Command): void {
@@ -43,8 +46,8 @@ export function register(program: Command): void {
     .argument('<workspace>', 'workspace folder')
     .option('--stage <stage>', 'sft or rl')
     .option('--split <name>', 'split whose train part is used (its test part is evaluated at the end)')
-    .option('--epochs <n>', 'SFT epochs (default 20; early stopping may end sooner)')
-    .option('--steps <n>', 'optimizer steps (overrides --epochs; RL default 60)')
+    .option('--epochs <n>', `SFT epochs (default 20; early stopping may end sooner; at most ${TRAINING_LIMITS.maxEpochs})`)
+    .option('--steps <n>', `optimizer steps (overrides --epochs; RL default 60; at most ${TRAINING_LIMITS.maxSteps})`)
     .option('--from <model>', 'RL: starting model id (default: the newest SFT model)')
     .option('--seed <s>', 'seed of initialisation, shuffling, augmentation and sampling', '1')
     .option('--resume <run>', 'continue a stopped or killed run from its last checkpoint')
@@ -58,8 +61,8 @@ export function register(program: Command): void {
       }
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
-      const epochs = positiveInt('--epochs', opts.epochs);
-      const steps = positiveInt('--steps', opts.steps);
+      const epochs = positiveInt('--epochs', opts.epochs, TRAINING_LIMITS.maxEpochs);
+      const steps = positiveInt('--steps', opts.steps, TRAINING_LIMITS.maxSteps);
       const from = positiveInt('--from', opts.from);
       const config = parseSets(opts.set);
       return withWorkspace(workspace, async (ctx) => {
@@ -86,6 +89,9 @@ export function register(program: Command): void {
               ? svc.resume(resume)
               : svc.start({ stage: opts.stage as 'sft' | 'rl', split: opts.split!, epochs, steps, from: from ?? null, seed, config });
           runId = started.runId;
+          if (svc.isQueued(runId)) {
+            process.stderr.write(`fea train: run ${runId} is queued: ${svc.slots} training run(s) at a time in a workspace (FEA_TRAINING_SLOTS); it starts when one ends\n`);
+          }
           const result = await started.done;
           (bar as ReturnType<typeof progressBar> | null)?.stop();
           if (result === null) {

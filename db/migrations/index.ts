@@ -4,6 +4,7 @@ import * as m002 from './002-record-list-indexes';
 import * as m003 from './003-run-owner';
 import * as m004 from './004-run-summary';
 import * as m005 from './005-submit-idempotency';
+import * as m006 from './006-run-queued';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -12,6 +13,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 3, name: 'run-owner', up: m003.up },
   { version: 4, name: 'run-summary', up: m004.up },
   { version: 5, name: 'submit-idempotency', up: m005.up },
+  { version: 6, name: 'run-queued', up: m006.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -40,6 +40,8 @@ export interface NewRun {
   config: Record<string, unknown>;
   totalSteps?: number;
   parentModelId?: number | null;
+  /** 'queued' waits for a training slot (claimQueuedRuns); default 'running'. */
+  status?: 'queued' | 'running';
 }
 
 let bootId: string | null | undefined;
@@ -67,8 +69,8 @@ export function createRun(db: Database.Database, run: NewRun): number {
   const info = stmt(
     db,
     `INSERT INTO runs (stage, status, split, seed, backend, config, step, total_steps, parent_model_id, created_at, updated_at, owner_host, owner_pid, owner_boot)
-     VALUES (?, 'running', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(run.stage, run.split, run.seed, run.backend, JSON.stringify(run.config), run.totalSteps ?? 0, run.parentModelId ?? null, now, now, me.host, me.pid, me.boot);
+     VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(run.stage, run.status ?? 'running', run.split, run.seed, run.backend, JSON.stringify(run.config), run.totalSteps ?? 0, run.parentModelId ?? null, now, now, me.host, me.pid, me.boot);
   return Number(info.lastInsertRowid);
 }
 
@@ -89,9 +91,9 @@ export function updateRun(
   if (keys.length === 0) return;
   const values: unknown[] = keys.map((k) => patch[k] ?? null);
   let sets = keys.map((k) => `${k} = ?`).join(', ');
-  // A status change moves ownership: 'running' belongs to this process, any other status to nobody.
+  // A status change moves ownership: 'running' (and 'queued': who waits for it) belongs to this process, any other to nobody.
   if (patch.status !== undefined) {
-    const me = patch.status === 'running' ? currentOwner() : null;
+    const me = patch.status === 'running' || patch.status === 'queued' ? currentOwner() : null;
     sets += ', owner_host = ?, owner_pid = ?, owner_boot = ?';
     values.push(me?.host ?? null, me?.pid ?? null, me?.boot ?? null);
   }
@@ -163,6 +165,46 @@ export function reapOrphanedRuns(db: Database.Database): number[] {
       )
       .map((r) => r.id);
   }).immediate();
+}
+
+/**
+ * Moves the oldest queued runs this process may start into 'running' (owned by this process) while fewer than
+ * `slots` run, and returns their ids. A queued run belongs to the process waiting for it (`fea train` polls for its
+ * own); one whose process is gone (a restart) is anyone's. Count and claim are one transaction, so two processes
+ * cannot both fill the last slot.
+ */
+export function claimQueuedRuns(db: Database.Database, slots: number): number[] {
+  if (db.readonly) return [];
+  // the common case (nothing queued) takes no write lock
+  if (!stmt(db, "SELECT 1 FROM runs WHERE status = 'queued' LIMIT 1").get()) return [];
+  reapOrphanedRuns(db);
+  const me = currentOwner();
+  return db.transaction(() => {
+    const running = (stmt(db, "SELECT COUNT(*) AS n FROM runs WHERE status = 'running'").get() as { n: number }).n;
+    if (running >= slots) return [];
+    const queued = stmt(db, "SELECT id, owner_host, owner_pid, owner_boot FROM runs WHERE status = 'queued' ORDER BY id").all() as (OwnerCols & { id: number })[];
+    const mine = (r: OwnerCols) => r.owner_host === me.host && r.owner_pid === me.pid && (r.owner_boot ?? null) === me.boot;
+    const claim = stmt(
+      db,
+      `UPDATE runs SET status = 'running', owner_host = ?, owner_pid = ?, owner_boot = ?, updated_at = ? WHERE id = ? AND status = 'queued'`,
+    );
+    const now = nowIso();
+    return queued
+      .filter((r) => mine(r) || ownerGone(r, me))
+      .slice(0, slots - running)
+      .filter((r) => claim.run(me.host, me.pid, me.boot, now, r.id).changes > 0)
+      .map((r) => r.id);
+  }).immediate();
+}
+
+/** A queued run taken out of the queue (stopped before it started); false when it is no longer queued. */
+export function unqueueRun(db: Database.Database, id: number, error: string): boolean {
+  return (
+    stmt(
+      db,
+      "UPDATE runs SET status = 'stopped', error = ?, owner_host = NULL, owner_pid = NULL, owner_boot = NULL, updated_at = ? WHERE id = ? AND status = 'queued'",
+    ).run(error, nowIso(), id).changes > 0
+  );
 }
 
 /** A step's metrics and the run's progress, in one transaction. */

@@ -62,7 +62,8 @@ export type RecordStatus = (typeof RECORD_STATUSES)[number];
 /** Training runs: their stage and status (runs table, contract, UI). */
 export const RUN_STAGES = ['sft', 'rl'] as const;
 export type RunStage = (typeof RUN_STAGES)[number];
-export const RUN_STATUSES = ['running', 'stopped', 'done', 'failed'] as const;
+/** 'queued': waiting for a free training slot (the live-run cap); it starts when one frees, also after a restart. */
+export const RUN_STATUSES = ['queued', 'running', 'stopped', 'done', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const USER_ROLES = ['annotator', 'lead', 'researcher', 'admin'] as const;

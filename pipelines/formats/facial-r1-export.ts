@@ -43,7 +43,8 @@ export function toFacialR1Line(r: ExportRecord): string {
     description: description.text,
     meta_info: metaInfo,
   };
-  for (const [k, v] of Object.entries(r.extra ?? {})) if (!(k in obj)) obj[k] = v;
+  // own keys only, defined rather than assigned: an imported "constructor" or "__proto__" field is written back as it came
+  for (const [k, v] of Object.entries(r.extra ?? {})) if (!Object.hasOwn(obj, k)) Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
   return JSON.stringify(obj);
 }
 

@@ -49,8 +49,8 @@ export function parseFacialR1Line(text: string, line: number, imagesDir: string,
   }
   const metaInfo = o.meta_info && typeof o.meta_info === 'object' && !Array.isArray(o.meta_info) ? (o.meta_info as Record<string, unknown>) : {};
   const subject = metaInfo.subject === undefined || metaInfo.subject === null || metaInfo.subject === '' ? null : String(metaInfo.subject);
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (!KNOWN_KEYS.has(k)) extra[k] = v;
+  // defined, not assigned: a line's own "__proto__" key stays a field instead of replacing the object's prototype
+  const extra: Record<string, unknown> = Object.fromEntries(Object.entries(o).filter(([k]) => !KNOWN_KEYS.has(k)));
   const meta: Record<string, unknown> = { meta_info: metaInfo, image: o.image };
   if (Object.keys(extra).length) meta.extra = extra;
   if (extraLabels.length) meta.extraLabels = extraLabels;

@@ -1,1 +1,2 @@
 export * from './stratified';
+export * from './limits';

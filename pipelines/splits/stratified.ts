@@ -4,6 +4,7 @@
  * whose label counts are furthest below target (least increase of squared deviation from fractions × totals).
  */
 import { mulberry32, shuffleInPlace } from '../random/seeded';
+import { checkPartNames, MAX_SPLIT_PARTS, partNameProblem } from './limits';
 
 export interface SplitItem {
   id: string;
@@ -37,24 +38,31 @@ export interface SplitResult {
 }
 
 export function parseRatios(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = new Map<string, number>();
   for (const piece of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([A-Za-z0-9_.-]+)\s*[=:]\s*([0-9]*\.?[0-9]+)$/.exec(piece);
+    const m = /^([^=:\s]+)\s*[=:]\s*([0-9]*\.?[0-9]+)$/.exec(piece);
     if (!m) throw new Error(`Bad ratio "${piece}": expected NAME=NUMBER, e.g. train=0.8,test=0.2`);
+    const problem = partNameProblem(m[1]);
+    if (problem) throw new Error(problem);
     const v = Number(m[2]);
     if (!(v > 0)) throw new Error(`Ratio of "${m[1]}" must be positive`);
-    if (m[1] in out) throw new Error(`Part "${m[1]}" is given twice`);
-    out[m[1]] = v;
+    if (out.has(m[1])) throw new Error(`Part "${m[1]}" is given twice`);
+    out.set(m[1], v);
+    if (out.size > MAX_SPLIT_PARTS) throw new Error(`a split has at most ${MAX_SPLIT_PARTS} parts`);
   }
-  if (Object.keys(out).length < 1) throw new Error('No ratios given: expected e.g. train=0.8,test=0.2');
-  return out;
+  if (out.size < 1) throw new Error('No ratios given: expected e.g. train=0.8,test=0.2');
+  // own properties, defined rather than assigned: a part's name never reaches a prototype
+  return Object.fromEntries(out);
 }
 
 export function computeSplit(itemsIn: readonly SplitItem[], options: SplitOptions): SplitResult {
   const partNames = Object.keys(options.ratios);
   if (partNames.length === 0) throw new Error('a split needs at least one part');
-  const sum = partNames.reduce((s, p) => s + options.ratios[p], 0);
-  const frac = partNames.map((p) => options.ratios[p] / sum);
+  checkPartNames(partNames);
+  const weights = partNames.map((p) => options.ratios[p]);
+  if (!weights.every((w) => Number.isFinite(w) && w > 0)) throw new Error('every part needs a positive, finite ratio');
+  const sum = weights.reduce((s, w) => s + w, 0);
+  const frac = weights.map((w) => w / sum);
   // Input order must not matter: work on items sorted by id.
   const items = [...itemsIn].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const labels = options.stratify ? [...new Set(items.map((i) => i.label))].sort() : ['*'];
@@ -116,38 +124,47 @@ export function summarise(
   assignments: ReadonlyMap<string, string>,
   partNames: readonly string[],
 ): Omit<SplitResult, 'assignments'> {
-  const parts: Record<string, SplitPartStats> = {};
-  for (const p of partNames) parts[p] = { n: 0, byEmotion: {} };
-  const overall: Record<string, number> = {};
+  // Maps while counting: part names and labels come from users, so they are never used as plain object keys
+  const parts = new Map<string, { n: number; byEmotion: Map<string, number> }>();
+  const partOf = (p: string) => {
+    let s = parts.get(p);
+    if (!s) parts.set(p, (s = { n: 0, byEmotion: new Map() }));
+    return s;
+  };
+  for (const p of partNames) partOf(p);
+  const overall = new Map<string, number>();
   const subjectParts = new Map<string, Set<string>>();
   let n = 0;
   for (const it of items) {
     const p = assignments.get(it.id);
     if (p === undefined) continue;
     n++;
-    parts[p] ??= { n: 0, byEmotion: {} };
-    parts[p].n++;
-    parts[p].byEmotion[it.label] = (parts[p].byEmotion[it.label] ?? 0) + 1;
-    overall[it.label] = (overall[it.label] ?? 0) + 1;
+    const part = partOf(p);
+    part.n++;
+    part.byEmotion.set(it.label, (part.byEmotion.get(it.label) ?? 0) + 1);
+    overall.set(it.label, (overall.get(it.label) ?? 0) + 1);
     if (it.subject !== null && it.subject !== '') {
       let s = subjectParts.get(it.subject);
       if (!s) subjectParts.set(it.subject, (s = new Set()));
       s.add(p);
     }
   }
-  for (const p of Object.keys(parts)) parts[p].byEmotion = Object.fromEntries(Object.entries(parts[p].byEmotion).sort(([a], [b]) => a.localeCompare(b)));
   let maxDev = 0;
-  for (const p of Object.keys(parts)) {
-    for (const label of Object.keys(overall)) {
-      const share = parts[p].n ? (parts[p].byEmotion[label] ?? 0) / parts[p].n : 0;
-      maxDev = Math.max(maxDev, Math.abs(share - overall[label] / n));
+  for (const part of parts.values()) {
+    for (const [label, count] of overall) {
+      const share = part.n ? (part.byEmotion.get(label) ?? 0) / part.n : 0;
+      maxDev = Math.max(maxDev, Math.abs(share - count / n));
     }
   }
   let shared = 0;
   for (const s of subjectParts.values()) if (s.size > 1) shared++;
-  const fractions: Record<string, number> = {};
-  for (const p of Object.keys(parts)) fractions[p] = n ? round(parts[p].n / n) : 0;
-  return { parts, maxStratDeviation: round(maxDev), sharedSubjects: shared, fractions };
+  const out = [...parts].map(([p, s]) => [p, { n: s.n, byEmotion: Object.fromEntries([...s.byEmotion].sort(([a], [b]) => a.localeCompare(b))) }] as const);
+  return {
+    parts: Object.fromEntries(out),
+    maxStratDeviation: round(maxDev),
+    sharedSubjects: shared,
+    fractions: Object.fromEntries(out.map(([p, s]) => [p, n ? round(s.n / n) : 0])),
+  };
 }
 
 function round(x: number): number {

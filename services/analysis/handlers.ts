@@ -3,6 +3,7 @@ import { ApiError } from '../../contract/dispatch';
 import { recordIdsOfImage } from '../../db/repositories/analysis';
 import type { ServiceContext } from '../context';
 import { runAnalysis } from './run';
+import { checkWorkerCount } from './workers';
 
 /** Records whose suggestion/overlay changed are announced in batches, at most once a second. */
 const CHANGED_FLUSH_MS = 1000;
@@ -12,6 +13,7 @@ export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analys
   let running: string | null = null;
   return {
     'analysis.start': ({ workers }) => {
+      checkWorkerCount(workers);
       if (running && ctx.jobs.get(running)?.status === 'running') {
         throw new ApiError('conflict', `an analysis job (${running}) is already running`);
       }

@@ -24,6 +24,7 @@ import { topEmotion } from '../../pipelines/vision/expressions';
 import { FACE_API_VERSION } from '../../pipelines/vision/faceapi';
 import { DEFAULT_PIXEL_LIMIT } from '../../pipelines/vision/image';
 import { AnalyzerPool } from '../../pipelines/vision/pool';
+import { checkWorkerCount } from './workers';
 
 export const CROPS_DIR = 'crops';
 export const EXPRESSION_MODEL = 'face-api-expression';
@@ -61,6 +62,7 @@ export interface AnalyzeSummary {
 }
 
 export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}): Promise<AnalyzeSummary> {
+  checkWorkerCount(options.workers);
   const t0 = Date.now();
   const db = ws.db;
   if (options.retryFailed) deleteFailedAnalyses(db);

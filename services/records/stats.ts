@@ -10,7 +10,7 @@ export function workspaceStats(db: Database.Database, now = new Date()): Workspa
   // vocabulary order first, so the dict reads the same way in every workspace
   const counts = emotionCounts(db);
   for (const e of vocabulary(db, 'emotion')) if (counts.has(e)) byEmotion[e] = counts.get(e)!;
-  for (const [e, n] of [...counts].sort()) if (!(e in byEmotion)) byEmotion[e] = n;
+  for (const [e, n] of [...counts].sort()) if (!Object.hasOwn(byEmotion, e)) byEmotion[e] = n;
   const auCounts = currentAUCounts(db);
   const byAU: Record<string, number> = {};
   for (const au of sortAUs(auCounts.keys())) byAU[au] = auCounts.get(au)!;

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../../contract/dispatch';
 import type { SplitSummary } from '../../contract/types';
 import { appendAudit, getSplit, insertSplit, listSplits, nowIso, splitAssignments, splittableRecords } from '../../db/repositories';
-import { computeSplit, type SplitItem } from '../../pipelines/splits';
+import { checkPartNames, computeSplit, type SplitItem } from '../../pipelines/splits';
 
 export interface SplitRequest {
   name: string;
@@ -54,6 +54,11 @@ type StoredSummary = Pick<SplitSummaryFull, 'parts' | 'maxStratDeviation' | 'sha
  * split unchanged; a different outcome under an existing name is refused (training runs refer to splits by name).
  */
 export function createSplit(db: Database.Database, req: SplitRequest, actor = 'system'): SplitSummaryFull {
+  try {
+    checkPartNames(Object.keys(req.ratios));
+  } catch (err) {
+    throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
+  }
   const items: SplitItem[] = splittableRecords(db);
   if (items.length === 0) throw new ApiError('empty', 'No records with an emotion label (labeled, weak or reviewed) to split');
   const result = computeSplit(items, { ratios: req.ratios, stratify: req.stratify === 'emotion', group: req.group === 'subject', seed: req.seed });

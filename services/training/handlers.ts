@@ -78,7 +78,7 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
   return {
     'training.start': (input) => {
       const { jobId, runId } = svc().start(input);
-      return { jobId, runId };
+      return { jobId, runId, queued: svc().isQueued(runId) };
     },
     'training.stop': ({ runId }) => {
       if (!getRun(ctx.ws.db, runId)) throw new ApiError('not_found', `run ${runId} does not exist`);
@@ -86,11 +86,13 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
     },
     'training.resume': ({ runId }) => {
       const { jobId } = svc().resume(runId);
-      return { jobId, runId };
+      return { jobId, runId, queued: svc().isQueued(runId) };
     },
     // Runs whose process was killed would otherwise show as running forever.
+    // A queued run left by an ended process (a restart) starts here when a slot is free.
     'runs.list': () => {
       reapOrphanedRuns(ctx.ws.db);
+      svc().pump();
       return { runs: listRuns(ctx.ws.db).map(runSummary) };
     },
     'runs.get': ({ runId }) => {

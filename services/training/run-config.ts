@@ -5,6 +5,7 @@ import { DECODERS } from '../../pipelines/model/config';
 import { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS } from '../../pipelines/rl/run-values';
 import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/config';
 import { DEFAULT_RL_CONFIG, type RlConfig } from '../../pipelines/rl/config';
+import { TRAINING_LIMITS } from '../../contract/training-choices';
 
 export interface RunConfig {
   stage: RunStage;
@@ -123,9 +124,89 @@ export interface StartOptions {
   config?: Record<string, number | string | boolean>;
 }
 
-const TOP_LEVEL = new Set(['trainPart', 'evalPart', 'checkpointEvery']);
+/** What an override's value becomes: a number, a boolean, free text (a part's name) or one of a few names. */
+type SettingKind = 'number' | 'boolean' | 'text' | { choices: readonly string[] };
 
+/** Keys that would walk into an object's prototype chain instead of a setting. */
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function kindOf(schema: z.ZodType): SettingKind | null {
+  let s: z.ZodType = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  if (s instanceof z.ZodNumber) return 'number';
+  if (s instanceof z.ZodBoolean) return 'boolean';
+  if (s instanceof z.ZodString) return 'text';
+  if (s instanceof z.ZodEnum) return { choices: s.options.map(String) };
+  return null;
+}
+
+/**
+ * Every setting an override may address, by its full dotted path, read off the schema: a Map, so a user's key is
+ * only ever looked up, never walked through objects. Lists (model.emotionTokenIds) and `stage`/`split`/`from`
+ * are not overridable.
+ */
+const SETTINGS: ReadonlyMap<string, SettingKind> = (() => {
+  const out = new Map<string, SettingKind>();
+  const walk = (prefix: string, shape: Record<string, z.ZodType>) => {
+    for (const [key, schema] of Object.entries(shape)) {
+      const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+      if (inner instanceof z.ZodObject) walk(`${prefix}${key}.`, inner.shape as Record<string, z.ZodType>);
+      else {
+        const kind = kindOf(schema);
+        if (kind) out.set(`${prefix}${key}`, kind);
+      }
+    }
+  };
+  walk('sft.', SftConfigSchema.shape);
+  walk('rl.', RlConfigSchema.shape);
+  for (const key of ['trainPart', 'evalPart', 'checkpointEvery'] as const) out.set(key, kindOf(RunConfigSchema.shape[key])!);
+  return out;
+})();
+
+/**
+ * A user's key → the full path of the setting it names. `lr` is the stage's setting; `sft.lr`, `rl.beta`,
+ * `model.hidden` (= sft.model.hidden), `rewardWeights.au` (= rl.rewardWeights.au) and the top-level keys address
+ * one explicitly.
+ */
+function settingPath(stage: RunStage, key: string): string {
+  const parts = key.split('.');
+  if (parts.some((p) => p === '' || FORBIDDEN_SEGMENTS.has(p))) throw new Error(`unknown training setting "${key}"`);
+  let full: string[];
+  if (parts.length === 1 && SETTINGS.has(parts[0])) full = parts;
+  else if (parts[0] === 'model') full = ['sft', ...parts];
+  else if (parts[0] === 'rewardWeights') full = ['rl', ...parts];
+  else if (parts[0] === 'sft' || parts[0] === 'rl') full = parts;
+  else full = [stage, ...parts];
+  const path = full.join('.');
+  if (!SETTINGS.has(path)) throw new Error(`unknown training setting "${key}"`);
+  return path;
+}
+
+function settingValue(key: string, kind: SettingKind, value: number | string | boolean): number | string | boolean {
+  if (kind === 'number') {
+    const n = typeof value === 'boolean' ? NaN : Number(value);
+    if (!Number.isFinite(n) || (typeof value === 'string' && value.trim() === '')) throw new Error(`training setting "${key}" must be a number, got "${value}"`);
+    return n;
+  }
+  if (kind === 'boolean') return value === true || value === 'true' || value === 1;
+  if (kind === 'text') return String(value);
+  if (!kind.choices.includes(String(value))) throw new Error(`training setting "${key}" must be one of ${kind.choices.join(', ')}, got "${value}"`);
+  return String(value);
+}
+
+/**
+ * The run's configuration: the defaults, the stage's seed, --epochs/--steps and the overrides. Every override is
+ * checked against the known settings before any is applied; the result is built on a fresh copy of the defaults
+ * and returned as the schema's parse of it (a new object holding only known fields).
+ */
 export function buildRunConfig(opts: StartOptions): RunConfig {
+  const overrides = Object.entries(opts.config ?? {});
+  if (overrides.length > TRAINING_LIMITS.maxSettings) throw new Error(`at most ${TRAINING_LIMITS.maxSettings} training settings, got ${overrides.length}`);
+  const resolved = overrides.map(([key, value]) => {
+    const path = settingPath(opts.stage, key);
+    return { path, value: settingValue(key, SETTINGS.get(path)!, value) };
+  });
+
   const seed = opts.seed ?? 1;
   const cfg: RunConfig = {
     stage: opts.stage,
@@ -134,56 +215,40 @@ export function buildRunConfig(opts: StartOptions): RunConfig {
     evalPart: 'test',
     from: opts.from ?? null,
     checkpointEvery: opts.stage === 'sft' ? 25 : 5,
-    sft: { ...DEFAULT_SFT_CONFIG, model: { ...DEFAULT_SFT_CONFIG.model }, seed },
-    rl: { ...DEFAULT_RL_CONFIG, rewardWeights: { ...DEFAULT_RL_CONFIG.rewardWeights }, seed },
+    sft: { ...structuredClone(DEFAULT_SFT_CONFIG), seed },
+    rl: { ...structuredClone(DEFAULT_RL_CONFIG), seed },
   };
   if (opts.epochs !== undefined) cfg.sft.epochs = opts.epochs;
   if (opts.steps !== undefined) {
     cfg.sft.steps = opts.steps;
     cfg.rl.steps = opts.steps;
   }
-  for (const [key, value] of Object.entries(opts.config ?? {})) applyOverride(cfg, key, value);
-  return cfg;
+  for (const { path, value } of resolved) setKnown(cfg, path, value);
+  const parsed = RunConfigSchema.safeParse(cfg);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`training setting "${issue.path.join('.')}": ${issue.message}`);
+  }
+  const out = parsed.data;
+  const bounds: [string, number | null, number][] = [
+    ['sft.epochs', out.sft.epochs, TRAINING_LIMITS.maxEpochs],
+    ['sft.steps', out.sft.steps, TRAINING_LIMITS.maxSteps],
+    ['rl.steps', out.rl.steps, TRAINING_LIMITS.maxSteps],
+  ];
+  for (const [name, v, max] of bounds) {
+    if (v !== null && (!Number.isInteger(v) || v < 1 || v > max)) throw new Error(`training setting "${name}" must be a whole number from 1 to ${max}, got ${v}`);
+  }
+  return out;
 }
 
-/**
- * `lr=1e-3` sets the stage's setting; `sft.lr`, `rl.beta`, `model.hidden` (= sft.model.hidden),
- * `rewardWeights.au` (= rl.rewardWeights.au) and the top-level keys address one explicitly.
- */
-export function applyOverride(cfg: RunConfig, key: string, value: number | string | boolean): void {
-  let parts = key.split('.');
-  if (TOP_LEVEL.has(parts[0])) {
-    (cfg as unknown as Record<string, unknown>)[parts[0]] = value;
-    return;
-  }
-  if (parts[0] === 'model') parts = ['sft', ...parts];
-  else if (parts[0] === 'rewardWeights') parts = ['rl', ...parts];
-  else if (parts[0] !== 'sft' && parts[0] !== 'rl') parts = [cfg.stage, ...parts];
+/** Sets a setting from SETTINGS (a known path of own, plain objects: sft, rl, sft.model, rl.rewardWeights). */
+function setKnown(cfg: RunConfig, path: string, value: number | string | boolean): void {
+  const parts = path.split('.');
   let target = cfg as unknown as Record<string, unknown>;
   for (const p of parts.slice(0, -1)) {
-    const next = target[p];
-    if (typeof next !== 'object' || next === null) throw new Error(`unknown training setting "${key}"`);
+    const next = Object.hasOwn(target, p) ? target[p] : undefined;
+    if (typeof next !== 'object' || next === null) throw new Error(`unknown training setting "${path}"`);
     target = next as Record<string, unknown>;
   }
-  const leaf = parts[parts.length - 1];
-  const isModel = parts[1] === 'model';
-  if (!(leaf in target) && !isModel) throw new Error(`unknown training setting "${key}"`);
-  const current = target[leaf];
-  if (typeof current === 'number' || (current === null && typeof value === 'number')) {
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new Error(`training setting "${key}" must be a number, got "${value}"`);
-    target[leaf] = n;
-  } else if (typeof current === 'boolean') target[leaf] = value === true || value === 'true' || value === 1;
-  else {
-    const choices = CHOICES[leaf];
-    if (choices && !choices.includes(String(value))) throw new Error(`training setting "${key}" must be one of ${choices.join(', ')}, got "${value}"`);
-    target[leaf] = isModel && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-  }
+  target[parts[parts.length - 1]] = value;
 }
-
-/** Settings whose value is one of a few names. */
-const CHOICES: Record<string, readonly string[]> = {
-  lossType: GRPO_LOSS_TYPES,
-  sampleWeights: SAMPLE_WEIGHTINGS,
-  decoder: DECODERS,
-};

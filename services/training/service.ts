@@ -2,11 +2,15 @@
  * Training runs as jobs: each job owns one long-lived worker thread (tfjs-node allows only the first worker
  * per process to bind, and wasm/cpu kernels block their thread). The service creates the run row, forwards the
  * worker's metrics as `run.metrics` events and its progress as `job.progress`, and handles stop/resume.
+ *
+ * A workspace runs at most `slots` runs at once (each worker takes a core and hundreds of MB); further runs wait as
+ * 'queued' rows, oldest first, and start when a slot frees — here, in another process on the workspace (polled),
+ * or after a restart.
  */
 import { Worker } from 'node:worker_threads';
 import type { EvalReport, SampleOutput } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
-import { getRun, createRun, reapOrphanedRuns, runHeldOnThisHost, updateRun } from '../../db/repositories/runs';
+import { claimQueuedRuns, createRun, getRun, reapOrphanedRuns, runHeldOnThisHost, unqueueRun, updateRun } from '../../db/repositories/runs';
 import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
@@ -21,13 +25,50 @@ interface Live {
   done: Promise<TrainResult | null>;
 }
 
+/** A run this process queued: its job, and the result its caller waits for once it runs. */
+interface Waiting {
+  job: JobHandle;
+  done: Promise<TrainResult | null>;
+  resolve: (r: TrainResult | null) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Live training runs per workspace unless FEA_TRAINING_SLOTS says otherwise: one on the 2-core machines this targets. */
+export const DEFAULT_TRAINING_SLOTS = 1;
+/** How often a process with queued runs looks for a slot freed elsewhere (another process on the workspace). */
+const QUEUE_POLL_MS = 2000;
+
+export function trainingSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FEA_TRAINING_SLOTS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_TRAINING_SLOTS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`FEA_TRAINING_SLOTS: "${raw}" is not a whole number from 1 to 64`);
+  return n;
+}
+
 export class TrainingService {
   private readonly live = new Map<number, Live>();
+  private readonly waiting = new Map<number, Waiting>();
+  private poll: NodeJS.Timeout | null = null;
+  private closing = false;
+  readonly slots: number;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    slots = trainingSlotsFromEnv(),
+  ) {
+    this.slots = slots;
+  }
 
   start(opts: StartOptions): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
     const db = this.ctx.ws.db;
+    // the settings first: a refused one leaves nothing behind
+    let cfg;
+    try {
+      cfg = buildRunConfig(opts);
+    } catch (err) {
+      throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
+    }
     reapOrphanedRuns(db);
     if (!splitExists(this.ctx.ws.db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
     let from = opts.from ?? null;
@@ -41,12 +82,7 @@ export class TrainingService {
         if (!m || m.kind !== 'policy' || !m.path) throw new ApiError('not_found', `model ${from} is not a trained reasoning policy`);
       }
     }
-    let cfg;
-    try {
-      cfg = buildRunConfig({ ...opts, from });
-    } catch (err) {
-      throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
-    }
+    cfg.from = from;
     const seed = opts.stage === 'sft' ? cfg.sft.seed : cfg.rl.seed;
     const runId = createRun(db, {
       stage: opts.stage,
@@ -55,9 +91,11 @@ export class TrainingService {
       backend: 'pending',
       config: { ...cfg },
       parentModelId: from,
+      status: 'queued',
     });
-    const { jobId, done } = this.launch(runId, false);
-    return { jobId, runId, done };
+    const w = this.enqueue(runId);
+    this.pump();
+    return { jobId: w.job.id, runId, done: w.done };
   }
 
   resume(runId: number): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
@@ -70,32 +108,97 @@ export class TrainingService {
       if (this.live.has(runId)) throw new ApiError('conflict', `run ${runId} is already running`);
       if (runHeldOnThisHost(run)) throw new ApiError('conflict', `run ${runId} is already running (process ${run.owner_pid} on ${run.owner_host})`);
       if (run.status === 'done') throw new ApiError('conflict', `run ${runId} is already done (model ${run.model_id})`);
-      updateRun(db, runId, { status: 'running', error: null });
+      if (run.status === 'queued') throw new ApiError('conflict', `run ${runId} is already queued; it starts when a training slot frees`);
+      updateRun(db, runId, { status: 'queued', error: null });
     }).immediate();
-    const { jobId, done } = this.launch(runId, true);
-    return { jobId, runId, done };
+    const w = this.enqueue(runId);
+    this.pump();
+    return { jobId: w.job.id, runId, done: w.done };
   }
 
   stop(runId: number): boolean {
     const l = this.live.get(runId);
-    if (!l) return false;
-    l.worker.postMessage({ type: 'stop' });
+    if (l) {
+      l.worker.postMessage({ type: 'stop' });
+      return true;
+    }
+    const w = this.waiting.get(runId);
+    if (!w) return false;
+    this.waiting.delete(runId);
+    this.stopPollingWhenIdle();
+    unqueueRun(this.ctx.ws.db, runId, `stopped while queued; start it with "fea train <workspace> --resume ${runId}"`);
+    w.job.stopped('stopped while queued');
+    w.resolve(null);
     return true;
   }
 
   /** Resolves when the run's worker ends (null when it was stopped). */
   wait(runId: number): Promise<TrainResult | null> | null {
-    return this.live.get(runId)?.done ?? null;
+    return this.live.get(runId)?.done ?? this.waiting.get(runId)?.done ?? null;
   }
 
   isLive(runId: number): boolean {
     return this.live.has(runId);
   }
 
-  private launch(runId: number, resume: boolean): { jobId: string; done: Promise<TrainResult | null> } {
+  isQueued(runId: number): boolean {
+    return this.waiting.has(runId);
+  }
+
+  /** A queued run's job (status 'queued') and the promise of its result, settled once it has run. */
+  private enqueue(runId: number): Waiting {
     const run = getRun(this.ctx.ws.db, runId)!;
-    const job = this.ctx.jobs.start('train', run.total_steps, `${run.stage} run ${runId}`);
+    const job = this.ctx.jobs.start('train', run.total_steps, `${run.stage} run ${runId}: queued, waiting for a training slot`, 'queued');
     job.setRunId(runId);
+    let resolve!: Waiting['resolve'];
+    let reject!: Waiting['reject'];
+    const done = new Promise<TrainResult | null>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // callers that do not await `done` must not see an unhandled rejection
+    done.catch(() => undefined);
+    job.signal.addEventListener('abort', () => this.stop(runId));
+    const w: Waiting = { job, done, resolve, reject };
+    this.waiting.set(runId, w);
+    return w;
+  }
+
+  /**
+   * Starts queued runs while slots are free: this process's own, and those left by a process that ended (a queued
+   * run survives a restart). Called when a run is queued or ends, on runs.list, and by the poll while this process
+   * has queued runs of its own.
+   */
+  pump(): void {
+    if (this.closing) return;
+    const db = this.ctx.ws.db;
+    for (const runId of claimQueuedRuns(db, this.slots)) {
+      const w = this.waiting.get(runId);
+      this.waiting.delete(runId);
+      const run = getRun(db, runId)!;
+      try {
+        const { done } = this.launch(runId, run.checkpoint_path !== null || run.step > 0, w?.job);
+        if (w) done.then(w.resolve, w.reject);
+      } catch (err) {
+        w?.reject(err);
+      }
+    }
+    if (this.waiting.size > 0 && this.poll === null) this.poll = setInterval(() => this.pump(), QUEUE_POLL_MS);
+    this.stopPollingWhenIdle();
+  }
+
+  private stopPollingWhenIdle(): void {
+    if (this.waiting.size === 0 && this.poll !== null) {
+      clearInterval(this.poll);
+      this.poll = null;
+    }
+  }
+
+  private launch(runId: number, resume: boolean, queuedJob?: JobHandle): { jobId: string; done: Promise<TrainResult | null> } {
+    const run = getRun(this.ctx.ws.db, runId)!;
+    const job = queuedJob ?? this.ctx.jobs.start('train', run.total_steps, `${run.stage} run ${runId}`);
+    if (queuedJob) job.begin(`${run.stage} run ${runId}`);
+    else job.setRunId(runId);
     const request: WorkerRequest = { kind: 'train', wsDir: this.ctx.ws.dir, runId, resume };
     let worker: Worker;
     try {
@@ -114,8 +217,11 @@ export class TrainingService {
         // The worker finishes on its own; it must never keep the process alive after its result.
         worker.unref();
         fn();
+        // its slot is free: the next queued run starts
+        this.pump();
       };
-      job.signal.addEventListener('abort', () => worker.postMessage({ type: 'stop' }));
+      // a job that was queued already stops through this.stop
+      if (!queuedJob) job.signal.addEventListener('abort', () => worker.postMessage({ type: 'stop' }));
       worker.on('message', (msg: WorkerReply) => {
         switch (msg.type) {
           case 'metrics':
@@ -220,8 +326,15 @@ export class TrainingService {
     if (!splitExists(this.ctx.ws.db, split)) throw new ApiError('not_found', `split "${split}" does not exist`);
   }
 
-  /** Stops every live run (process shutdown); resolves when their workers have checkpointed. */
+  /**
+   * Stops every live run (process shutdown); resolves when their workers have checkpointed. Queued runs stay queued
+   * (the next process on the workspace starts them); only this process's waiting on them ends.
+   */
   async stopAll(): Promise<void> {
+    this.closing = true;
+    for (const w of this.waiting.values()) w.resolve(null);
+    this.waiting.clear();
+    this.stopPollingWhenIdle();
     const waits = [...this.live.entries()].map(([runId, l]) => {
       this.stop(runId);
       return l.done.catch(() => null);

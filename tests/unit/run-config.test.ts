@@ -42,3 +42,28 @@ test('a stored configuration is parsed with its schema; one that does not fit is
   expect(() => parseRunConfig(3, JSON.stringify(broken))).toThrow(/^run 3: stored configuration field "rl.lossType"/);
   expect(() => parseRunConfig(4, '{')).toThrow('run 4: its stored configuration is not JSON');
 });
+
+test('keys through __proto__, constructor or prototype are refused, and nothing reaches Object.prototype', () => {
+  for (const key of ['model.__proto__.polluted', '__proto__.polluted', 'sft.constructor.prototype.polluted', 'rl.rewardWeights.__proto__.polluted', 'constructor', 'sft.prototype']) {
+    expect(() => build('sft', { [key]: 1 })).toThrow(`unknown training setting "${key}"`);
+  }
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect(Object.prototype).not.toHaveProperty('polluted');
+});
+
+test('settings are checked as a whole before any is applied, on a fresh copy of the defaults', () => {
+  const before = structuredClone(DEFAULT_SFT_CONFIG);
+  expect(() => build('sft', { 'model.hidden': 64, lr: 0.5, betta: 1 })).toThrow('unknown training setting "betta"');
+  const c = build('sft', { 'model.hidden': 64 });
+  expect(DEFAULT_SFT_CONFIG).toEqual(before);
+  expect(c.sft.model).not.toBe(DEFAULT_SFT_CONFIG.model);
+  expect(Object.getPrototypeOf(c.sft.model)).toBe(Object.prototype);
+  expect(build('sft', {}).sft.model).toEqual({});
+});
+
+test('steps and epochs are bounded, whichever way they are set', () => {
+  expect(() => buildRunConfig({ stage: 'rl', split: 's', config: { steps: 1e6 } })).toThrow(/"rl.steps" must be a whole number from 1 to 100000/);
+  expect(() => buildRunConfig({ stage: 'sft', split: 's', config: { epochs: 1e7 } })).toThrow(/"sft.epochs"/);
+  expect(() => buildRunConfig({ stage: 'sft', split: 's', steps: 1e9 })).toThrow(/"sft.steps"/);
+  expect(buildRunConfig({ stage: 'sft', split: 's', steps: 100_000 }).sft.steps).toBe(100_000);
+});

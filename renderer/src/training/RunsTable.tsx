@@ -7,6 +7,7 @@ import { fmtAgo, fmtDateTime } from '../charts/format';
 import { RunStep } from './RunStep';
 
 const STATUS_BADGE: Record<RunSummary['status'], string> = {
+  queued: '',
   running: 'dt-badge--accent',
   done: 'dt-badge--good',
   stopped: 'dt-badge--warn',
@@ -94,7 +95,7 @@ export function RunsTable({
                   <span className="tr-stage">{r.stage.toUpperCase()}</span>
                 </td>
                 <td>
-                  <span className={`dt-badge ${STATUS_BADGE[r.status]}`} title={r.error ?? undefined} data-testid={`run-status-${r.id}`}>
+                  <span className={`dt-badge ${STATUS_BADGE[r.status]}`} title={r.error ?? (r.status === 'queued' ? 'waiting for a training slot: it starts when the running one ends' : undefined)} data-testid={`run-status-${r.id}`}>
                     {r.status}
                   </span>
                 </td>
@@ -122,7 +123,7 @@ export function RunsTable({
                 </td>
                 <td title={fmtDateTime(r.createdAt)}>{fmtAgo(r.createdAt)}</td>
                 <td className="dt-num" onClick={(e) => e.stopPropagation()}>
-                  {r.status === 'running' ? (
+                  {r.status === 'running' || r.status === 'queued' ? (
                     <button type="button" className="dt-btn dt-btn--small dt-btn--danger" disabled={busy === r.id} onClick={() => void act(r, 'stop')} data-testid={`run-stop-${r.id}`}>
                       Stop
                     </button>

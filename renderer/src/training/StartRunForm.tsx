@@ -145,7 +145,7 @@ export function StartRunForm({
     setBusy(true);
     try {
       const res = await api['training.start'](input);
-      setNotice(`Run #${res.runId} started`);
+      setNotice(res.queued ? `Run #${res.runId} queued: it starts when the running one ends` : `Run #${res.runId} started`);
       onStarted(res.runId);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

@@ -14,6 +14,7 @@ export function TrainingView() {
   const { runs, models, splits, loaded, error, reload, selectedRunId, selectRun, metrics, metricsLoading } = data;
   const selectedRun = runs.find((r) => r.id === selectedRunId) ?? null;
   const running = runs.filter((r) => r.status === 'running').length;
+  const queued = runs.filter((r) => r.status === 'queued').length;
   const backend = runs[0]?.backend;
 
   return (
@@ -21,7 +22,7 @@ export function TrainingView() {
       <div className="dt-pagehead">
         <h2>Training</h2>
         <span className="dt-pagehead__meta">
-          {runs.length} runs{running ? ` · ${running} running` : ''} · {models.length} models{backend ? ` · last backend ${backend}` : ''}
+          {runs.length} runs{running ? ` · ${running} running` : ''}{queued ? ` · ${queued} queued` : ''} · {models.length} models{backend ? ` · last backend ${backend}` : ''}
         </span>
         <div className="dt-pagehead__actions">
           <button type="button" className="dt-btn" onClick={() => void reload()} data-testid="training-refresh">

@@ -28,6 +28,7 @@ function runStatusFromJob(status: string): RunSummary['status'] {
   if (status === 'done') return 'done';
   if (status === 'failed') return 'failed';
   if (status === 'stopped') return 'stopped';
+  if (status === 'queued') return 'queued';
   return 'running';
 }
 
@@ -148,7 +149,8 @@ export function useTrainingData(): TrainingData {
   );
   useApiEvents(onEvent, [onEvent]);
 
-  const anyRunning = runs.some((r) => r.status === 'running');
+  // a queued run starts on its own when a slot frees: keep the list fresh while one waits too
+  const anyRunning = runs.some((r) => r.status === 'running' || r.status === 'queued');
   useEffect(() => {
     if (!anyRunning) return;
     const t = setInterval(() => void reload(), POLL_WHILE_RUNNING_MS);

@@ -179,9 +179,9 @@ export function createFakeTransport(opts: { empty?: boolean } = {}): Transport {
     'models.list': () => ({ models: opts.empty ? [] : models }),
     'models.eval': () => report(0.8),
     'models.samples': ({ limit }: { limit: number }) => ({ samples: samples(limit) }),
-    'training.start': () => ({ jobId: 'j9', runId: 9 }),
+    'training.start': () => ({ jobId: 'j9', runId: 9, queued: false }),
     'training.stop': () => ({ stopped: true }),
-    'training.resume': () => ({ jobId: 'j4', runId: 4 }),
+    'training.resume': () => ({ jobId: 'j4', runId: 4, queued: false }),
   };
   return {
     async call(method, input): Promise<ApiResult<unknown>> {

@@ -1,0 +1,24 @@
+/**
+ * How many parts a split may have and what a part may be called. Part names become file names on export and keys
+ * of summaries, so they are short words that cannot be `.`/`..`, hidden files or flags; the part count bounds the
+ * assignment loop (groups × parts × labels) that runs in one request.
+ */
+export const MAX_SPLIT_PARTS = 10;
+export const MAX_PART_NAME_LENGTH = 32;
+export const PART_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Why a part name is refused, or null when it is fine. */
+export function partNameProblem(name: string): string | null {
+  if (name.length > MAX_PART_NAME_LENGTH) return `part name "${name.slice(0, MAX_PART_NAME_LENGTH)}…" is longer than ${MAX_PART_NAME_LENGTH} characters`;
+  if (!PART_NAME_PATTERN.test(name)) return `part name "${name}" must start with a letter or digit and hold only letters, digits, "_", "." and "-"`;
+  return null;
+}
+
+/** Throws when the parts are too many or one is badly named. */
+export function checkPartNames(names: readonly string[]): void {
+  if (names.length > MAX_SPLIT_PARTS) throw new Error(`a split has at most ${MAX_SPLIT_PARTS} parts, got ${names.length}`);
+  for (const n of names) {
+    const problem = partNameProblem(n);
+    if (problem) throw new Error(problem);
+  }
+}
