@@ -39,6 +39,7 @@ function identityOf(st: fs.Stats): FileIdentity {
 }
 
 function megabytes(n: number): string {
+  if (n < 1024 * 1024) return `${Math.ceil(n / 1024)} KB`;
   return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
 }
 
