@@ -135,7 +135,8 @@ async function tryLink(file: string, source: ReadImage): Promise<'linked' | 'exi
     return (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : 'fallback';
   }
   try {
-    const st = await fsp.stat(file);
+    // lstat: link(2) does not follow a symbolic link, and a linked symbolic link is not the file that was read.
+    const st = await fsp.lstat(file);
     if (!sameFile(source.identity, st)) throw new Error('the source changed after it was read');
     if (st.mode & 0o222) await fsp.chmod(file, st.mode & 0o7555);
     return 'linked';
