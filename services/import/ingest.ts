@@ -121,6 +121,8 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 const IO_CONCURRENCY = 16;
+/** Image bytes one read round may hold (plus what its reads in flight add): memory per batch stays bounded. */
+const ROUND_BYTES = 256 * 1024 * 1024;
 
 async function probeBytes(bytes: Buffer, name: string): Promise<{ sha: string; probe: ImageProbe } | { error: string }> {
   const sha = sha256(bytes);
@@ -157,26 +159,43 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
     ctx.seen.add(item.id);
     fresh.push(item);
   }
-  // Read every image file not seen before in this import, in parallel.
+  // Read every image file not seen before in this import, in parallel, in rounds of at most ROUND_BYTES held:
+  // each round's new bytes go to media/ and are dropped before the next, so large images do not pile up.
   const toRead = [...new Set(fresh.filter((i) => !i.bytes && !ctx.fileCache.has(i.imagePath)).map((i) => i.imagePath))];
-  const read = new Map<string, ReadImage | { error: string }>();
   const nameOf = new Map(fresh.map((i) => [i.imagePath, i.image]));
-  await pool(toRead, IO_CONCURRENCY, async (p) => {
-    read.set(p, await readImageFile(p, nameOf.get(p) ?? p, ctx.maxImageBytes, ctx.root));
-  });
   const writes = new Map<string, { ext: string; bytes: Buffer; source: ReadImage | null }>();
   const noteNew = (sha: string, ext: string, bytes: Buffer, source: ReadImage | null) => {
     if (!writes.has(sha) && !findImageBySha(db, sha)) writes.set(sha, { ext, bytes, source });
   };
-  for (const p of toRead) {
-    const r = read.get(p)!;
-    if ('error' in r) {
-      ctx.fileCache.set(p, r);
-      continue;
+  const flushWrites = async () => {
+    await pool([...writes], IO_CONCURRENCY, ([sha, w]) => placeMedia(ctx, sha, w.ext, w.bytes, w.source));
+    writes.clear();
+  };
+  for (let next = 0; next < toRead.length; ) {
+    const round: string[] = [];
+    const read = new Map<string, ReadImage | { error: string }>();
+    let held = 0;
+    const worker = async () => {
+      while (next < toRead.length && held < ROUND_BYTES) {
+        const p = toRead[next++];
+        round.push(p);
+        const r = await readImageFile(p, nameOf.get(p) ?? p, ctx.maxImageBytes, ctx.root);
+        if (!('error' in r)) held += r.bytes.length;
+        read.set(p, r);
+      }
+    };
+    await Promise.all(Array.from({ length: IO_CONCURRENCY }, worker));
+    for (const p of round) {
+      const r = read.get(p)!;
+      if ('error' in r) {
+        ctx.fileCache.set(p, r);
+        continue;
+      }
+      const probed = await probeBytes(r.bytes, nameOf.get(p) ?? p);
+      ctx.fileCache.set(p, probed);
+      if ('sha' in probed) noteNew(probed.sha, probed.probe.ext, r.bytes, r);
     }
-    const probed = await probeBytes(r.bytes, nameOf.get(p) ?? p);
-    ctx.fileCache.set(p, probed);
-    if ('sha' in probed) noteNew(probed.sha, probed.probe.ext, r.bytes, r);
+    await flushWrites();
   }
   const prepared: Prepared[] = [];
   for (const item of fresh) {
@@ -194,7 +213,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
     }
     prepared.push({ item, sha: res.sha, probe: res.probe });
   }
-  await pool([...writes], IO_CONCURRENCY, ([sha, w]) => placeMedia(ctx, sha, w.ext, w.bytes, w.source));
+  await flushWrites();
   if (prepared.length === 0) return;
 
   const systemId = systemUserId(db);
