@@ -1,4 +1,7 @@
-/** `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--json]`. */
+/**
+ * `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--link]
+ * [--allow-outside] [--max-image-mb N] [--json]`.
+ */
 import type { Command } from 'commander';
 import { ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
 import { withWorkspace } from '../workspace';
@@ -13,10 +16,16 @@ export function register(program: Command): void {
     .option('--format <format>', 'facial-r1 or folders', 'facial-r1')
     .option('--images <dir>', 'folder the JSONL image paths are relative to (default: the JSONL file\'s folder)')
     .option('--subject-pattern <regex>', 'folders: regex on the file name whose first capture group is the subject id')
-    .option('--copy-media', 'copy images into the workspace instead of hard-linking them (links are used only on the same filesystem)')
+    .option('--link', 'hard-link images into the workspace instead of copying them; the shared file (the source too) is made read-only')
+    .option('--copy-media', 'copy images into the workspace (the default; kept for scripts written when linking was)')
+    .option('--allow-outside', 'accept image paths outside the images folder (.., absolute paths, symbolic links out of it)')
+    .option('--max-image-mb <n>', 'largest image file to read, in MB', '100')
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; copyMedia?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
+      if (opts.link && opts.copyMedia) throw new CliError('--link and --copy-media contradict each other');
+      const maxImageMb = Number(opts.maxImageMb);
+      if (!Number.isFinite(maxImageMb) || maxImageMb <= 0) throw new CliError(`--max-image-mb: "${opts.maxImageMb}" is not a positive number`);
       if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
       if (opts.images && opts.format !== 'facial-r1') throw new CliError('--images applies to --format facial-r1 only');
       return withWorkspace(workspace, async ({ ws }) => {
@@ -29,7 +38,9 @@ export function register(program: Command): void {
             format: opts.format as ImportFormat,
             imagesDir: opts.images,
             subjectPattern: opts.subjectPattern,
-            media: opts.copyMedia ? 'copy' : 'link',
+            media: opts.link ? 'link' : 'copy',
+            allowOutside: opts.allowOutside ?? false,
+            maxImageBytes: Math.round(maxImageMb * 1024 * 1024),
             signal: controller.signal,
             onProgress: (done, total) => {
               bar ??= progressBar('import', total);

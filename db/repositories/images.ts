@@ -41,15 +41,22 @@ export function findImageBySha(db: Database.Database, sha256: string): { id: num
   return stmt(db, 'SELECT id, rel_path FROM images WHERE sha256 = ?').get(sha256) as { id: number; rel_path: string } | undefined;
 }
 
-/** Inserts the image row unless the same bytes are already known; returns its id and whether it was new. */
+/**
+ * Inserts the image row unless the same bytes are already known; returns its id and whether it was new. The
+ * insert itself yields on a known sha256, so a row another connection added since any earlier look-up is reused.
+ */
 export function insertImage(db: Database.Database, img: NewImage, createdAt = nowIso()): { id: number; relPath: string; created: boolean } {
   const existing = findImageBySha(db, img.sha256);
   if (existing) return { id: existing.id, relPath: existing.rel_path, created: false };
   const relPath = mediaRelPath(img.sha256, img.ext);
   const info = stmt(
     db,
-    'INSERT INTO images (sha256, rel_path, width, height, original_name, subject, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO images (sha256, rel_path, width, height, original_name, subject, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING',
   ).run(img.sha256, relPath, img.width, img.height, img.originalName, img.subject ?? null, img.source ?? null, createdAt);
+  if (info.changes === 0) {
+    const row = findImageBySha(db, img.sha256)!;
+    return { id: row.id, relPath: row.rel_path, created: false };
+  }
   return { id: Number(info.lastInsertRowid), relPath, created: true };
 }
 

@@ -53,10 +53,25 @@ export interface NewRecord {
   labels?: { status: RecordStatus; emotion: string | null; aus: string; authorId: number | null };
 }
 
+const INSERT_RECORD = 'INSERT INTO records (id, image_id, source, question, status, emotion, aus, author_id, meta, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** Inserts a new record; an id already there is an error. */
 export function insertRecord(db: Database.Database, rec: NewRecord): void {
+  stmt(db, INSERT_RECORD).run(...recordValues(rec));
+}
+
+/**
+ * Inserts a record unless its id is already there (then nothing changes); returns whether it was inserted.
+ * The check is the insert itself, so it holds against another connection inserting the same id concurrently.
+ */
+export function insertRecordIfNew(db: Database.Database, rec: NewRecord): boolean {
+  return stmt(db, `${INSERT_RECORD} ON CONFLICT (id) DO NOTHING`).run(...recordValues(rec)).changes === 1;
+}
+
+function recordValues(rec: NewRecord): unknown[] {
   const ts = rec.createdAt ?? nowIso();
   const l = rec.labels;
-  stmt(db, 'INSERT INTO records (id, image_id, source, question, status, emotion, aus, author_id, meta, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+  return [
     rec.id,
     rec.imageId,
     rec.source ?? null,
@@ -68,7 +83,7 @@ export function insertRecord(db: Database.Database, rec: NewRecord): void {
     JSON.stringify(rec.meta ?? {}),
     ts,
     ts,
-  );
+  ];
 }
 
 /** Sets only the current-revision pointer (the labels were written by insertRecord). */

@@ -1,12 +1,24 @@
 /** Facial-R1 / FEA-20K JSONL (spec §2): parsing one line into an import candidate, with normalisation. */
 import * as path from 'node:path';
 import { sortAUs } from '../facs/vocabulary';
+import { idTooLong, textTooLong } from './field-limits';
 import type { ImportCandidate, ParseOutcome } from './types';
 import { checkAU, checkLabel, type LabelVocabulary } from './vocabulary-check';
 
 const KNOWN_KEYS = new Set(['id', 'dataset', 'image', 'question', 'AUs', 'labels', 'description', 'meta_info', 'is_valid']);
 
-export function parseFacialR1Line(text: string, line: number, imagesDir: string, vocab: LabelVocabulary): ParseOutcome {
+export interface ParseOptions {
+  /** Accept image paths that resolve outside imagesDir (`..`, absolute paths); off by default. */
+  allowOutside?: boolean;
+}
+
+/** Whether `target` is `root` or inside it, lexically (both absolute and resolved). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+export function parseFacialR1Line(text: string, line: number, imagesDir: string, vocab: LabelVocabulary, options: ParseOptions = {}): ParseOutcome {
   if (text.trim() === '') return { kind: 'blank' };
   let obj: unknown;
   try {
@@ -19,7 +31,17 @@ export function parseFacialR1Line(text: string, line: number, imagesDir: string,
   if (o.is_valid === false) return { kind: 'skipped', line, reason: 'is_valid is false' };
   const id = typeof o.id === 'number' ? String(o.id) : o.id;
   if (typeof id !== 'string' || id.trim() === '') return { kind: 'error', error: { line, reason: 'lacks id' } };
+  const longId = idTooLong(id);
+  if (longId) return { kind: 'error', error: { line, reason: longId } };
   if (typeof o.image !== 'string' || o.image.trim() === '') return { kind: 'error', error: { line, reason: `record ${id} lacks image` } };
+  const imagePath = path.resolve(imagesDir, o.image);
+  if (!options.allowOutside && !isInside(imagesDir, imagePath)) {
+    return { kind: 'error', error: { line, reason: `image ${JSON.stringify(o.image)} is outside the images folder ${imagesDir} (pass --allow-outside to import it)` } };
+  }
+  for (const [field, value] of [['question', o.question], ['description', o.description]] as const) {
+    const long = typeof value === 'string' ? textTooLong(field, value) : null;
+    if (long) return { kind: 'error', error: { line, reason: long } };
+  }
   const normalised: ImportCandidate['normalised'] = [];
 
   let emotion: string | null = null;
@@ -66,7 +88,7 @@ export function parseFacialR1Line(text: string, line: number, imagesDir: string,
       reasoning: typeof o.description === 'string' ? o.description : '',
       subject,
       image: o.image,
-      imagePath: path.resolve(imagesDir, o.image),
+      imagePath,
       meta,
       normalised,
     },

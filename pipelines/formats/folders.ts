@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { idTooLong } from './field-limits';
 import type { ImportCandidate, LineError } from './types';
 import { checkLabel, type LabelVocabulary } from './vocabulary-check';
 
@@ -56,9 +57,15 @@ export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern
         errors.push({ line: ordinal, file: rel, reason: `folder "${dir}": ${label.reason}` });
         continue;
       }
+      const id = `${dir}/${file.slice(0, file.length - path.extname(file).length)}`;
+      const longId = idTooLong(id);
+      if (longId) {
+        errors.push({ line: ordinal, file: rel, reason: longId });
+        continue;
+      }
       candidates.push({
         line: ordinal,
-        id: `${dir}/${file.slice(0, file.length - path.extname(file).length)}`,
+        id,
         source,
         question: null,
         emotion: label.value,

@@ -3,10 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { vocabulary } from '../../db/repositories';
+import { MAX_LINE_BYTES } from '../../pipelines/formats/field-limits';
 import { parseFacialR1Line } from '../../pipelines/formats/facial-r1';
 import { compileSubjectPattern, scanFolders } from '../../pipelines/formats/folders';
 import type { LineError } from '../../pipelines/formats/types';
-import { createIngestContext, ingestBatch, type IngestItem, type MediaMode } from './ingest';
+import { createIngestContext, ingestBatch, type IngestItem } from './ingest';
+import { countLines, readLines } from './lines';
+import type { MediaMode } from './media';
 
 export type ImportFormat = 'facial-r1' | 'folders';
 
@@ -20,8 +23,15 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   batchSize?: number;
-  /** How image bytes enter media/: hard link to the source file (default; copy when that fails) or copy. */
+  /**
+   * How image bytes enter media/: copy (default: the workspace's file is its own, immutable whatever happens to
+   * the source) or link (a read-only hard link to the source; a copy where linking is not possible).
+   */
   media?: MediaMode;
+  /** Accept image paths outside the images folder (`..`, absolute paths, symbolic links out of it). */
+  allowOutside?: boolean;
+  /** Largest image file read, in bytes (default 100 MB). */
+  maxImageBytes?: number;
 }
 
 export interface ImportReport {
@@ -53,40 +63,55 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
   const format = options.format ?? 'facial-r1';
   const abs = path.resolve(input);
   if (!fs.existsSync(abs)) throw new ImportInputError(`${input} does not exist`);
-  const isDir = fs.statSync(abs).isDirectory();
+  const st = fs.statSync(abs);
+  const isDir = st.isDirectory();
+  if (!isDir && !st.isFile()) throw new ImportInputError(`${input} is not a regular file (a device, FIFO or socket); give the JSONL file itself`);
   if (format === 'facial-r1' && isDir) throw new ImportInputError(`${input} is a folder; use --format folders for folder trees, or give the JSONL file`);
   if (format === 'folders' && !isDir) throw new ImportInputError(`${input} is not a folder (--format folders expects ROOT/<emotion>/<images>)`);
   const batchSize = options.batchSize ?? 1000;
   const vocab = { emotions: new Set(vocabulary(ws.db, 'emotion')) };
-  const ctx = createIngestContext(ws, options.actor ?? 'system', { source: 'import', format, file: path.basename(abs) }, path.basename(abs), options.media ?? 'link');
+  const imagesDir = format === 'facial-r1' ? path.resolve(options.imagesDir ?? path.dirname(abs)) : abs;
+  if (format === 'facial-r1' && options.imagesDir && !fs.existsSync(imagesDir)) throw new ImportInputError(`--images ${options.imagesDir} does not exist`);
+  const maxImageBytes = options.maxImageBytes;
+  if (maxImageBytes !== undefined && !(Number.isFinite(maxImageBytes) && maxImageBytes > 0)) throw new ImportInputError(`the image size limit must be a positive number of bytes, got ${maxImageBytes}`);
+  const ctx = createIngestContext(ws, options.actor ?? 'system', { source: 'import', format, file: path.basename(abs) }, path.basename(abs), {
+    media: options.media ?? 'copy',
+    maxImageBytes,
+    root: options.allowOutside ? null : imagesDir,
+  });
   let skipped = 0;
   let cancelled = false;
 
   if (format === 'facial-r1') {
-    const imagesDir = path.resolve(options.imagesDir ?? path.dirname(abs));
-    if (options.imagesDir && !fs.existsSync(imagesDir)) throw new ImportInputError(`--images ${options.imagesDir} does not exist`);
-    const text = fs.readFileSync(abs, 'utf8');
-    const lines = text.split(/\r?\n/);
-    if (lines.length && lines[lines.length - 1] === '') lines.pop();
-    const total = lines.length;
+    // Read line by line (memory independent of the file's size); a first streaming pass counts lines for progress.
+    const total = await countLines(abs);
     let batch: IngestItem[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      const outcome = parseFacialR1Line(lines[i].replace(/^\uFEFF/, ''), i + 1, imagesDir, vocab);
-      if (outcome.kind === 'record') batch.push(outcome.record);
-      else if (outcome.kind === 'skipped') skipped++;
-      else if (outcome.kind === 'error') ctx.counters.errors.push(outcome.error);
-      if (batch.length >= batchSize || i === lines.length - 1) {
-        if (batch.length) await ingestBatch(ctx, batch);
-        batch = [];
-        options.onProgress?.(i + 1, total);
-        await tick();
+    let done = 0;
+    const flush = async () => {
+      if (batch.length) await ingestBatch(ctx, batch);
+      batch = [];
+      options.onProgress?.(done, total);
+      await tick();
+    };
+    for await (const ev of readLines(abs, MAX_LINE_BYTES)) {
+      done = ev.line;
+      if ('tooLong' in ev) {
+        ctx.counters.errors.push({ line: ev.line, reason: `line is ${ev.tooLong} bytes, over the ${MAX_LINE_BYTES}-byte (1 MB) line limit; not read` });
+      } else {
+        const outcome = parseFacialR1Line(ev.text, ev.line, imagesDir, vocab, { allowOutside: options.allowOutside });
+        if (outcome.kind === 'record') batch.push(outcome.record);
+        else if (outcome.kind === 'skipped') skipped++;
+        else if (outcome.kind === 'error') ctx.counters.errors.push(outcome.error);
+      }
+      if (batch.length >= batchSize) {
+        await flush();
         if (options.signal?.aborted) {
-          cancelled = i < lines.length - 1;
+          cancelled = done < total;
           break;
         }
       }
     }
-    if (lines.length === 0) options.onProgress?.(0, 0);
+    if (!cancelled) await flush();
   } else {
     const scan = scanFolders(abs, vocab, compileSubjectPattern(options.subjectPattern));
     ctx.counters.errors.push(...scan.errors);

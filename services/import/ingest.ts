@@ -1,10 +1,9 @@
 /**
  * Turns import candidates into workspace rows: reads and hashes each image, checks it decodes, stores its
- * bytes once under media/, then inserts image, record and import revision in batched transactions.
+ * bytes once under media/, then inserts image, record and import revision in batched transactions. The inserts
+ * are idempotent, so another import of the same file running at the same time only makes duplicates.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import {
@@ -14,7 +13,7 @@ import {
   extendVocabulary,
   findImageBySha,
   insertImage,
-  insertRecord,
+  insertRecordIfNew,
   insertRevision,
   nowIso,
   recordExists,
@@ -22,9 +21,12 @@ import {
   systemUserId,
   vocabulary,
 } from '../../db/repositories';
-import { probeFast, probeImage, UndecodableImage, type ImageProbe } from '../../pipelines/formats/image-probe';
+import { probeImage, UndecodableImage, type ImageProbe } from '../../pipelines/formats/image-probe';
 import type { ImportCandidate, LineError } from '../../pipelines/formats/types';
 import type { RecordStatus } from '../../pipelines/facs/vocabulary';
+import { DEFAULT_MAX_IMAGE_BYTES, readImageFile, sha256, storeMedia, type MediaMode, type ReadImage } from './media';
+
+export type { MediaMode } from './media';
 
 /** A candidate whose bytes are already in memory (demo faces, or a file already read). */
 export interface IngestItem extends ImportCandidate {
@@ -78,13 +80,24 @@ export interface IngestContext {
   knownEmotions: Set<string>;
   knownAUs: Set<string>;
   media: MediaMode;
+  /** Largest image file read. */
+  maxImageBytes: number;
+  /** Real path of the folder source images must lie in (symbolic links resolved), or null when any path goes. */
+  root: string | null;
 }
 
-export type MediaMode = 'link' | 'copy';
+export interface IngestOptions {
+  media?: MediaMode;
+  maxImageBytes?: number;
+  /** Folder the source images must lie in, links resolved; omit to allow any path. */
+  root?: string | null;
+}
 
-export function createIngestContext(ws: Workspace, actor: string, provenance: Record<string, unknown>, auditEntity: string, media: MediaMode = 'link'): IngestContext {
+export function createIngestContext(ws: Workspace, actor: string, provenance: Record<string, unknown>, auditEntity: string, options: IngestOptions = {}): IngestContext {
   return {
-    media,
+    media: options.media ?? 'copy',
+    maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
+    root: options.root ? fs.realpathSync(options.root) : null,
     ws,
     actor,
     provenance,
@@ -98,17 +111,6 @@ export function createIngestContext(ws: Workspace, actor: string, provenance: Re
   };
 }
 
-function sha256(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
-
-function describeReadError(err: unknown, p: string): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return `image file ${p} does not exist`;
-  if (code === 'EISDIR') return `image ${p} is a folder`;
-  return `image file ${p} cannot be read (${err instanceof Error ? err.message : String(err)})`;
-}
-
 /** Runs fn over items with at most `limit` in flight: file I/O goes through libuv's pool in parallel. */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -119,11 +121,13 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 const IO_CONCURRENCY = 16;
+/** Image bytes one read round may hold (plus what its reads in flight add): memory per batch stays bounded. */
+const ROUND_BYTES = 256 * 1024 * 1024;
 
 async function probeBytes(bytes: Buffer, name: string): Promise<{ sha: string; probe: ImageProbe } | { error: string }> {
   const sha = sha256(bytes);
   try {
-    const probe = probeFast(bytes) ?? (await probeImage(bytes));
+    const probe = await probeImage(bytes);
     return { sha, probe };
   } catch (err) {
     const why = err instanceof UndecodableImage ? err.message : err instanceof Error ? err.message : String(err);
@@ -131,38 +135,15 @@ async function probeBytes(bytes: Buffer, name: string): Promise<{ sha: string; p
   }
 }
 
-/**
- * Puts an image's bytes at media/<sha[0:2]>/<sha>.<ext>. From a source file the default is a hard link: no extra
- * disk space for multi-GB datasets, and creating files is by far the slowest step of an import. Editors that save
- * by writing a new file and renaming it break the link, not the workspace; `media: 'copy'` copies instead.
- * Across filesystems (or where links are not allowed) it falls back to a copy.
- */
-async function storeMedia(ctx: IngestContext, sha: string, ext: string, bytes: Buffer, source: string | null): Promise<void> {
+async function placeMedia(ctx: IngestContext, sha: string, ext: string, bytes: Buffer, source: ReadImage | null): Promise<void> {
   const dir = path.join(ctx.ws.mediaDir, sha.slice(0, 2));
   if (!ctx.createdDirs.has(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     ctx.createdDirs.add(dir);
   }
-  const file = path.join(dir, `${sha}.${ext}`);
-  try {
-    if (source !== null && ctx.media === 'link') {
-      try {
-        await fsp.link(source, file);
-        ctx.counters.mediaLinked++;
-        return;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw err;
-        // EXDEV, EPERM, ENOTSUP…: fall through to a copy
-      }
-    }
-    await fsp.writeFile(file, bytes, { flag: 'wx' });
-    ctx.counters.mediaCopied++;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Content-addressed: an existing file of the right size already holds these bytes (else a torn earlier write).
-    if ((await fsp.stat(file)).size !== bytes.length) await fsp.writeFile(file, bytes);
-  }
+  const outcome = await storeMedia(path.join(dir, `${sha}.${ext}`), sha, bytes, source, ctx.media);
+  if (outcome === 'linked') ctx.counters.mediaLinked++;
+  else if (outcome === 'copied') ctx.counters.mediaCopied++;
 }
 
 /** Ingests one batch: file work (parallel) outside the transaction, all rows of the batch inside one. */
@@ -178,30 +159,43 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
     ctx.seen.add(item.id);
     fresh.push(item);
   }
-  // Read every image file not seen before in this import, in parallel.
+  // Read every image file not seen before in this import, in parallel, in rounds of at most ROUND_BYTES held:
+  // each round's new bytes go to media/ and are dropped before the next, so large images do not pile up.
   const toRead = [...new Set(fresh.filter((i) => !i.bytes && !ctx.fileCache.has(i.imagePath)).map((i) => i.imagePath))];
-  const read = new Map<string, Buffer | { error: string }>();
   const nameOf = new Map(fresh.map((i) => [i.imagePath, i.image]));
-  await pool(toRead, IO_CONCURRENCY, async (p) => {
-    try {
-      read.set(p, await fsp.readFile(p));
-    } catch (err) {
-      read.set(p, { error: describeReadError(err, nameOf.get(p) ?? p) });
-    }
-  });
-  const writes = new Map<string, { ext: string; bytes: Buffer; source: string | null }>();
-  const noteNew = (sha: string, ext: string, bytes: Buffer, source: string | null) => {
+  const writes = new Map<string, { ext: string; bytes: Buffer; source: ReadImage | null }>();
+  const noteNew = (sha: string, ext: string, bytes: Buffer, source: ReadImage | null) => {
     if (!writes.has(sha) && !findImageBySha(db, sha)) writes.set(sha, { ext, bytes, source });
   };
-  for (const p of toRead) {
-    const r = read.get(p)!;
-    if (!Buffer.isBuffer(r)) {
-      ctx.fileCache.set(p, r);
-      continue;
+  const flushWrites = async () => {
+    await pool([...writes], IO_CONCURRENCY, ([sha, w]) => placeMedia(ctx, sha, w.ext, w.bytes, w.source));
+    writes.clear();
+  };
+  for (let next = 0; next < toRead.length; ) {
+    const round: string[] = [];
+    const read = new Map<string, ReadImage | { error: string }>();
+    let held = 0;
+    const worker = async () => {
+      while (next < toRead.length && held < ROUND_BYTES) {
+        const p = toRead[next++];
+        round.push(p);
+        const r = await readImageFile(p, nameOf.get(p) ?? p, ctx.maxImageBytes, ctx.root);
+        if (!('error' in r)) held += r.bytes.length;
+        read.set(p, r);
+      }
+    };
+    await Promise.all(Array.from({ length: IO_CONCURRENCY }, worker));
+    for (const p of round) {
+      const r = read.get(p)!;
+      if ('error' in r) {
+        ctx.fileCache.set(p, r);
+        continue;
+      }
+      const probed = await probeBytes(r.bytes, nameOf.get(p) ?? p);
+      ctx.fileCache.set(p, probed);
+      if ('sha' in probed) noteNew(probed.sha, probed.probe.ext, r.bytes, r);
     }
-    const probed = await probeBytes(r, nameOf.get(p) ?? p);
-    ctx.fileCache.set(p, probed);
-    if ('sha' in probed) noteNew(probed.sha, probed.probe.ext, r, p);
+    await flushWrites();
   }
   const prepared: Prepared[] = [];
   for (const item of fresh) {
@@ -219,7 +213,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
     }
     prepared.push({ item, sha: res.sha, probe: res.probe });
   }
-  await pool([...writes], IO_CONCURRENCY, ([sha, w]) => storeMedia(ctx, sha, w.ext, w.bytes, w.source));
+  await flushWrites();
   if (prepared.length === 0) return;
 
   const systemId = systemUserId(db);
@@ -248,11 +242,9 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
         { sha256: sha, ext: probe.ext, width: probe.width, height: probe.height, originalName: path.basename(item.image), subject: item.subject, source: item.source },
         ts,
       );
-      if (img.created) c.imagesNew++;
-      else c.imagesReused++;
       const status: RecordStatus = item.status ?? deriveStatus(item.emotion, item.aus);
       const hasRevision = !!(item.emotion || item.aus.length || item.reasoning);
-      insertRecord(db, {
+      const inserted = insertRecordIfNew(db, {
         id: item.id,
         imageId: img.id,
         source: item.source,
@@ -261,6 +253,13 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
         createdAt: ts,
         labels: hasRevision ? { status, emotion: item.emotion, aus: ausColumn(item.aus), authorId: systemId } : undefined,
       });
+      if (!inserted) {
+        // Another import committed this id after the check above (two imports of one file at once).
+        c.duplicates++;
+        continue;
+      }
+      if (img.created) c.imagesNew++;
+      else c.imagesReused++;
       if (hasRevision) {
         const revisionId = insertRevision(db, {
           recordId: item.id,
@@ -287,6 +286,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
       }
     }
     c.imported += imported;
+    if (imported === 0) return;
     appendAudit(db, {
       actor: ctx.actor,
       action: 'import',

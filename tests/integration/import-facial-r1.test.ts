@@ -74,18 +74,20 @@ describe('Facial-R1 JSONL import', () => {
     ws.close();
   });
 
-  test('media are hard-linked from the source by default, copied with media: copy', async () => {
+  test('media are copied by default; media: link hard-links them and makes the shared file read-only', async () => {
     const dir = tempDir();
     writeJsonl(path.join(dir, 'm.jsonl'), [validLine(dir, 1)]);
     const src = path.join(dir, 'imgs', 'rec-00001.png');
-    const linked = newWs();
-    expect((await importDataset(linked, path.join(dir, 'm.jsonl'))).images).toMatchObject({ new: 1, linked: 1, copied: 0 });
-    const rel = (linked.db.prepare('SELECT rel_path FROM images').get() as { rel_path: string }).rel_path;
-    expect(fs.statSync(path.join(linked.mediaDir, rel)).ino).toBe(fs.statSync(src).ino);
     const copied = newWs();
-    expect((await importDataset(copied, path.join(dir, 'm.jsonl'), { media: 'copy' })).images).toMatchObject({ new: 1, linked: 0, copied: 1 });
+    expect((await importDataset(copied, path.join(dir, 'm.jsonl'))).images).toMatchObject({ new: 1, linked: 0, copied: 1 });
+    const rel = (copied.db.prepare('SELECT rel_path FROM images').get() as { rel_path: string }).rel_path;
     expect(fs.statSync(path.join(copied.mediaDir, rel)).ino).not.toBe(fs.statSync(src).ino);
     expect(fs.readFileSync(path.join(copied.mediaDir, rel))).toEqual(fs.readFileSync(src));
+    const linked = newWs();
+    expect((await importDataset(linked, path.join(dir, 'm.jsonl'), { media: 'link' })).images).toMatchObject({ new: 1, linked: 1, copied: 0 });
+    const st = fs.statSync(path.join(linked.mediaDir, rel));
+    expect(st.ino).toBe(fs.statSync(src).ino);
+    expect(st.mode & 0o222).toBe(0);
     linked.close();
     copied.close();
   });
