@@ -13,9 +13,10 @@ export function register(program: Command): void {
     .requiredOption('--format <format>', 'facial-r1 or csv')
     .requiredOption('--out <dir>', 'output folder')
     .option('--split <name>', 'facial-r1: write one JSONL per part of this split')
+    .option('--link', 'facial-r1: hard-link images instead of copying them (the workspace media files are made read-only)')
     .option('--force', 'replace what is in the way: a previous export in --out is removed first, other files are overwritten')
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, opts: { format: string; out: string; split?: string; force?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, opts: { format: string; out: string; split?: string; force?: boolean; link?: boolean; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'csv') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv`);
       if (opts.format === 'csv' && opts.split) throw new CliError('--split applies to --format facial-r1 only');
       return withWorkspace(workspace, async ({ ws }) => {
@@ -30,6 +31,7 @@ export function register(program: Command): void {
           const report = exportFacialR1(ws, opts.out, {
             split: opts.split,
             force: opts.force,
+            link: opts.link,
             onProgress: (done, total) => {
               bar ??= progressBar('export', total);
               bar.update(done, total);

@@ -1,5 +1,5 @@
 /**
- * `fea export --format facial-r1`: one JSONL per split part (or one file), images hard-linked (or copied) under
+ * `fea export --format facial-r1`: one JSONL per split part (or one file), images copied (hard-linked with --link) under
  * DIR/images/, and DIR/config.json holding the registry entry of every JSONL basename.
  */
 import * as fs from 'node:fs';
@@ -15,6 +15,8 @@ export interface ExportOptions {
   split?: string;
   /** Replace what is in the way: a previous export's files are removed first, other files overwritten. */
   force?: boolean;
+  /** Hard-link images instead of copying them; the workspace's media file is made read-only first, so editing the export cannot change it. */
+  link?: boolean;
   actor?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -35,23 +37,28 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-function placeImage(src: string, dst: string, stats: { linked: number; copied: number }): void {
+function placeImage(src: string, dst: string, link: boolean, stats: { linked: number; copied: number }): void {
   fs.mkdirSync(path.dirname(dst), { recursive: true });
   try {
     const s = fs.statSync(dst);
     const t = fs.statSync(src);
-    if (s.ino === t.ino && s.dev === t.dev) return;
+    if (link && s.ino === t.ino && s.dev === t.dev) return;
     fs.unlinkSync(dst);
   } catch {
     /* not there yet */
   }
-  try {
-    fs.linkSync(src, dst);
-    stats.linked++;
-  } catch {
-    fs.copyFileSync(src, dst);
-    stats.copied++;
+  if (link) {
+    try {
+      fs.chmodSync(src, fs.statSync(src).mode & ~0o222);
+      fs.linkSync(src, dst);
+      stats.linked++;
+      return;
+    } catch {
+      /* another filesystem, or no right to change the mode: copy */
+    }
   }
+  fs.copyFileSync(src, dst);
+  stats.copied++;
 }
 
 export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOptions = {}): ExportReport {
@@ -111,7 +118,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const stats = { linked: 0, copied: 0 };
   let done = 0;
   for (const [rel, src] of placed) {
-    placeImage(src, imageFile(rel), stats);
+    placeImage(src, imageFile(rel), options.link === true, stats);
     if (++done % 1000 === 0) options.onProgress?.(done, placed.size);
   }
   options.onProgress?.(placed.size, placed.size);
