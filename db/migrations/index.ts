@@ -5,6 +5,7 @@ import * as m003 from './003-run-owner';
 import * as m004 from './004-run-summary';
 import * as m005 from './005-submit-idempotency';
 import * as m006 from './006-run-queued';
+import * as m007 from './007-neutral-labeled';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 4, name: 'run-summary', up: m004.up },
   { version: 5, name: 'submit-idempotency', up: m005.up },
   { version: 6, name: 'run-queued', up: m006.up },
+  { version: 7, name: 'neutral-labeled', up: m007.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -3,7 +3,7 @@
  * its denormalised columns (emotion, aus, author_id, status, updated_at) in the caller's transaction.
  */
 import type Database from 'better-sqlite3';
-import { sortAUs, type AUMark, type RecordStatus, type RevisionKind } from '../../pipelines/facs/vocabulary';
+import { NEUTRAL_EMOTION, sortAUs, type AUMark, type RecordStatus, type RevisionKind } from '../../pipelines/facs/vocabulary';
 import { named } from './named';
 import { nowIso, parseJson, stmt } from './statements';
 
@@ -42,10 +42,14 @@ export interface NewRevision {
 }
 
 /** emotion + AUs → labeled; one of them → weak; none → unlabeled. 'reviewed' is only set by review. */
+/**
+ * labeled = an emotion and (at least one AU, or the emotion is neutral: a neutral face has no AUs by definition);
+ * weak = an emotion without AUs (not neutral), or AUs without an emotion.
+ */
 export function deriveStatus(emotion: string | null | undefined, aus: readonly unknown[]): RecordStatus {
   const hasEmotion = !!emotion;
   const hasAUs = aus.length > 0;
-  if (hasEmotion && hasAUs) return 'labeled';
+  if (hasEmotion && (hasAUs || emotion === NEUTRAL_EMOTION)) return 'labeled';
   if (hasEmotion || hasAUs) return 'weak';
   return 'unlabeled';
 }

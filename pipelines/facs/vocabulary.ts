@@ -1,6 +1,8 @@
 /** FACS and emotion vocabularies of the Facial-R1 method (spec §2.1, §3, §9.4). */
 
 export const DEFAULT_EMOTIONS = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'] as const;
+/** The emotion that has no AUs by definition: a neutral face with no AUs is a complete label. */
+export const NEUTRAL_EMOTION = 'neutral';
 export const OPTIONAL_EMOTIONS = ['contempt'] as const;
 
 /** The 30 AUs defined in the Facial-R1 prompt, names as the prompt spells them. */

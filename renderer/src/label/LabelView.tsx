@@ -72,7 +72,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     notify: toast,
   });
   const { detail } = nav;
-  const history = useRecordHistory(api, recordId, nav.reloadToken, nav.shownId);
+  const history = useRecordHistory(api, recordId, nav.reloadToken);
   const recent = useRecentDecisions(api, user.id);
   useApiEvents((event) => event.type === 'records.changed' && (event.all ? cache.forgetAll() : cache.forget(event.ids)));
 

@@ -1,0 +1,56 @@
+/** @jest-environment jsdom */
+/**
+ * useRecordHistory shows the history of the record in the route: an answer that comes back while that record's
+ * detail is still loading is kept (it was dropped, leaving "loading…"), and a late answer for a record left behind
+ * is dropped.
+ */
+import { act, renderHook, waitFor } from '@testing-library/react';
+import type { ApiClient } from '../../contract/api';
+import type { ApiEvent, Revision } from '../../contract/types';
+import { useRecordHistory } from '../../renderer/src/label/useRecordHistory';
+
+const listeners = new Set<(e: ApiEvent) => void>();
+// The hook's only use of the API context is its event subscription; the events are sent by the test.
+jest.mock('../../renderer/src/api/ApiContext', () => ({
+  useApiEvents: (listener: (e: ApiEvent) => void) => {
+    const { useEffect } = require('react') as typeof import('react');
+    useEffect(() => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    });
+  },
+}));
+
+function revision(id: number, recordId: string): Revision {
+  return { id, recordId } as unknown as Revision;
+}
+
+function setup() {
+  const pending = new Map<string, ((h: { revisions: Revision[] }) => void)[]>();
+  const api: Pick<ApiClient, 'records.history'> = {
+    'records.history': ({ id }) => new Promise((resolve) => pending.set(id, [...(pending.get(id) ?? []), resolve])),
+  };
+  const answer = (id: string, revisions: Revision[]) => act(async () => pending.get(id)?.shift()?.({ revisions }));
+  const emit = (e: ApiEvent) => act(async () => listeners.forEach((l) => l(e)));
+  return { api, answer, emit };
+}
+
+test('the answer for the record in the route is shown, and a late one for a record left behind is dropped', async () => {
+  const { api, answer } = setup();
+  const { result, rerender } = renderHook(({ id }) => useRecordHistory(api, id, 0), { initialProps: { id: 'a' as string | null } });
+  expect(result.current).toBeNull();
+  rerender({ id: 'b' });
+  await answer('b', [revision(2, 'b')]);
+  await waitFor(() => expect(result.current).toEqual([revision(2, 'b')]));
+  await answer('a', [revision(1, 'a')]);
+  expect(result.current).toEqual([revision(2, 'b')]);
+});
+
+test('a records.changed event for the record in the route reads its history again', async () => {
+  const { api, answer, emit } = setup();
+  const { result } = renderHook(() => useRecordHistory(api, 'a', 0));
+  await answer('a', [revision(1, 'a')]);
+  await emit({ type: 'records.changed', ids: ['a'] });
+  await answer('a', [revision(2, 'a'), revision(1, 'a')]);
+  await waitFor(() => expect(result.current?.map((r) => r.id)).toEqual([2, 1]));
+});
