@@ -1,6 +1,6 @@
 /** `fea export <ws> --format facial-r1 --out DIR [--split NAME] [--json]` (and `--format csv`). */
 import type { Command } from 'commander';
-import { exportCsvTable } from '../../services/export/csv';
+import { exportCsv } from '../../services/export/csv';
 import { ExportError, OutputExistsError, exportFacialR1 } from '../../services/export/export';
 import { withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
@@ -22,7 +22,7 @@ export function register(program: Command): void {
       return withWorkspace(workspace, async ({ ws }) => {
         try {
           if (opts.format === 'csv') {
-            const result = await exportCsvTable(ws, opts.out, { force: opts.force });
+            const result = await exportCsv(ws, opts.out, { force: opts.force });
             if (opts.json) printJson(result);
             else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
             return;

@@ -1,11 +1,82 @@
-/** `fea export --format csv` under the one overwrite rule of every export (./output-guard). */
+/**
+ * `fea export --format csv`: `records.csv`, one row per record with its label, split part, the newest model prediction
+ * and face detection, under the one overwrite rule of every export (./output-guard).
+ */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { exportCsv } from '../analysis/csv-export';
+import { MEDIA_DIR } from '../../db/open';
+import { csvExportRows, newestSplit, parseJson } from '../../db/repositories';
 import { CSV_FILE, prepareOutput, type OutputOptions } from './output-guard';
 
-export async function exportCsvTable(ws: Workspace, outDir: string, options: OutputOptions = {}): Promise<{ rows: number; file: string }> {
+export const CSV_COLUMNS = [
+  'id', 'image', 'original_name', 'subject', 'source', 'split', 'split_name', 'status', 'emotion', 'aus',
+  'predicted_emotion', 'predicted_emotion_score', 'predicted_aus', 'predicted_model', 'face_found', 'phash',
+] as const;
+
+/** RFC 4180 quoting: fields with a comma, quote, CR or LF are quoted and quotes doubled. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvLine(values: readonly unknown[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/**
+ * Writes DIR/records.csv (atomically). `split` is the record's part in the newest split; predicted_* come from
+ * the newest prediction with an emotion (predicted_aus: present AUs of the newest prediction with AU scores);
+ * face_found is 1/0, empty when the image has no successful analysis.
+ */
+export async function exportCsv(ws: Workspace, outDir: string, options: OutputOptions = {}): Promise<{ rows: number; file: string }> {
   const out = path.resolve(outDir);
-  prepareOutput(out, [path.join(out, CSV_FILE)], options);
-  return exportCsv(ws, out);
+  const file = path.join(out, CSV_FILE);
+  prepareOutput(out, [file], options);
+  fs.mkdirSync(out, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  let rows = 0;
+  try {
+    let buf = csvLine(CSV_COLUMNS);
+    for (const r of csvExportRows(ws.db, newestSplit(ws.db))) {
+      // Entries are {au, score, present}; a bare "AUn" string (a model that only names AUs) counts as present.
+      const present = parseJson<({ au: string; present?: boolean } | string)[]>(r.a_aus, [])
+        .map((a) => (typeof a === 'string' ? a : a.present === false ? null : a.au))
+        .filter((a): a is string => !!a);
+      buf += csvLine([
+        r.id,
+        `${MEDIA_DIR}/${r.rel_path}`,
+        r.original_name,
+        r.subject,
+        r.source,
+        r.part,
+        r.split_name,
+        r.status,
+        r.emotion,
+        r.aus,
+        r.p_emotion,
+        r.p_score,
+        present.join(' '),
+        r.p_model,
+        r.face_found === null || r.a_error !== null ? null : r.face_found,
+        r.phash,
+      ]);
+      rows++;
+      if (buf.length > 1 << 16) {
+        fs.writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    fs.writeSync(fd, buf);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+  return { rows, file };
 }

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { runAnalysis } from '../../services/analysis/run';
 import { loadOverlay, loadSuggestion } from '../../services/analysis/overlay';
-import { exportCsv } from '../../services/analysis/csv-export';
+import { exportCsv } from '../../services/export/csv';
 import { descriptorFromBlob, getAnalysis } from '../../db/repositories/analysis';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { createContext } from '../../services/context';
