@@ -20,10 +20,11 @@ export const KEYMAP_MAX_ACTIONS = 200;
 export const KEYMAP_ACTION_MAX = 64;
 export const KEYMAP_KEY_MAX = 32;
 export const KEYMAP_ACTION = /^(?:[a-zA-Z]+|emotion\.\S+|au\.AU\d{1,3})$/;
-/** The label view's fixed commands (renderer/src/keymap/keymap.ts LABEL_COMMANDS; a unit test keeps the two equal). */
+/** The label view's fixed commands, the names their keys are saved under (the renderer's LABEL_COMMANDS are built from these). */
 export const KEYMAP_COMMANDS = [
   'submit', 'skip', 'undo', 'next', 'prev', 'help', 'accept', 'compose', 'focusReasoning', 'clear', 'overlay', 'zoomIn', 'zoomOut', 'zoomReset',
 ] as const;
+export type KeymapCommand = (typeof KEYMAP_COMMANDS)[number];
 export const KeymapSchema = z
   .record(z.string().max(KEYMAP_ACTION_MAX).regex(KEYMAP_ACTION, 'is not a keymap action'), z.string().max(KEYMAP_KEY_MAX))
   .refine((k) => Object.keys(k).length <= KEYMAP_MAX_ACTIONS, { message: `a keymap has at most ${KEYMAP_MAX_ACTIONS} actions` });

@@ -198,3 +198,5 @@ export type ApiEvent =
   | { type: 'run.metrics'; runId: number; point: MetricPoint }
   /** `all`: too many (or too long) ids to name; every record may have changed. ids is then empty. */
   | { type: 'records.changed'; ids: string[]; all?: boolean };
+
+export { KEYMAP_COMMANDS, type KeymapCommand } from './bounds';

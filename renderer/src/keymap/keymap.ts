@@ -1,4 +1,5 @@
 /** The annotator's actions, their default keys, conflict detection and the per-user keymap merge. */
+import { KEYMAP_COMMANDS, type KeymapCommand } from '../../../contract/types';
 import { bindingParts } from './keys';
 
 export type Keymap = Record<string, string>;
@@ -11,26 +12,29 @@ export interface ActionInfo {
   group: ActionGroup;
 }
 
+/** Each fixed command's label, group and default key; the contract's KEYMAP_COMMANDS names them, and the compiler checks both lists hold the same commands. */
+const COMMAND_INFO = {
+  submit: { label: 'Submit and next', group: 'Record', key: 'ctrl+enter' },
+  skip: { label: 'Skip with a reason', group: 'Record', key: 's' },
+  undo: { label: 'Undo last decision', group: 'Record', key: 'ctrl+z' },
+  next: { label: 'Next record', group: 'Record', key: 'arrowright' },
+  prev: { label: 'Previous record', group: 'Record', key: 'arrowleft' },
+  help: { label: 'Key help', group: 'Record', key: '?' },
+  accept: { label: 'Accept the model suggestion', group: 'Form', key: 'a' },
+  compose: { label: 'Compose reasoning from the form', group: 'Form', key: 'ctrl+shift+space' },
+  focusReasoning: { label: 'Edit the reasoning', group: 'Form', key: 'enter' },
+  clear: { label: 'Clear the form', group: 'Form', key: 'shift+backspace' },
+  overlay: { label: 'Toggle the analysis overlay', group: 'Image', key: 'o' },
+  zoomIn: { label: 'Zoom in', group: 'Image', key: '+' },
+  zoomOut: { label: 'Zoom out', group: 'Image', key: '-' },
+  zoomReset: { label: 'Reset zoom and pan', group: 'Image', key: '0' },
+} as const satisfies Record<KeymapCommand, Omit<ActionInfo, 'id'> & { key: string }>;
+
 /** The label view's fixed commands with their default keys, in the order Settings and the key help list them. */
-export const LABEL_COMMANDS = [
-  { id: 'submit', label: 'Submit and next', group: 'Record', key: 'ctrl+enter' },
-  { id: 'skip', label: 'Skip with a reason', group: 'Record', key: 's' },
-  { id: 'undo', label: 'Undo last decision', group: 'Record', key: 'ctrl+z' },
-  { id: 'next', label: 'Next record', group: 'Record', key: 'arrowright' },
-  { id: 'prev', label: 'Previous record', group: 'Record', key: 'arrowleft' },
-  { id: 'help', label: 'Key help', group: 'Record', key: '?' },
-  { id: 'accept', label: 'Accept the model suggestion', group: 'Form', key: 'a' },
-  { id: 'compose', label: 'Compose reasoning from the form', group: 'Form', key: 'ctrl+shift+space' },
-  { id: 'focusReasoning', label: 'Edit the reasoning', group: 'Form', key: 'enter' },
-  { id: 'clear', label: 'Clear the form', group: 'Form', key: 'shift+backspace' },
-  { id: 'overlay', label: 'Toggle the analysis overlay', group: 'Image', key: 'o' },
-  { id: 'zoomIn', label: 'Zoom in', group: 'Image', key: '+' },
-  { id: 'zoomOut', label: 'Zoom out', group: 'Image', key: '-' },
-  { id: 'zoomReset', label: 'Reset zoom and pan', group: 'Image', key: '0' },
-] as const satisfies readonly (ActionInfo & { key: string })[];
+export const LABEL_COMMANDS = KEYMAP_COMMANDS.map((id) => ({ id, ...COMMAND_INFO[id] }));
 
 /** A fixed command's name: the keymap key it is saved under. */
-export type CommandId = (typeof LABEL_COMMANDS)[number]['id'];
+export type CommandId = KeymapCommand;
 
 export const COMMAND_ACTIONS: ActionInfo[] = LABEL_COMMANDS.map(({ id, label, group }) => ({ id, label, group }));
 
