@@ -3,7 +3,7 @@
  * each validated at the boundary with its zod input schema.
  */
 import { z } from 'zod';
-import { INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import { CANDIDATE_DECISIONS, INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type { ApiErrorDetails } from './api-error';
 import { MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN } from '../pipelines/splits/limits';
 import type * as T from './types';
@@ -79,7 +79,7 @@ export const api = {
     }),
   ),
   'records.get': method<T.RecordDetail>()(z.object({ id: recordId, userId: userId.optional() })),
-  'records.history': method<{ revisions: T.Revision[] }>()(z.object({ id: recordId })),
+  'records.history': method<{ revisions: T.Revision[]; reviews?: T.ReviewDecisionEntry[] }>()(z.object({ id: recordId })),
   'records.sources': method<{ sources: string[]; authors: string[] }>()(empty),
 
   'queue.next': method<{ ids: string[] }>()(
@@ -142,6 +142,7 @@ export const api = {
       epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
       steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
       from: z.number().int().positive().optional(),
+      snapshot: z.number().int().positive().optional(),
       seed: z.number().int().optional(),
       config: TrainingSettingsSchema.optional(),
     }),
@@ -153,6 +154,67 @@ export const api = {
   'models.list': method<{ models: T.ModelSummary[] }>()(empty),
   'models.eval': method<T.EvalReport>()(
     z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test') }),
+  ),
+  'synth.start': method<{ roundId: number; jobId: string }>()(
+    z.object({
+      /** A trained policy; null = round 0 from face analysis. */
+      modelId: z.number().int().positive().nullable(),
+      split: z.string().min(1).nullable().optional(),
+      limit: z.number().int().min(0).optional(),
+      retries: z.number().int().min(0).max(20).optional(),
+      samples: z.number().int().min(1).max(64).optional(),
+      minAgreement: z.number().min(0).max(1).optional(),
+      quota: z.record(z.string(), z.number().int().min(0)).optional(),
+      userId: userId.optional(),
+    }),
+  ),
+  'rounds.list': method<{ rounds: T.RoundSummary[] }>()(empty),
+  'rounds.get': method<T.RoundSummary>()(z.object({ roundId: z.number().int() })),
+  'rounds.resume': method<{ roundId: number; jobId: string }>()(z.object({ roundId: z.number().int() })),
+  'rounds.stop': method<{ stopped: boolean }>()(z.object({ roundId: z.number().int() })),
+  'review.queue': method<{ total: number; rows: T.CandidateSummary[] }>()(
+    z.object({
+      roundId: z.number().int(),
+      filter: z
+        .object({
+          emotion: z.string().optional(),
+          outcome: z.enum(['pass', 'fail']).optional(),
+          minAgreement: z.number().min(0).max(1).optional(),
+          maxAgreement: z.number().min(0).max(1).optional(),
+          faceFound: z.boolean().optional(),
+          minFlags: z.number().int().min(0).optional(),
+          decision: z.enum(CANDIDATE_DECISIONS).optional(),
+        })
+        .strict()
+        .default({}),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+  ),
+  'review.candidate': method<T.CandidateDetail>()(z.object({ candidateId: z.number().int() })),
+  'review.decide': method<{ candidate: T.CandidateSummary; decisionId: number }>()(
+    z.object({
+      candidateId: z.number().int(),
+      userId,
+      decision: z.enum(['accept', 'fix', 'reject']),
+      reason: z.string().trim().max(500).optional(),
+      fix: z.object({ emotion: z.string().nullable(), aus: z.array(AUMarkSchema), reasoning: z.string() }).optional(),
+    }),
+  ),
+  'review.undo': method<{ candidateId: number | null }>()(z.object({ roundId: z.number().int(), userId })),
+  'review.acceptPassing': method<{ count: number; accepted: number }>()(
+    z.object({ roundId: z.number().int(), userId, minAgreement: z.number().min(0).max(1), dryRun: z.boolean().default(false) }),
+  ),
+  'review.approve': method<{ round: number; accepted: number; fixed: number; rejected: number; pending: number; skipped: string[]; snapshotId: number }>()(
+    z.object({ roundId: z.number().int(), userId }),
+  ),
+  'snapshots.list': method<{ snapshots: T.SnapshotSummary[] }>()(empty),
+  'snapshots.create': method<T.SnapshotSummary>()(
+    z.object({ name: z.string().trim().min(1).max(64), split: z.string().nullable().optional(), part: z.string().nullable().optional(), userId: userId.optional() }),
+  ),
+  'iterations.list': method<{ iterations: T.IterationSummary[] }>()(empty),
+  'iterations.advance': method<{ started: boolean; split: string }>()(
+    z.object({ split: z.string().min(1), rounds: z.number().int().min(1).max(50).default(1), userId: userId.optional() }),
   ),
   'models.samples': method<{ samples: T.SampleOutput[] }>()(
     z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test'), limit: z.number().int().min(1).max(50).default(12) }),

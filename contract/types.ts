@@ -133,7 +133,7 @@ export interface SplitSummary {
   createdAt: string;
 }
 
-export type JobKind = 'import' | 'export' | 'analyze' | 'train' | 'eval';
+export type JobKind = 'import' | 'export' | 'analyze' | 'train' | 'eval' | 'synth';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
 
 export interface Job {
@@ -197,6 +197,20 @@ export type ApiEvent =
   | { type: 'job.progress'; job: Job }
   | { type: 'run.metrics'; runId: number; point: MetricPoint }
   /** `all`: too many (or too long) ids to name; every record may have changed. ids is then empty. */
-  | { type: 'records.changed'; ids: string[]; all?: boolean };
+  | { type: 'records.changed'; ids: string[]; all?: boolean }
+  | { type: 'rounds.changed'; roundId: number };
 
 export { KEYMAP_COMMANDS, type KeymapCommand } from './bounds';
+
+export type {
+  BalanceReport,
+  CandidateCheck,
+  CandidateDetail,
+  CandidateSummary,
+  CandidateTarget,
+  IterationSummary,
+  ReviewDecisionEntry,
+  RoundConfig,
+  RoundSummary,
+  SnapshotSummary,
+} from './synthesis';

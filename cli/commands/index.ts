@@ -12,6 +12,12 @@ import { register as train } from './train';
 import { register as evalCmd } from './eval';
 import { register as models } from './models';
 import { register as check } from './check';
+import { register as synth } from './synth';
+import { register as rounds } from './rounds';
+import { register as review } from './review';
+import { register as snapshots } from './snapshots';
+import { register as users } from './users';
+import { register as iterate } from './iterate';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, check];
+export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, check, synth, rounds, review, snapshots, users, iterate];

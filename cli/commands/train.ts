@@ -12,6 +12,7 @@ interface TrainOpts {
   epochs?: string;
   steps?: string;
   from?: string;
+  snapshot?: string;
   seed?: string;
   resume?: string;
   set?: string[];
@@ -49,6 +50,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', `SFT epochs (default 20; early stopping may end sooner; at most ${TRAINING_LIMITS.maxEpochs})`)
     .option('--steps <n>', `optimizer steps (overrides --epochs; RL default 60; at most ${TRAINING_LIMITS.maxSteps})`)
     .option('--from <model>', 'RL: starting model id (default: the newest SFT model)')
+    .option('--snapshot <id>', 'SFT on this frozen snapshot (less the split\'s test part) instead of the split\'s train part; --split defaults to the snapshot\'s')
     .option('--seed <s>', 'seed of initialisation, shuffling, augmentation and sampling', '1')
     .option('--resume <run>', 'continue a stopped or killed run from its last checkpoint')
     .option('--set <key=value...>', 'other settings, e.g. lr=1e-3 beta=0.04 lossType=dapo model.hidden=256')
@@ -57,15 +59,24 @@ export function register(program: Command): void {
       const resume = positiveInt('--resume', opts.resume);
       if (resume === undefined) {
         if (opts.stage !== 'sft' && opts.stage !== 'rl') throw new CliError('--stage must be sft or rl');
-        if (!opts.split) throw new CliError('--split is required');
+        if (!opts.split && opts.snapshot === undefined) throw new CliError('--split is required');
       }
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
       const epochs = positiveInt('--epochs', opts.epochs, TRAINING_LIMITS.maxEpochs);
       const steps = positiveInt('--steps', opts.steps, TRAINING_LIMITS.maxSteps);
       const from = positiveInt('--from', opts.from);
+      const snapshot = positiveInt('--snapshot', opts.snapshot);
       const config = parseSets(opts.set);
       return withWorkspace(workspace, async (ctx) => {
+        let split = opts.split;
+        if (snapshot !== undefined && !split) {
+          const { getSnapshot } = await import('../../db/repositories/snapshots');
+          const snap = getSnapshot(ctx.ws.db, snapshot);
+          if (!snap) throw new CliError(`--snapshot: snapshot ${snapshot} does not exist (see "fea snapshots")`, 1);
+          if (!snap.split) throw new CliError(`snapshot ${snapshot} was made without a split: pass --split for the part that evaluates the model`);
+          split = snap.split;
+        }
         const { trainingService } = await import('../../services/training/service');
         const { trainingHandlers } = await import('../../services/training/handlers');
         // The service, not the training.start handler: the CLI waits for the run's result (`done`).
@@ -87,7 +98,7 @@ export function register(program: Command): void {
           const started =
             resume !== undefined
               ? svc.resume(resume)
-              : svc.start({ stage: opts.stage as 'sft' | 'rl', split: opts.split!, epochs, steps, from: from ?? null, seed, config });
+              : svc.start({ stage: opts.stage as 'sft' | 'rl', split: split!, epochs, steps, from: from ?? null, snapshot: snapshot ?? null, seed, config });
           runId = started.runId;
           if (svc.isQueued(runId)) {
             process.stderr.write(`fea train: run ${runId} is queued: ${svc.slots} training run(s) at a time in a workspace (FEA_TRAINING_SLOTS); it starts when one ends\n`);

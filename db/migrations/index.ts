@@ -6,6 +6,7 @@ import * as m004 from './004-run-summary';
 import * as m005 from './005-submit-idempotency';
 import * as m006 from './006-run-queued';
 import * as m007 from './007-neutral-labeled';
+import * as m008 from './008-synthesis';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 5, name: 'submit-idempotency', up: m005.up },
   { version: 6, name: 'run-queued', up: m006.up },
   { version: 7, name: 'neutral-labeled', up: m007.up },
+  { version: 8, name: 'synthesis', up: m008.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

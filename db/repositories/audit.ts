@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { APP_VERSION } from '../app-version';
 import { nowIso, parseJson, stmt } from './statements';
 
-export type AuditAction = 'import' | 'label' | 'skip' | 'undo' | 'split' | 'user' | 'init' | 'export' | 'settings';
+export type AuditAction = 'import' | 'label' | 'skip' | 'undo' | 'split' | 'user' | 'init' | 'export' | 'settings' | 'synth' | 'review' | 'approve' | 'snapshot';
 
 export interface AuditEntry {
   id: number;

@@ -92,3 +92,23 @@ export function sortAUs(aus: Iterable<string>): string[] {
 export function auName(au: string): string {
   return FACIAL_R1_AU_NAMES[au] ?? au;
 }
+
+/** Synthesis rounds: running → review (candidates written) → approved (snapshot frozen); or stopped/failed. */
+export const ROUND_STATUSES = ['running', 'stopped', 'failed', 'review', 'approved'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+/** How a candidate was written: GT-conditioned generation, self-consistency over samples, or from face analysis (round 0). */
+export const CANDIDATE_METHODS = ['conditioned', 'consistency', 'analysis'] as const;
+export type CandidateMethod = (typeof CANDIDATE_METHODS)[number];
+/** A candidate's current review state. */
+export const CANDIDATE_DECISIONS = ['pending', 'accepted', 'fixed', 'rejected'] as const;
+export type CandidateDecision = (typeof CANDIDATE_DECISIONS)[number];
+/** What a review decision row says; `reopened` is an undo (decisions are append-only). */
+export const REVIEW_DECISIONS = ['accepted', 'fixed', 'rejected', 'reopened'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+/** The short list a lead picks a rejection reason from (or types another). */
+export const REJECT_REASONS = ['wrong emotion', 'wrong AUs', 'hallucinated AU', 'not a face', 'poor reasoning', 'ambiguous face'] as const;
+/** The steps of an iteration of the data engine. */
+export const ITERATION_STEPS = ['sft', 'rl', 'synth', 'review', 'done', 'failed'] as const;
+export type IterationStep = (typeof ITERATION_STEPS)[number];
+/** Who may approve a round (and freeze its snapshot). */
+export const APPROVER_ROLES = ['lead', 'admin'] as const satisfies readonly UserRole[];

@@ -1,1 +1,5 @@
 export * from './filter';
+export * from './candidate';
+export * from './consistency';
+export * from './round0';
+export * from './balance';

@@ -1,4 +1,5 @@
 import type { ApiHandlers } from '../../contract/api';
+import { recordReviews } from '../synthesis/review';
 import type { ServiceContext } from '../context';
 import { getRecordDetail, queryRecords, queueNext, recordHistory, recordSources } from './query';
 import { workspaceStats } from './stats';
@@ -10,7 +11,7 @@ export function recordHandlers(ctx: ServiceContext): Pick<ApiHandlers, RecordMet
   return {
     'records.query': (input) => queryRecords(db, input),
     'records.get': ({ id, userId }) => getRecordDetail(db, id, userId),
-    'records.history': ({ id }) => recordHistory(db, id),
+    'records.history': ({ id }) => ({ ...recordHistory(db, id), reviews: recordReviews(ctx, id) }),
     'records.sources': () => recordSources(db),
     'queue.next': (input) => queueNext(db, input),
     'stats.get': () => workspaceStats(db),

@@ -2,8 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { splitExists, trainingRecords } from '../../db/repositories/training-data';
+import { splitExists, trainingRecords, type TrainingRecord } from '../../db/repositories/training-data';
 import { grayPixels } from '../../pipelines/data/pixels';
+import { snapshotTrainingRecords } from '../../db/repositories/snapshots';
 import type { FaceSample } from '../../pipelines/model/inputs';
 
 export interface LoadOptions {
@@ -18,25 +19,31 @@ export async function loadSplitSamples(ws: Workspace, split: string, part: strin
   if (!splitExists(ws.db, split)) throw new Error(`split "${split}" does not exist in ${ws.dir} (create it with "fea split")`);
   const records = trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit });
   const out: FaceSample[] = [];
-  for (const r of records) {
-    const crop = r.cropGrayPath ? path.join(ws.dir, ...r.cropGrayPath.split('/')) : null;
-    const file = crop && fs.existsSync(crop) ? crop : path.join(ws.mediaDir, ...r.relPath.split('/'));
-    let pixels: Float32Array;
-    try {
-      pixels = await grayPixels(file, opts.imageSize);
-    } catch (err) {
-      throw new Error(`record ${r.id}: cannot read image ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    out.push({
-      recordId: r.id,
-      imageKey: r.relPath,
-      subject: r.subject,
-      pixels,
-      descriptor: r.descriptor,
-      emotion: r.emotion,
-      aus: r.aus,
-      reasoning: r.reasoning,
-    });
-  }
+  for (const r of records) out.push(await faceSample(ws, r, opts.imageSize));
   return out;
+}
+
+/** A frozen snapshot's records with the labels it froze, less the split part that evaluates the model. */
+export async function loadSnapshotSamples(
+  ws: Workspace,
+  snapshotId: number,
+  exclude: { split: string; part: string } | null,
+  opts: { imageSize: number; descriptorDim: number },
+): Promise<FaceSample[]> {
+  const out: FaceSample[] = [];
+  for (const r of snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, exclude })) out.push(await faceSample(ws, r, opts.imageSize));
+  return out;
+}
+
+/** One record as a face sample: the eye-aligned grayscale crop where the analysis made one, else the whole image. */
+export async function faceSample(ws: Workspace, r: TrainingRecord | (Omit<TrainingRecord, 'emotion'> & { emotion: string | null }), imageSize: number): Promise<FaceSample> {
+  const crop = r.cropGrayPath ? path.join(ws.dir, ...r.cropGrayPath.split('/')) : null;
+  const file = crop && fs.existsSync(crop) ? crop : path.join(ws.mediaDir, ...r.relPath.split('/'));
+  let pixels: Float32Array;
+  try {
+    pixels = await grayPixels(file, imageSize);
+  } catch (err) {
+    throw new Error(`record ${r.id}: cannot read image ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { recordId: r.id, imageKey: r.relPath, subject: r.subject, pixels, descriptor: r.descriptor, emotion: r.emotion, aus: r.aus, reasoning: r.reasoning };
 }

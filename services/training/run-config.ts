@@ -14,6 +14,8 @@ export interface RunConfig {
   evalPart: string;
   /** Parent model (RL: the starting policy and KL reference). */
   from: number | null;
+  /** Train on this frozen snapshot (less the split's evaluation part) instead of the split's training part. */
+  snapshot: number | null;
   /** Checkpoint every this many steps (and at the end). */
   checkpointEvery: number;
   sft: SftConfig;
@@ -95,6 +97,8 @@ export const RunConfigSchema = z.object({
   trainPart: z.coerce.string(),
   evalPart: z.coerce.string(),
   from: count.nullable(),
+  // configs stored before snapshots existed have none
+  snapshot: count.nullable().default(null),
   checkpointEvery: count,
   sft: SftConfigSchema,
   rl: RlConfigSchema,
@@ -120,6 +124,7 @@ export interface StartOptions {
   epochs?: number;
   steps?: number;
   from?: number | null;
+  snapshot?: number | null;
   seed?: number;
   config?: Record<string, number | string | boolean>;
 }
@@ -214,6 +219,7 @@ export function buildRunConfig(opts: StartOptions): RunConfig {
     trainPart: 'train',
     evalPart: 'test',
     from: opts.from ?? null,
+    snapshot: opts.snapshot ?? null,
     checkpointEvery: opts.stage === 'sft' ? 25 : 5,
     sft: { ...structuredClone(DEFAULT_SFT_CONFIG), seed },
     rl: { ...structuredClone(DEFAULT_RL_CONFIG), seed },

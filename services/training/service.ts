@@ -16,6 +16,7 @@ import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
 import type { JobHandle } from '../jobs';
 import { splitExists } from '../../db/repositories/training-data';
+import { getSnapshot } from '../../db/repositories/snapshots';
 import { buildRunConfig, type StartOptions } from './run-config';
 import type { TrainResult, WorkerReply, WorkerRequest } from './protocol';
 
@@ -70,6 +71,7 @@ export class TrainingService {
       throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
     }
     reapOrphanedRuns(db);
+    if (opts.snapshot != null && !getSnapshot(db, opts.snapshot)) throw new ApiError('not_found', `snapshot ${opts.snapshot} does not exist (see "fea snapshots")`);
     if (!splitExists(this.ctx.ws.db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
     let from = opts.from ?? null;
     if (opts.stage === 'rl') {

@@ -22,7 +22,7 @@ import type { Policy } from '../../pipelines/model/policy';
 import type { WordTokenizer } from '../../pipelines/tokenizer';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
 import { RlTrainer } from '../../pipelines/rl/train-rl';
-import { loadSplitSamples } from './dataset';
+import { loadSnapshotSamples, loadSplitSamples } from './dataset';
 import { parseRunConfig } from './run-config';
 import type { WorkerReply, WorkerRequest, TrainResult } from './protocol';
 
@@ -74,8 +74,13 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
     dim = topo.config.descriptorDim;
   }
   post({ type: 'status', message: 'loading data' });
-  const samples = await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true });
-  if (samples.length === 0) throw new Error(`split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"`);
+  const samples =
+    cfg.snapshot === null
+      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true })
+      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim });
+  if (samples.length === 0) {
+    throw new Error(cfg.snapshot === null ? `split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"` : `snapshot ${cfg.snapshot} has no records outside ${cfg.split}/${cfg.evalPart}`);
+  }
   const ckpt = run.checkpoint_path ? path.join(ws.dir, ...run.checkpoint_path.split('/')) : null;
   const resumeFrom = req.resume && ckpt !== null && fs.existsSync(ckpt) ? ckpt : null;
   const resuming = resumeFrom !== null;

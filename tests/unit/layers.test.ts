@@ -38,7 +38,7 @@ const PIPELINES: Record<string, string[]> = {
   rewards: [],
   tokenizer: ['facs'],
   splits: ['random'],
-  synthesis: ['rewards'],
+  synthesis: ['facs', 'rewards'],
   formats: ['facs'],
   eval: ['facs', 'rewards'],
   vision: ['facs', 'runtime'],
