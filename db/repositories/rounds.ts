@@ -101,7 +101,8 @@ export function roundCounts(db: Database.Database, roundId: number): RoundCounts
 /** A record a round works on: its current labels, its image and its analysis. */
 export interface RoundInput {
   id: string;
-  status: 'unlabeled' | 'weak';
+  /** labeled: a complete label without a reasoning (a neutral face from a folder import). */
+  status: 'unlabeled' | 'weak' | 'labeled';
   emotion: string | null;
   aus: string[];
   currentRevisionId: number | null;
@@ -119,7 +120,7 @@ export interface RoundInput {
 
 interface InputRow {
   id: string;
-  status: 'unlabeled' | 'weak';
+  status: RoundInput['status'];
   emotion: string | null;
   aus: string;
   current_revision_id: number | null;
@@ -136,7 +137,7 @@ interface InputRow {
 }
 
 /**
- * The records without a complete label: in the split's part when a split is given, else every record that no split
+ * The records without a complete label (unlabeled, weak, or labeled without a reasoning): in the split's part when a split is given, else every record that no split
  * holds in a part named `test` (test records are never synthesized). Id order; `limit` 0 = all.
  */
 export function roundInputs(db: Database.Database, q: { split: string | null; part: string | null; descriptorDim: number; limit: number }): RoundInput[] {
@@ -148,7 +149,8 @@ export function roundInputs(db: Database.Database, q: { split: string | null; pa
      FROM records r
      JOIN images i ON i.id = r.image_id
      LEFT JOIN analyses a ON a.image_id = i.id AND a.error IS NULL
-     WHERE r.status IN ('unlabeled', 'weak')
+     LEFT JOIN revisions v ON v.id = r.current_revision_id
+     WHERE (r.status IN ('unlabeled', 'weak') OR (r.status = 'labeled' AND COALESCE(v.reasoning, '') = ''))
        AND (CASE WHEN ? IS NULL
              THEN NOT EXISTS (SELECT 1 FROM split_assignments t WHERE t.record_id = r.id AND t.part = 'test')
              ELSE EXISTS (SELECT 1 FROM split_assignments sa JOIN splits s ON s.id = sa.split_id

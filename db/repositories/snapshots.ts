@@ -85,14 +85,15 @@ export function snapshotProvenance(db: Database.Database, id: number): { kind: s
 
 /**
  * The labelled records of a split part that make a training set: (record, current revision) of every labeled or
- * reviewed record. Without a split: every such record that no split holds in a part named `test`.
+ * reviewed record with a reasoning (one without is a round's input, not training data). Without a split: every such record that no split holds in a part named `test`.
  */
 export function trainingSetPairs(db: Database.Database, split: string | null, part: string | null): { recordId: string; revisionId: number }[] {
   return named(
     db,
     'snapshots.trainingSet',
     `SELECT r.id AS recordId, r.current_revision_id AS revisionId FROM records r
-     WHERE r.status IN ('labeled', 'reviewed') AND r.current_revision_id IS NOT NULL
+     JOIN revisions v ON v.id = r.current_revision_id
+     WHERE r.status IN ('labeled', 'reviewed') AND v.reasoning != ''
        AND (CASE WHEN ? IS NULL
              THEN NOT EXISTS (SELECT 1 FROM split_assignments t WHERE t.record_id = r.id AND t.part = 'test')
              ELSE EXISTS (SELECT 1 FROM split_assignments sa JOIN splits s ON s.id = sa.split_id

@@ -25,7 +25,7 @@ const post = (m: SynthWorkerReply) => parentPort?.postMessage(m);
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Records per batch: conditioned generation batches faces; self-consistency batches faces × G samples. */
-const BATCH = { analysis: 200, conditioned: 32, consistency: 8 } as const;
+const BATCH = { analysis: 100, conditioned: 16, consistency: 4 } as const;
 
 async function run(ws: Workspace): Promise<void> {
   const round = getRound(ws.db, request.roundId);
