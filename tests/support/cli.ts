@@ -1,8 +1,10 @@
 /** Runs the built `fea` command (bin/fea.js → dist/) as a user would, and reads its `--json` last line. */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { packageRoot } from '../../pipelines/runtime/package-root';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+// packageRoot: these helpers also run compiled, from dist/ (bench/synth)
+export const REPO_ROOT = packageRoot(__dirname);
 export const FEA_BIN = path.join(REPO_ROOT, 'bin', 'fea.js');
 
 export interface FeaRun {

@@ -6,6 +6,7 @@ import { useApi, useApiEvents } from '../api/ApiContext';
 import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
 import { fmtInt } from '../charts/format';
 import { useThrottledCallback } from '../charts/useThrottledCallback';
+import { IterationsPanel } from '../iterations/IterationsPanel';
 import { AUChart } from './AUChart';
 import { readCurrentUserId } from './currentUser';
 import { EmotionChart } from './EmotionChart';
@@ -129,6 +130,9 @@ export function DashboardView() {
           </ChartCard>
           <ChartCard title="Throughput" subtitle="revisions per user" className="db-span-5" testId="card-throughput">
             <ThroughputTable throughput={data.stats.throughput} currentUserId={userId} />
+          </ChartCard>
+          <ChartCard title="Iterations" subtitle="dataset size, provenance, kept and accepted rates, test metrics" className="db-span-12" testId="card-iterations">
+            <IterationsPanel controls={false} />
           </ChartCard>
           <ChartCard title="Splits" subtitle={`${data.splits.length} defined`} className="db-span-12" testId="card-splits">
             <SplitsSummary splits={data.splits} emotions={emotions} />

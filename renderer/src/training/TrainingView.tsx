@@ -1,11 +1,13 @@
 /** The training view: start/stop/resume runs, live curves, evals, model comparison and sample outputs. */
 import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
+import { IterationsPanel } from '../iterations/IterationsPanel';
 import { CreateSplitForm } from './CreateSplitForm';
 import { ModelsPanel } from './ModelsPanel';
 import { RunCurves } from './RunCurves';
 import { RunsTable } from './RunsTable';
 import { StartRunForm } from './StartRunForm';
 import { useTrainingData } from './useTrainingData';
+import { readCurrentUserId } from '../dashboard/currentUser';
 import '../charts/charts.css';
 import './training.css';
 
@@ -63,6 +65,9 @@ export function TrainingView() {
             testId="card-curves"
           >
             <RunCurves run={selectedRun} metrics={metrics} loading={metricsLoading} hasRuns={runs.length > 0} />
+          </ChartCard>
+          <ChartCard title="Iterations" subtitle="SFT on the latest snapshot → RL → synthesis round → the lead's approval" className="tr-full" testId="card-iterations">
+            <IterationsPanel splits={splits} userId={readCurrentUserId() ?? undefined} />
           </ChartCard>
           <ChartCard title="Models" subtitle="evaluation, comparison and outputs" className="tr-full" testId="card-models">
             <ModelsPanel models={models} runs={runs} splits={splits} onChanged={() => void reload()} />
