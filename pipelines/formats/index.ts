@@ -13,3 +13,5 @@ export * from './affectnet';
 export * from './rafdb';
 export * from './au-csv';
 export * from './crop';
+export * from './prompt';
+export * from './engine-records';
