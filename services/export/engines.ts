@@ -36,6 +36,10 @@ export interface EngineExportOptions {
   actor?: string;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Records (and images) read per page; also how often progress and cancellation are looked at. */
+  pageSize?: number;
+  /** verl: rows per parquet row group. */
+  rowGroupSize?: number;
 }
 
 export interface EngineExportReport {
@@ -153,10 +157,10 @@ class ParquetFileWriter implements DataWriter {
 
   readonly kind = 'verl';
 
-  static async open(file: string, part: string | null, outDir: string): Promise<ParquetFileWriter> {
+  static async open(file: string, part: string | null, outDir: string, rowGroupSize: number): Promise<ParquetFileWriter> {
     // Loaded on first use: the library is large and only this format needs it.
     const pq: ParquetModule = await import('@dsnp/parquetjs');
-    const writer = await pq.ParquetWriter.openFile(verlSchema(pq), partial(file), { rowGroupSize: PARQUET_ROW_GROUP });
+    const writer = await pq.ParquetWriter.openFile(verlSchema(pq), partial(file), { rowGroupSize });
     return new ParquetFileWriter(file, part, writer, outDir);
   }
 
@@ -207,9 +211,9 @@ function fileNames(format: EngineFormat, prefix: string): { name: string; kind: 
   }
 }
 
-async function openWriters(format: EngineFormat, out: string, prefix: string, part: string | null): Promise<DataWriter[]> {
+async function openWriters(format: EngineFormat, out: string, prefix: string, part: string | null, rowGroupSize: number): Promise<DataWriter[]> {
   const names = fileNames(format, prefix);
-  if (format === 'verl') return [await ParquetFileWriter.open(path.join(out, names[0].name), part, out)];
+  if (format === 'verl') return [await ParquetFileWriter.open(path.join(out, names[0].name), part, out, rowGroupSize)];
   return names.map(({ name, kind }) => {
     const toLine = format === 'llama-factory' ? llamaFactoryRecord : format === 'easyr1' ? easyR1Record : kind === 'sft' ? trlSftRecord : trlGrpoRecord;
     return new TextWriter(path.join(out, name), kind, part, toLine, format === 'llama-factory', out);
@@ -241,6 +245,8 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function exportEngine(ws: Workspace, outDir: string, format: EngineFormat, options: EngineExportOptions = {}): Promise<EngineExportReport> {
   const db = ws.db;
   const out = path.resolve(outDir);
+  const pageSize = options.pageSize ?? PAGE;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new ExportError(`the page size must be a positive integer, got ${pageSize}`);
   let splitId: number | null = null;
   if (options.split) {
     const s = getSplit(db, options.split);
@@ -296,7 +302,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
     // Images: each distinct file once, paged by sha256.
     let after = '';
     for (;;) {
-      const page = engineExportImagePage(db, splitId, after, PAGE);
+      const page = engineExportImagePage(db, splitId, after, pageSize);
       if (page.length === 0) break;
       total += page.length;
       for (const img of page) {
@@ -331,14 +337,14 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
       open = [];
     };
     for (;;) {
-      const page: EngineExportRow[] = engineExportPage(db, splitId, cursor, PAGE);
+      const page: EngineExportRow[] = engineExportPage(db, splitId, cursor, pageSize);
       if (page.length === 0) break;
       for (const row of page) {
         if (row.part !== currentPart) {
           await closeOpen();
           currentPart = row.part;
           index = 0;
-          open = await openWriters(format, out, prefixOf(row.part), splitId === null ? null : row.part);
+          open = await openWriters(format, out, prefixOf(row.part), splitId === null ? null : row.part, options.rowGroupSize ?? PARQUET_ROW_GROUP);
         }
         let prompt = promptCache.get(row.question);
         if (prompt === undefined) {
