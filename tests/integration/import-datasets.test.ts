@@ -246,3 +246,15 @@ describe('au-csv and disfa', () => {
     await expect(importDataset(newWs(), path.join(bad, 'aus.csv'), { format: 'au-csv' })).rejects.toThrow(/aus\.csv:1: header: no AU<n> columns/);
   });
 });
+
+test('cancelled between batches: what was committed stays, the report says cancelled; a re-run completes it', async () => {
+  const ws = newWs();
+  const controller = new AbortController();
+  const r = await importDataset(ws, path.join(FIXTURES, 'fer2013'), { format: 'fer2013', batchSize: 3, signal: controller.signal, onProgress: () => controller.abort() });
+  expect(r.cancelled).toBe(true);
+  expect(r.imported).toBe(3);
+  expect(rows(ws)).toHaveLength(3);
+  const rest = await importDataset(ws, path.join(FIXTURES, 'fer2013'), { format: 'fer2013' });
+  expect([rest.imported, rest.duplicates]).toEqual([5, 3]);
+  expect(Object.keys(parts(ws, 'fer2013'))).toHaveLength(8);
+});
