@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { datasetSplitCounts, ensureDatasetSplit, getSplit, setSplitSummary, vocabulary } from '../../db/repositories';
+import { datasetSplitCounts, ensureDatasetSplit, getSplit, recordExists, setSplitSummary, vocabulary } from '../../db/repositories';
 import { AFFECTNET_COLUMNS, parseAffectNetRow } from '../../pipelines/formats/affectnet';
 import { DEFAULT_AU_THRESHOLD, auTableColumns, disfaSubject, parseAuRow } from '../../pipelines/formats/au-csv';
 import { cropToPng } from '../../pipelines/formats/crop';
@@ -232,7 +232,8 @@ async function planAuTable(input: string, format: 'au-csv' | 'disfa', options: I
 async function cropped(ctx: IngestContext, items: DatasetCandidate[]): Promise<IngestItem[]> {
   const out: IngestItem[] = [];
   for (const item of items) {
-    if (!item.crop) {
+    // A record already imported is only counted as a duplicate by ingest: its image need not be read again.
+    if (!item.crop || recordExists(ctx.ws.db, item.id)) {
       out.push(item);
       continue;
     }

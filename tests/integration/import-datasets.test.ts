@@ -144,6 +144,8 @@ describe('affectnet', () => {
     expect(meta.affectnet).toMatchObject({ valence: 0.8, arousal: 0.4, box: { x: 16, y: 12, width: 80, height: 84 }, set: 'training' });
     expect(JSON.parse(first.provenance!)).toMatchObject({ valence: 0.8, arousal: 0.4, format: 'affectnet' });
     expect(rows(ws).filter((x) => JSON.parse(x.meta).affectnet.set === 'validation')).toHaveLength(2);
+    const again = await importDataset(ws, path.join(FIXTURES, 'affectnet'), { format: 'affectnet' });
+    expect([again.imported, again.duplicates, again.errors.length]).toEqual([0, 6, 0]);
   });
 
   test('bad fields and a missing image are per-line errors', async () => {
