@@ -31,7 +31,7 @@ const disableNeedsReason = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-artifacts/', 'bench/out/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-artifacts/', 'bench/out/', 'coverage/', '.venv/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

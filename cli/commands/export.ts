@@ -1,7 +1,11 @@
-/** `fea export <ws> --format facial-r1 --out DIR [--split NAME] [--json]` (and `--format csv`). */
+/**
+ * `fea export <ws> --format facial-r1|llama-factory|trl|verl|easyr1 --out DIR [--split NAME] [--link] [--json]`
+ * (and `--format csv`).
+ */
 import type { Command } from 'commander';
 import { exportCsv } from '../../services/export/csv';
 import { ExportError, OutputExistsError, exportFacialR1 } from '../../services/export/export';
+import { ENGINE_FORMATS, exportEngine, type EngineFormat } from '../../services/export/engines';
 import { withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar, type Progress } from '../output';
 
@@ -10,15 +14,16 @@ export function register(program: Command): void {
     .command('export')
     .description('export Facial-R1 JSONL (one file per split part) with images and the config.json registry, or a CSV table')
     .argument('<workspace>', 'workspace folder')
-    .requiredOption('--format <format>', 'facial-r1 or csv')
+    .requiredOption('--format <format>', `facial-r1, csv, or a training engine's format: ${ENGINE_FORMATS.join(', ')}`)
     .requiredOption('--out <dir>', 'output folder')
-    .option('--split <name>', 'facial-r1: write one JSONL per part of this split')
-    .option('--link', 'facial-r1: hard-link images instead of copying them (the workspace media files are made read-only)')
+    .option('--split <name>', 'write one file (set) per part of this split (not csv)')
+    .option('--link', 'hard-link images instead of copying them (the workspace media files are made read-only)')
     .option('--force', 'replace what is in the way: a previous export in --out is removed first, other files are overwritten')
     .option('--json', 'print the report as one JSON object on the last line')
     .action(async (workspace: string, opts: { format: string; out: string; split?: string; force?: boolean; link?: boolean; json?: boolean }) => {
-      if (opts.format !== 'facial-r1' && opts.format !== 'csv') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv`);
-      if (opts.format === 'csv' && opts.split) throw new CliError('--split applies to --format facial-r1 only');
+      const engine = (ENGINE_FORMATS as readonly string[]).includes(opts.format);
+      if (opts.format !== 'facial-r1' && opts.format !== 'csv' && !engine) throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv, ${ENGINE_FORMATS.join(', ')}`);
+      if (opts.format === 'csv' && opts.split) throw new CliError('--split does not apply to --format csv');
       return withWorkspace(workspace, async ({ ws }) => {
         try {
           if (opts.format === 'csv') {
@@ -27,6 +32,7 @@ export function register(program: Command): void {
             else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
             return;
           }
+          if (engine) return await runEngineExport(ws, opts.format as EngineFormat, opts);
           let bar: Progress | null = null;
           const report = exportFacialR1(ws, opts.out, {
             split: opts.split,
@@ -50,4 +56,34 @@ export function register(program: Command): void {
         }
       });
     });
+}
+
+async function runEngineExport(ws: Parameters<typeof exportEngine>[0], format: EngineFormat, opts: { out: string; split?: string; force?: boolean; link?: boolean; json?: boolean }): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  let bar: Progress | null = null;
+  try {
+    const report = await exportEngine(ws, opts.out, format, {
+      split: opts.split,
+      force: opts.force,
+      link: opts.link,
+      signal: controller.signal,
+      onProgress: (done, total) => {
+        bar ??= progressBar('export', total);
+        bar.update(done, total);
+      },
+    });
+    (bar as Progress | null)?.stop();
+    if (opts.json) printJson(report);
+    else if (report.cancelled) process.stdout.write('export cancelled; nothing complete was left in the output folder\n');
+    else {
+      for (const f of report.files) process.stdout.write(`${f.file}: ${f.records} records\n`);
+      process.stdout.write(`${report.images} images (${report.linked} linked, ${report.copied} copied); manifest in ${report.manifest}\n`);
+    }
+    if (report.cancelled) process.exitCode = 130;
+  } finally {
+    (bar as Progress | null)?.stop();
+    process.off('SIGINT', stop);
+  }
 }

@@ -1,9 +1,9 @@
 /**
- * `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--link]
- * [--allow-outside] [--max-image-mb N] [--json]`.
+ * `fea import <ws> <path> [--format facial-r1|folders|fer2013|ferplus|affectnet|rafdb|disfa|au-csv] [--images DIR]
+ * [--subject-pattern RE] [--au-threshold N] [--link] [--allow-outside] [--max-image-mb N] [--json]`.
  */
 import type { Command } from 'commander';
-import { ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
+import { IMPORT_FORMATS, ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
 import { withWorkspace } from '../workspace';
 import { CliError, escapeForTerminal, printJson, progressBar, type Progress } from '../output';
 
@@ -13,21 +13,24 @@ export function register(program: Command): void {
     .description('import a Facial-R1 / FEA-20K JSONL file or an emotion folder tree; re-importing changes nothing')
     .argument('<workspace>', 'workspace folder')
     .argument('<path>', 'JSONL file (facial-r1) or root folder (folders)')
-    .option('--format <format>', 'facial-r1 or folders', 'facial-r1')
-    .option('--images <dir>', 'folder the JSONL image paths are relative to (default: the JSONL file\'s folder)')
+    .option('--format <format>', IMPORT_FORMATS.join(', '), 'facial-r1')
+    .option('--images <dir>', 'folder the image paths are relative to (default: the JSONL or table file\'s folder; affectnet: Manually_Annotated_Images, rafdb: Image/aligned or Image/original)')
+    .option('--au-threshold <n>', 'au-csv, disfa: the intensity 1–5 from which an AU is present', '2')
     .option('--subject-pattern <regex>', 'folders: regex on the file name whose first capture group is the subject id')
     .option('--link', 'hard-link images into the workspace instead of copying them; the shared file (the source too) is made read-only')
     .option('--copy-media', 'copy images into the workspace (the default; kept for scripts written when linking was)')
     .option('--allow-outside', 'accept image paths outside the images folder (.., absolute paths, symbolic links out of it)')
     .option('--max-image-mb <n>', 'largest image file to read, in MB', '100')
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; json?: boolean }) => {
-      if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; json?: boolean }) => {
+      if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format: "${opts.format}" is not one of ${IMPORT_FORMATS.join(', ')}`);
+      const auThreshold = Number(opts.auThreshold);
+      if (!Number.isInteger(auThreshold) || auThreshold < 1 || auThreshold > 5) throw new CliError(`--au-threshold: "${opts.auThreshold}" is not an integer 1–5`);
       if (opts.link && opts.copyMedia) throw new CliError('--link and --copy-media contradict each other');
       const maxImageMb = Number(opts.maxImageMb);
       if (!Number.isFinite(maxImageMb) || maxImageMb <= 0) throw new CliError(`--max-image-mb: "${opts.maxImageMb}" is not a positive number`);
       if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
-      if (opts.images && opts.format !== 'facial-r1') throw new CliError('--images applies to --format facial-r1 only');
+      if (opts.images && (opts.format === 'folders' || opts.format === 'fer2013' || opts.format === 'ferplus')) throw new CliError(`--images does not apply to --format ${opts.format}`);
       return withWorkspace(workspace, async ({ ws }) => {
         const controller = new AbortController();
         const stop = () => controller.abort();
@@ -41,6 +44,7 @@ export function register(program: Command): void {
             media: opts.link ? 'link' : 'copy',
             allowOutside: opts.allowOutside ?? false,
             maxImageBytes: Math.round(maxImageMb * 1024 * 1024),
+            auThreshold,
             signal: controller.signal,
             onProgress: (done, total) => {
               bar ??= progressBar('import', total);
@@ -51,10 +55,12 @@ export function register(program: Command): void {
           if (opts.json) {
             printJson(report);
           } else {
-            for (const e of report.errors) process.stderr.write(`fea import: ${escapeForTerminal(`${input}:${e.line}: ${e.reason}`)}\n`);
+            for (const e of report.errors) process.stderr.write(`fea import: ${escapeForTerminal(`${e.file ?? input}:${e.line}: ${e.reason}`)}\n`);
+            const why = report.skippedBy ? Object.entries(report.skippedBy).map(([k, n]) => `${n} ${k}`).join(', ') || 'none' : 'is_valid: false';
             process.stdout.write(
-              `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (is_valid: false), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
+              `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (${why}), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
             );
+            if (report.split) process.stdout.write(`split ${report.split.name}: ${Object.entries(report.split.parts).map(([p, n]) => `${p} ${n}`).join(', ')}\n`);
           }
           if (report.cancelled) process.exitCode = 130;
         } catch (err) {

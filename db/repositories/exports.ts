@@ -87,3 +87,71 @@ export function csvExportRows(db: Database.Database, split: { id: number; name: 
      ORDER BY r.id`,
   ).iterate<CsvExportRow>({ splitId: split?.id ?? -1, splitName: split?.name ?? null });
 }
+
+/** A labeled record as the engine exports write it; `part` is '' without a split. */
+export interface EngineExportRow {
+  id: string;
+  source: string | null;
+  question: string;
+  emotion: string;
+  aus: string;
+  rel_path: string;
+  sha256: string;
+  reasoning: string | null;
+  part: string;
+}
+
+/**
+ * One page of records with an emotion (what every engine needs as its answer), by (part, id) after `after`:
+ * keyset pages, so an export of a million records holds one page and keeps no cursor open across awaits.
+ */
+export function engineExportPage(db: Database.Database, splitId: number | null, after: { part: string; id: string } | null, limit: number): EngineExportRow[] {
+  const cols = `r.id, r.source, r.question, r.emotion, r.aus, i.rel_path, i.sha256, v.reasoning`;
+  const from = `records r JOIN images i ON i.id = r.image_id LEFT JOIN revisions v ON v.id = r.current_revision_id`;
+  if (splitId === null) {
+    return named(db, 'export.enginePage', `SELECT ${cols}, '' AS part FROM ${from} WHERE r.emotion IS NOT NULL AND r.id > ? ORDER BY r.id LIMIT ?`).all<EngineExportRow>(after?.id ?? '', limit);
+  }
+  return named(
+    db,
+    'export.engineSplitPage',
+    `SELECT ${cols}, sa.part AS part FROM ${from} JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ?
+     WHERE r.emotion IS NOT NULL AND (sa.part, r.id) > (?, ?) ORDER BY sa.part, r.id LIMIT ?`,
+  ).all<EngineExportRow>(splitId, after?.part ?? '', after?.id ?? '', limit);
+}
+
+/** Records an engine export writes, per part ('' without a split), and those it leaves out for lack of an emotion. */
+export function engineExportCounts(db: Database.Database, splitId: number | null): { parts: Map<string, number>; withoutEmotion: number } {
+  if (splitId === null) {
+    const r = named(db, 'export.engineCounts', `SELECT COUNT(emotion) AS n, COUNT(*) - COUNT(emotion) AS missing FROM records`).get<{ n: number; missing: number }>()!;
+    return { parts: new Map(r.n ? [['', r.n]] : []), withoutEmotion: r.missing };
+  }
+  const rows = named(
+    db,
+    'export.engineSplitCounts',
+    `SELECT sa.part, COUNT(r.emotion) AS n, COUNT(*) - COUNT(r.emotion) AS missing FROM split_assignments sa JOIN records r ON r.id = sa.record_id
+     WHERE sa.split_id = ? GROUP BY sa.part ORDER BY sa.part`,
+  ).all<{ part: string; n: number; missing: number }>(splitId);
+  return { parts: new Map(rows.filter((r) => r.n > 0).map((r) => [r.part, r.n])), withoutEmotion: rows.reduce((s, r) => s + r.missing, 0) };
+}
+
+/**
+ * One page of the distinct images of the records an engine export writes, by sha256 after `after`: each image file
+ * is placed once however many records share it, without a set of the names seen held in memory.
+ */
+export function engineExportImagePage(db: Database.Database, splitId: number | null, after: string, limit: number): { rel_path: string; sha256: string }[] {
+  if (splitId === null) {
+    return named(
+      db,
+      'export.engineImagePage',
+      `SELECT i.rel_path, i.sha256 FROM images i WHERE i.sha256 > ?
+       AND EXISTS (SELECT 1 FROM records r WHERE r.image_id = i.id AND r.emotion IS NOT NULL) ORDER BY i.sha256 LIMIT ?`,
+    ).all<{ rel_path: string; sha256: string }>(after, limit);
+  }
+  return named(
+    db,
+    'export.engineSplitImagePage',
+    `SELECT i.rel_path, i.sha256 FROM images i WHERE i.sha256 > ?
+     AND EXISTS (SELECT 1 FROM records r JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ? WHERE r.image_id = i.id AND r.emotion IS NOT NULL)
+     ORDER BY i.sha256 LIMIT ?`,
+  ).all<{ rel_path: string; sha256: string }>(after, splitId, limit);
+}

@@ -13,3 +13,4 @@ export * from './splits';
 export * from './vocabulary';
 export * from './predictions';
 export * from './check';
+export * from './dataset-splits';

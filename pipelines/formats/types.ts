@@ -28,3 +28,35 @@ export type ParseOutcome =
   | { kind: 'skipped'; line: number; reason: string }
   | { kind: 'error'; error: LineError }
   | { kind: 'blank' };
+
+/** A face box in source-image pixels. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * What the dataset importers (fer2013, ferplus, affectnet, rafdb, au-csv, disfa) produce: a candidate plus what
+ * only some layouts carry.
+ */
+export interface DatasetCandidate extends ImportCandidate {
+  /** Pixels-in-CSV layouts: the PNG made from them (imagePath is then only a name). */
+  bytes?: Buffer;
+  /** AffectNet: the face box, cut out of the source image to become the record's image. */
+  crop?: FaceBox;
+  /** The split part the dataset itself assigns (FER2013 Usage, RAF-DB file prefix). */
+  part?: string;
+  /** AU intensities (A–E) of the present AUs. */
+  intensities?: Record<string, 'A' | 'B' | 'C' | 'D' | 'E'>;
+  /** Revision provenance beyond the defaults (FERPlus votes, AffectNet valence/arousal). */
+  provenance?: Record<string, unknown>;
+}
+
+/** `reason` of a skipped line doubles as the key it is counted under (unknown, NF, uncertain…). */
+export type DatasetOutcome =
+  | { kind: 'record'; record: DatasetCandidate }
+  | { kind: 'skipped'; line: number; reason: string }
+  | { kind: 'error'; error: LineError }
+  | { kind: 'blank' };

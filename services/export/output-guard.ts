@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 import { parseJson } from '../../db/repositories';
 
 export class ExportError extends Error {}
@@ -16,6 +17,10 @@ export class OutputExistsError extends ExportError {}
 export const REGISTRY_FILE = 'config.json';
 export const CSV_FILE = 'records.csv';
 export const IMAGES_DIR = 'images';
+/** Engine exports (llama-factory, trl, verl, easyr1): every file written, with sha256 and size; written last. */
+export const MANIFEST_FILE = 'manifest.json';
+
+const ManifestFiles = z.object({ files: z.array(z.object({ path: z.string() })) });
 
 export interface OutputOptions {
   force?: boolean;
@@ -73,6 +78,17 @@ export function previousExport(out: string): { marker: string; files: string[] }
           if (isFile(img)) files.add(img);
         }
       }
+    }
+  }
+  const manifest = path.join(out, MANIFEST_FILE);
+  if (isFile(manifest)) {
+    marker ??= manifest;
+    files.add(manifest);
+    const listed = ManifestFiles.safeParse(parseJson<unknown>(fs.readFileSync(manifest, 'utf8'), null));
+    for (const f of listed.success ? listed.data.files : []) {
+      // Only paths inside the folder: a manifest never names a file outside it.
+      const rel = safeRelative(f.path);
+      if (rel !== null && isFile(path.join(out, ...rel.split('/')))) files.add(path.join(out, ...rel.split('/')));
     }
   }
   if (isFile(csv)) {

@@ -10,8 +10,11 @@ import type { LineError } from '../../pipelines/formats/types';
 import { createIngestContext, ingestBatch, type IngestItem } from './ingest';
 import { countLines, readLines } from './lines';
 import type { MediaMode } from './media';
+import { ImportInputError } from './errors';
+import { DATASET_FORMATS, importNativeDataset, type DatasetFormat } from './datasets';
 
-export type ImportFormat = 'facial-r1' | 'folders';
+export type ImportFormat = 'facial-r1' | 'folders' | DatasetFormat;
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['facial-r1', 'folders', ...DATASET_FORMATS];
 
 export interface ImportOptions {
   format?: ImportFormat;
@@ -32,6 +35,8 @@ export interface ImportOptions {
   allowOutside?: boolean;
   /** Largest image file read, in bytes (default 100 MB). */
   maxImageBytes?: number;
+  /** au-csv / disfa: the intensity (0–5) from which an AU counts as present (default 2). */
+  auThreshold?: number;
 }
 
 export interface ImportReport {
@@ -53,9 +58,15 @@ export interface ImportReport {
   format: ImportFormat;
   input: string;
   cancelled: boolean;
+  /** Dataset formats: skipped lines counted by why (unknown, NF, tie, none, uncertain, no-face, dropped). */
+  skippedBy?: Record<string, number>;
+  /** Dataset formats that assign parts (fer2013, ferplus, rafdb): the split and its records per part. */
+  split?: { name: string; parts: Record<string, number> } | null;
+  /** Dataset formats: the tables read. */
+  files?: string[];
 }
 
-export class ImportInputError extends Error {}
+export { ImportInputError };
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -63,6 +74,7 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
   const format = options.format ?? 'facial-r1';
   const abs = path.resolve(input);
   if (!fs.existsSync(abs)) throw new ImportInputError(`${input} does not exist`);
+  if ((DATASET_FORMATS as readonly string[]).includes(format)) return importNativeDataset(ws, abs, format as DatasetFormat, options);
   const st = fs.statSync(abs);
   const isDir = st.isDirectory();
   if (!isDir && !st.isFile()) throw new ImportInputError(`${input} is not a regular file (a device, FIFO or socket); give the JSONL file itself`);

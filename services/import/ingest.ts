@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import {
   appendAudit,
+  assignDatasetPart,
   ausColumn,
   deriveStatus,
   extendVocabulary,
@@ -23,7 +24,7 @@ import {
 } from '../../db/repositories';
 import { probeImage, UndecodableImage, type ImageProbe } from '../../pipelines/formats/image-probe';
 import type { ImportCandidate, LineError } from '../../pipelines/formats/types';
-import type { RecordStatus } from '../../pipelines/facs/vocabulary';
+import type { Intensity, RecordStatus } from '../../pipelines/facs/vocabulary';
 import { DEFAULT_MAX_IMAGE_BYTES, readImageFile, sha256, storeMedia, type MediaMode, type ReadImage } from './media';
 
 export type { MediaMode } from './media';
@@ -35,6 +36,10 @@ export interface IngestItem extends ImportCandidate {
   provenance?: Record<string, unknown>;
   /** Demo faces know their AU set is complete (an empty set means "no AUs"), so they are labeled, not weak. */
   status?: RecordStatus;
+  /** AU intensities (A–E) by AU, from intensity tables. */
+  intensities?: Record<string, Intensity>;
+  /** The record's part in the context's dataset split. */
+  part?: string;
 }
 
 export interface IngestCounters {
@@ -84,6 +89,8 @@ export interface IngestContext {
   maxImageBytes: number;
   /** Real path of the folder source images must lie in (symbolic links resolved), or null when any path goes. */
   root: string | null;
+  /** The split the dataset assigns parts in (FER2013 Usage, RAF-DB prefixes), or null. */
+  splitId: number | null;
 }
 
 export interface IngestOptions {
@@ -91,6 +98,7 @@ export interface IngestOptions {
   maxImageBytes?: number;
   /** Folder the source images must lie in, links resolved; omit to allow any path. */
   root?: string | null;
+  splitId?: number | null;
 }
 
 export function createIngestContext(ws: Workspace, actor: string, provenance: Record<string, unknown>, auditEntity: string, options: IngestOptions = {}): IngestContext {
@@ -98,6 +106,7 @@ export function createIngestContext(ws: Workspace, actor: string, provenance: Re
     media: options.media ?? 'copy',
     maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
     root: options.root ? fs.realpathSync(options.root) : null,
+    splitId: options.splitId ?? null,
     ws,
     actor,
     provenance,
@@ -258,13 +267,14 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
         c.duplicates++;
         continue;
       }
+      if (ctx.splitId !== null && item.part) assignDatasetPart(db, ctx.splitId, item.id, item.part);
       if (img.created) c.imagesNew++;
       else c.imagesReused++;
       if (hasRevision) {
         const revisionId = insertRevision(db, {
           recordId: item.id,
           emotion: item.emotion,
-          aus: item.aus.map((au) => ({ au })),
+          aus: item.aus.map((au) => ({ au, intensity: item.intensities?.[au] ?? null })),
           reasoning: item.reasoning,
           authorId: systemId,
           kind: 'import',
