@@ -106,3 +106,25 @@ describe('ratios', () => {
     expect(() => computeSplit([{ id: 'a', label: 'x', subject: null }], { ratios: { a: 0.5, b: 0.4 }, stratify: true, group: true, seed: 1 })).toThrow(/add up to 0\.9/);
   });
 });
+
+describe('N-part splits', () => {
+  /** 200 subjects with 2–6 images each, emotions skewed towards the first few. */
+  const many = () => {
+    const out: { id: string; label: string; subject: string | null }[] = [];
+    const labels = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'];
+    let k = 0;
+    for (let s = 0; s < 200; s++) for (let j = 0; j < 2 + (s % 5); j++) out.push({ id: `r${String(k++).padStart(5, '0')}`, label: labels[(s + j * j) % (j % 3 === 0 ? 3 : 7)], subject: `s${s}` });
+    return out;
+  };
+
+  test('four parts keep their order, reach their fractions and stay stratified and subject-disjoint', () => {
+    const ratios = parseRatios('train=0.6,val=0.1,test=0.2,holdout=0.1');
+    const r = computeSplit(many(), { ratios, stratify: true, group: true, seed: 9 });
+    expect(Object.keys(r.parts)).toEqual(['train', 'val', 'test', 'holdout']);
+    for (const [p, f] of Object.entries(ratios)) expect(Math.abs(r.fractions[p] - f)).toBeLessThan(0.02);
+    expect(r.sharedSubjects).toBe(0);
+    expect(r.maxStratDeviation).toBeLessThan(0.06);
+    const unstratified = computeSplit(many(), { ratios, stratify: false, group: true, seed: 9 });
+    expect(r.maxStratDeviation).toBeLessThan(unstratified.maxStratDeviation);
+  });
+});
