@@ -5,7 +5,7 @@
  *    distinct images (those photos pairwise, and rendered demo faces of different subjects pairwise).
  * 2. The multi-index hash on 100k random 64-bit hashes with planted near-duplicates: time and candidates, next to
  *    brute force on a subset (its full cost extrapolated as n²).
- * Usage: node dist/bench/near-dup.js [--n 100000] [--brute 10000] [--thresholds 4,6,8,10] [--faces 120]
+ * Usage: node dist/bench/near-dup.js [--n 100000] [--brute 10000] [--thresholds 4,6,8,10|none] [--faces 120]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -119,7 +119,12 @@ async function thresholdStudy(faceCount: number) {
   const distinctFaces = pairwise(faceHashes);
   const copyDistances = [...copies.map((c) => c.distance), ...faceCopies];
   const distinct = [...distinctPhotos, ...distinctFaces];
-  const byTransform = Object.fromEntries(Object.keys(TRANSFORMS).map((t) => [t, stats(copies.filter((c) => c.transform === t).map((c) => c.distance))]));
+  const byTransform = Object.fromEntries(
+    Object.keys(TRANSFORMS).map((t) => {
+      const ds = copies.filter((c) => c.transform === t).map((c) => c.distance);
+      return [t, { ...stats(ds), foundAtDefault: ds.filter((d) => d <= DEFAULT_NEAR_DUP_THRESHOLD).length / ds.length }];
+    }),
+  );
   const sweep = Array.from({ length: 17 }, (_, t) => ({
     threshold: t,
     copiesFound: Math.round((copyDistances.filter((d) => d <= t).length / copyDistances.length) * 1000) / 1000,
@@ -195,7 +200,8 @@ function indexCost(n: number, bruteN: number, threshold: number) {
 async function main(): Promise<void> {
   const n = Number(arg('n', '100000'));
   const bruteN = Number(arg('brute', '10000'));
-  const thresholds = arg('thresholds', `${DEFAULT_NEAR_DUP_THRESHOLD},6,8,10`).split(',').map(Number);
+  // --thresholds none: the threshold study alone
+  const thresholds = arg('thresholds', `${DEFAULT_NEAR_DUP_THRESHOLD},6,8,10`).split(',').filter((t) => /^\d+$/.test(t)).map(Number);
   const faces = Number(arg('faces', '120'));
   const study = await thresholdStudy(faces);
   const index = thresholds.map((t) => indexCost(n, bruteN, t));

@@ -93,9 +93,10 @@ export function bruteForceNearPairs(h: Hashes64, threshold: number): NearPairsRe
 }
 
 /**
- * Every pair at distance ≤ threshold, through m = threshold + 1 exact-match substring indexes. Each index is one
- * sort of (substring value, index) packed into a float64 (values ≤ 32 bits, indices < 2^21), so buckets are runs
- * of equal values. A pair sharing several substrings is verified once: in the first substring it shares.
+ * Every pair at distance ≤ threshold, through m = threshold + 1 exact-match substring indexes. Each index orders
+ * the hashes by one substring (a counting sort for substrings up to 20 bits), so buckets are runs of equal values,
+ * and copies the hashes into that order so verifying a bucket reads memory in sequence. A pair sharing several
+ * substrings is counted once: in the first substring it shares (checked only for the rare pairs that pass).
  */
 export function nearPairs(h: Hashes64, threshold: number): NearPairsResult {
   if (!Number.isInteger(threshold) || threshold < 0 || threshold > 63) throw new Error(`threshold must be 0–63, got ${threshold}`);
@@ -103,41 +104,63 @@ export function nearPairs(h: Hashes64, threshold: number): NearPairsResult {
   if (n > 2 ** 21) throw new Error(`at most ${2 ** 21} hashes, got ${n}`);
   if (threshold === 0) return exactPairs(h);
   const widths = substringWidths(threshold + 1);
-  const keys = widths.map(() => new Uint32Array(n));
-  let start = 0;
-  widths.forEach((w, s) => {
-    for (let i = 0; i < n; i++) keys[s][i] = bits(h.hi[i], h.lo[i], start, w);
-    start += w;
-  });
+  const starts = widths.map((_, s) => widths.slice(0, s).reduce((a, b) => a + b, 0));
   const pairs: NearPair[] = [];
   let candidates = 0;
-  const packed = new Float64Array(n);
-  const SHIFT = 2 ** 21;
+  const keys = new Uint32Array(n);
+  const order = new Uint32Array(n);
+  const sHi = new Uint32Array(n);
+  const sLo = new Uint32Array(n);
+  const firstShared = (i: number, j: number): number => {
+    for (let e = 0; e < widths.length; e++) if (bits(h.hi[i], h.lo[i], starts[e], widths[e]) === bits(h.hi[j], h.lo[j], starts[e], widths[e])) return e;
+    return -1;
+  };
   for (let s = 0; s < widths.length; s++) {
-    const k = keys[s];
-    for (let i = 0; i < n; i++) packed[i] = k[i] * SHIFT + i;
-    packed.sort();
+    for (let i = 0; i < n; i++) keys[i] = bits(h.hi[i], h.lo[i], starts[s], widths[s]);
+    sortByKey(keys, order, widths[s]);
+    for (let x = 0; x < n; x++) {
+      sHi[x] = h.hi[order[x]];
+      sLo[x] = h.lo[order[x]];
+    }
     let runStart = 0;
     while (runStart < n) {
-      const key = Math.floor(packed[runStart] / SHIFT);
+      const key = keys[order[runStart]];
       let runEnd = runStart + 1;
-      while (runEnd < n && Math.floor(packed[runEnd] / SHIFT) === key) runEnd++;
+      while (runEnd < n && keys[order[runEnd]] === key) runEnd++;
       for (let x = runStart; x < runEnd; x++) {
-        const a0 = packed[x] - key * SHIFT;
+        const hx = sHi[x];
+        const lx = sLo[x];
         for (let y = x + 1; y < runEnd; y++) {
-          const b0 = packed[y] - key * SHIFT;
-          let seen = false;
-          for (let e = 0; e < s && !seen; e++) seen = keys[e][a0] === keys[e][b0];
-          if (seen) continue;
           candidates++;
-          const d = hamming64(h, a0, b0);
-          if (d <= threshold) pairs.push(a0 < b0 ? { a: a0, b: b0, distance: d } : { a: b0, b: a0, distance: d });
+          const d = popcount32((hx ^ sHi[y]) >>> 0) + popcount32((lx ^ sLo[y]) >>> 0);
+          if (d > threshold) continue;
+          const i = order[x];
+          const j = order[y];
+          if (firstShared(i, j) !== s) continue;
+          pairs.push(i < j ? { a: i, b: j, distance: d } : { a: j, b: i, distance: d });
         }
       }
       runStart = runEnd;
     }
   }
   return { pairs, candidates };
+}
+
+/** order := 0..n−1 sorted by keys (stable). Counting sort for narrow keys, else one float64 sort of key·2^21 + index. */
+function sortByKey(keys: Uint32Array, order: Uint32Array, width: number): void {
+  const n = keys.length;
+  if (width <= 20) {
+    const offsets = new Uint32Array(2 ** width + 1);
+    for (let i = 0; i < n; i++) offsets[keys[i] + 1]++;
+    for (let k = 1; k < offsets.length; k++) offsets[k] += offsets[k - 1];
+    for (let i = 0; i < n; i++) order[offsets[keys[i]]++] = i;
+    return;
+  }
+  const SHIFT = 2 ** 21;
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = keys[i] * SHIFT + i;
+  packed.sort();
+  for (let x = 0; x < n; x++) order[x] = packed[x] % SHIFT;
 }
 
 /** Threshold 0: one substring of 64 bits, i.e. equal hashes. */
