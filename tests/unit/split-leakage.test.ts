@@ -1,3 +1,4 @@
+import { api } from '../../contract/api';
 import { bruteForceNearPairs, computeSplit, fixLeakage, leakageReport, nearPairs, packHashes, parseRatios, substringWidths, type LeakageItem } from '../../pipelines/splits';
 import { mulberry32 } from '../../pipelines/random/seeded';
 
@@ -126,5 +127,17 @@ describe('N-part splits', () => {
     expect(r.maxStratDeviation).toBeLessThan(0.06);
     const unstratified = computeSplit(many(), { ratios, stratify: false, group: true, seed: 9 });
     expect(r.maxStratDeviation).toBeLessThan(unstratified.maxStratDeviation);
+  });
+});
+
+describe('the splits.create contract', () => {
+  const input = api['splits.create'].input;
+
+  test('refuses ratios that do not add up to 1, naming the sum; fills the leakage defaults', () => {
+    const bad = input.safeParse({ name: 's', ratios: { train: 0.7, test: 0.2 } });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.message).join()).toMatch(/add up to 0\.9/);
+    expect(input.parse({ name: 's', ratios: { train: 0.7, val: 0.1, test: 0.2 } })).toMatchObject({ nearDupThreshold: 4, fix: false });
+    expect(input.safeParse({ name: 's', ratios: { train: 1 }, nearDupThreshold: 13 }).success).toBe(false);
   });
 });
