@@ -20,7 +20,7 @@ describe('multi-index hashing on 64-bit hashes', () => {
   test('finds exactly the pairs brute force finds, at every threshold, with fewer candidates', () => {
     const rng = mulberry32(3);
     const hexes: string[] = [];
-    for (let i = 0; i < 1500; i++) hexes.push(randomHex(rng));
+    for (let i = 0; i < 600; i++) hexes.push(randomHex(rng));
     // planted neighbours at every distance 0–14, with flipped bits spread over substring boundaries
     for (let d = 0; d <= 14; d++) for (let k = 0; k < 4; k++) {
       const bits = new Set<number>();
