@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CANDIDATE_DECISIONS, INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type { ApiErrorDetails } from './api-error';
-import { MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN } from '../pipelines/splits/limits';
+import { DEFAULT_NEAR_DUP_THRESHOLD, MAX_NEAR_DUP_THRESHOLD, MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN, ratioSumProblem } from '../pipelines/splits/limits';
 import type * as T from './types';
 import { TRAINING_LIMITS } from './training-choices';
 import { TrainingSettingsSchema } from './training-settings';
@@ -123,10 +123,18 @@ export const api = {
       name: z.string().trim().min(1).max(64),
       ratios: z
         .record(z.string().max(MAX_PART_NAME_LENGTH).regex(PART_NAME_PATTERN, 'a part name is a short word: letters, digits, "_", "." and "-"'), z.number().positive())
-        .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= MAX_SPLIT_PARTS, `a split has 1 to ${MAX_SPLIT_PARTS} parts`),
+        .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= MAX_SPLIT_PARTS, `a split has 1 to ${MAX_SPLIT_PARTS} parts`)
+        .superRefine((r, ctx) => {
+          const problem = Object.keys(r).length <= MAX_SPLIT_PARTS ? ratioSumProblem(r) : null;
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
       stratify: z.enum(['emotion']).nullable().default('emotion'),
       group: z.enum(['subject']).nullable().default('subject'),
       seed: z.number().int().default(0),
+      // pHash distance (of 64 bits) at or below which two images are near-duplicates
+      nearDupThreshold: z.number().int().min(0).max(MAX_NEAR_DUP_THRESHOLD).default(DEFAULT_NEAR_DUP_THRESHOLD),
+      // move every group of records leaking across parts into one part
+      fix: z.boolean().default(false),
     }),
   ),
 

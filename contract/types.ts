@@ -124,6 +124,36 @@ export interface SplitPartSummary {
   byEmotion: Record<string, number>;
 }
 
+/** Two records in different parts that show the same or a near-duplicate image. */
+export interface SplitLeakPair {
+  a: string;
+  partA: string;
+  b: string;
+  partB: string;
+  /** pHash distance; 0 for exact duplicates. */
+  distance: number;
+}
+
+/** What a split leaks between its parts (pipelines/splits/leakage.ts), with up to 100 examples of each kind. */
+export interface SplitLeakage {
+  nearDupThreshold: number;
+  sharedSubjects: number;
+  exactDuplicatePairs: number;
+  nearDuplicatePairs: number;
+  /** Records whose image has no pHash (unreadable, or not hashed): not checked for near-duplicates. */
+  unhashed: number;
+  examples: { sharedSubjects: string[]; exactDuplicates: SplitLeakPair[]; nearDuplicates: SplitLeakPair[] };
+}
+
+/** What `fix` moved: connected groups of leaking records, each into one part. */
+export interface SplitMoved {
+  records: number;
+  groups: number;
+  flows: { from: string; to: string; records: number }[];
+  before: { sharedSubjects: number; exactDuplicatePairs: number; nearDuplicatePairs: number };
+  examples: { id: string; from: string; to: string }[];
+}
+
 export interface SplitSummary {
   name: string;
   parts: Record<string, SplitPartSummary>;
@@ -131,6 +161,12 @@ export interface SplitSummary {
   sharedSubjects: number;
   seed: number;
   createdAt: string;
+  /** Absent on splits made before the leakage report existed. */
+  exactDuplicatePairs?: number;
+  nearDuplicatePairs?: number;
+  leakage?: SplitLeakage;
+  /** Present when the split was made with fix. */
+  moved?: SplitMoved;
 }
 
 export type JobKind = 'import' | 'export' | 'analyze' | 'train' | 'eval' | 'synth';

@@ -7,6 +7,7 @@ import * as m005 from './005-submit-idempotency';
 import * as m006 from './006-run-queued';
 import * as m007 from './007-neutral-labeled';
 import * as m008 from './008-synthesis';
+import * as m010 from './010-image-hashes';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -18,6 +19,8 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 6, name: 'run-queued', up: m006.up },
   { version: 7, name: 'neutral-labeled', up: m007.up },
   { version: 8, name: 'synthesis', up: m008.up },
+  // 9 is the predictions' purpose (merged from its branch)
+  { version: 10, name: 'image-hashes', up: m010.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

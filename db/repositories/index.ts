@@ -10,6 +10,7 @@ export * from './revisions';
 export * from './drafts';
 export * from './decisions';
 export * from './splits';
+export * from './image-hashes';
 export * from './vocabulary';
 export * from './predictions';
 export * from './check';

@@ -1,2 +1,4 @@
 export * from './stratified';
 export * from './limits';
+export * from './multi-index-hash';
+export * from './leakage';

@@ -22,3 +22,25 @@ export function checkPartNames(names: readonly string[]): void {
     if (problem) throw new Error(problem);
   }
 }
+
+/** Ratios are fractions of the records: they must add up to 1 (within this), never silently rescaled. */
+export const RATIO_SUM_TOLERANCE = 1e-6;
+
+/** Why a set of ratios is refused for its sum, or null when it adds up to 1. */
+export function ratioSumProblem(ratios: Readonly<Record<string, number>>): string | null {
+  const values = Object.values(ratios);
+  const sum = values.reduce((s, v) => s + v, 0);
+  if (Math.abs(sum - 1) <= RATIO_SUM_TOLERANCE) return null;
+  return `ratios must add up to 1, these add up to ${Number(sum.toPrecision(12))} (${Object.entries(ratios).map(([p, v]) => `${p}=${v}`).join(' + ')})`;
+}
+
+/**
+ * pHash distance (of 64 bits) at or below which two images count as near-duplicates. Chosen from bench/near-dup.ts:
+ * see pipelines/splits/LEAKAGE.md for the measurements.
+ */
+export const DEFAULT_NEAR_DUP_THRESHOLD = 4;
+/**
+ * Above this the multi-index hash's substrings are 4 bits or fewer, so its candidates approach all pairs (at 100k
+ * hashes it is only 4.6× faster than brute force at 10: LEAKAGE.md), and chains of distinct faces would swamp --fix.
+ */
+export const MAX_NEAR_DUP_THRESHOLD = 12;

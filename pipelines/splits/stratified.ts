@@ -4,7 +4,7 @@
  * whose label counts are furthest below target (least increase of squared deviation from fractions × totals).
  */
 import { mulberry32, shuffleInPlace } from '../random/seeded';
-import { checkPartNames, MAX_SPLIT_PARTS, partNameProblem } from './limits';
+import { checkPartNames, MAX_SPLIT_PARTS, partNameProblem, ratioSumProblem } from './limits';
 
 export interface SplitItem {
   id: string;
@@ -14,7 +14,7 @@ export interface SplitItem {
 }
 
 export interface SplitOptions {
-  /** Part name → weight; normalised to fractions. Order is kept. */
+  /** Part name → fraction of the records; they add up to 1 (RATIO_SUM_TOLERANCE). Order is kept. */
   ratios: Record<string, number>;
   stratify: boolean;
   group: boolean;
@@ -51,6 +51,8 @@ export function parseRatios(text: string): Record<string, number> {
     if (out.size > MAX_SPLIT_PARTS) throw new Error(`a split has at most ${MAX_SPLIT_PARTS} parts`);
   }
   if (out.size < 1) throw new Error('No ratios given: expected e.g. train=0.8,test=0.2');
+  const sumProblem = ratioSumProblem(Object.fromEntries(out));
+  if (sumProblem) throw new Error(sumProblem);
   // own properties, defined rather than assigned: a part's name never reaches a prototype
   return Object.fromEntries(out);
 }
@@ -61,7 +63,10 @@ export function computeSplit(itemsIn: readonly SplitItem[], options: SplitOption
   checkPartNames(partNames);
   const weights = partNames.map((p) => options.ratios[p]);
   if (!weights.every((w) => Number.isFinite(w) && w > 0)) throw new Error('every part needs a positive, finite ratio');
+  const sumProblem = ratioSumProblem(options.ratios);
+  if (sumProblem) throw new Error(sumProblem);
   const sum = weights.reduce((s, w) => s + w, 0);
+  // within the tolerance the fractions are made exact
   const frac = weights.map((w) => w / sum);
   // Input order must not matter: work on items sorted by id.
   const items = [...itemsIn].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -69,11 +69,8 @@ export async function prepareAnalyzer(): Promise<string> {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** The perceptual hash alone (no face analysis), e.g. to check a new image against known ones. */
-export async function imagePhash(bytes: Uint8Array, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<string> {
-  await probeImage(bytes, pixelLimit);
-  return phashFromGray32(await grayThumb(await decodeRgb(bytes, 1024, pixelLimit), 32));
-}
+// the perceptual hash alone lives beside the pixel hash, without the face-api import
+export { imagePhash } from './image-hashes';
 
 export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const t0 = performance.now();

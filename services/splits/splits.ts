@@ -1,13 +1,28 @@
 /**
  * Named splits over the workspace. Records considered: those with a current emotion whose status is labeled,
  * weak or reviewed (AU-only records have nothing to stratify on and are left out; unlabeled ones have no label).
+ * Every split carries its leakage report (shared subjects, exact and near-duplicate images across parts); with
+ * `fix`, the groups that leak are moved into one part first and the summary says what moved.
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../contract/dispatch';
 import type { SplitSummary } from '../../contract/types';
-import { appendAudit, getSplit, insertSplit, listSplits, nowIso, splitAssignments, splittableRecords } from '../../db/repositories';
-import { checkPartNames, computeSplit, type SplitItem } from '../../pipelines/splits';
+import { appendAudit, getSplit, insertSplit, leakageRecords, listSplits, nowIso, splitAssignments, type LeakageRecord } from '../../db/repositories';
+import {
+  checkPartNames,
+  computeSplit,
+  DEFAULT_NEAR_DUP_THRESHOLD,
+  fixLeakage,
+  leakageReport,
+  MAX_NEAR_DUP_THRESHOLD,
+  ratioSumProblem,
+  summarise,
+  type LeakageReport,
+  type MovedReport,
+  type SplitItem,
+} from '../../pipelines/splits';
+import { parseStoredSummary, type StoredSummary } from './stored-summary';
 
 export interface SplitRequest {
   name: string;
@@ -15,23 +30,27 @@ export interface SplitRequest {
   stratify: 'emotion' | null;
   group: 'subject' | null;
   seed: number;
+  /** Default DEFAULT_NEAR_DUP_THRESHOLD. */
+  nearDupThreshold?: number;
+  fix?: boolean;
 }
 
 export interface SplitConfig extends SplitRequest {
   records: number;
-  /** Hash of the (id, emotion, subject) snapshot the split was computed from. */
+  /** Hash of the (id, emotion, subject, image hashes) snapshot the split was computed from. */
   snapshot: string;
 }
 
 export type SplitSummaryFull = SplitSummary & { fractions: Record<string, number>; records: number; ratios: Record<string, number>; stratify: string | null; group: string | null };
 
-function snapshotHash(items: SplitItem[]): string {
+function snapshotHash(records: LeakageRecord[]): string {
   const h = createHash('sha256');
-  for (const it of items) h.update(`${it.id}\t${it.label}\t${it.subject ?? ''}\n`);
+  for (const r of records) h.update(`${r.id}\t${r.label}\t${r.subject ?? ''}\t${r.imageId}\t${r.pixelHash ?? ''}\t${r.phash ?? ''}\n`);
   return h.digest('hex');
 }
 
-function toSummary(name: string, config: SplitConfig, s: Omit<SplitSummaryFull, 'name' | 'seed' | 'createdAt' | 'ratios' | 'stratify' | 'group' | 'records'>, createdAt: string): SplitSummaryFull {
+function toSummary(name: string, config: SplitConfig, s: StoredSummary, createdAt: string, leakage?: LeakageReport): SplitSummaryFull {
+  const report = s.leakage ?? leakage;
   return {
     name,
     parts: s.parts,
@@ -44,46 +63,84 @@ function toSummary(name: string, config: SplitConfig, s: Omit<SplitSummaryFull, 
     ratios: config.ratios,
     stratify: config.stratify,
     group: config.group,
+    ...(report ? { exactDuplicatePairs: report.exactDuplicatePairs, nearDuplicatePairs: report.nearDuplicatePairs, leakage: report } : {}),
+    ...(s.moved ? { moved: s.moved } : {}),
   };
 }
 
-type StoredSummary = Pick<SplitSummaryFull, 'parts' | 'maxStratDeviation' | 'sharedSubjects' | 'fractions'>;
+function invalid(message: string): ApiError {
+  return new ApiError('invalid_input', message);
+}
 
 /**
  * Computes and persists a split. Re-running an existing name with the same data and seed returns the stored
  * split unchanged; a different outcome under an existing name is refused (training runs refer to splits by name).
+ * Near-duplicates are found among images with hashes (see ensureImageHashes, which the handler runs first).
  */
 export function createSplit(db: Database.Database, req: SplitRequest, actor = 'system'): SplitSummaryFull {
+  const threshold = req.nearDupThreshold ?? DEFAULT_NEAR_DUP_THRESHOLD;
   try {
     checkPartNames(Object.keys(req.ratios));
   } catch (err) {
-    throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
+    throw invalid(err instanceof Error ? err.message : String(err));
   }
-  const items: SplitItem[] = splittableRecords(db);
+  const sumProblem = ratioSumProblem(req.ratios);
+  if (sumProblem) throw invalid(sumProblem);
+  if (!Number.isInteger(threshold) || threshold < 0 || threshold > MAX_NEAR_DUP_THRESHOLD) throw invalid(`near-duplicate threshold must be a whole number 0–${MAX_NEAR_DUP_THRESHOLD}, got ${threshold}`);
+  const records = leakageRecords(db);
+  const items: SplitItem[] = records.map((r) => ({ id: r.id, label: r.label, subject: r.subject }));
   if (items.length === 0) throw new ApiError('empty', 'No records with an emotion label (labeled, weak or reviewed) to split');
   const result = computeSplit(items, { ratios: req.ratios, stratify: req.stratify === 'emotion', group: req.group === 'subject', seed: req.seed });
-  const config: SplitConfig = { ...req, records: items.length, snapshot: snapshotHash(items) };
+  const partNames = Object.keys(req.ratios);
+  let assignments = result.assignments;
+  let leakage: LeakageReport;
+  let moved: MovedReport | undefined;
+  if (req.fix) {
+    const fixed = fixLeakage(records, assignments, partNames, threshold);
+    ({ assignments, report: leakage, moved } = fixed);
+  } else {
+    leakage = leakageReport(records, assignments, partNames, threshold);
+  }
+  const s = moved ? summarise(items, assignments, partNames) : result;
+  const config: SplitConfig = { ...req, nearDupThreshold: threshold, fix: req.fix ?? false, records: items.length, snapshot: snapshotHash(records) };
   const stored: StoredSummary = {
-    parts: result.parts,
-    maxStratDeviation: result.maxStratDeviation,
-    sharedSubjects: result.sharedSubjects,
-    fractions: result.fractions,
+    parts: s.parts,
+    maxStratDeviation: s.maxStratDeviation,
+    sharedSubjects: s.sharedSubjects,
+    fractions: s.fractions,
+    exactDuplicatePairs: leakage.exactDuplicatePairs,
+    nearDuplicatePairs: leakage.nearDuplicatePairs,
+    leakage,
+    ...(moved ? { moved } : {}),
   };
   return db.transaction(() => {
-    const existing = getSplit<SplitConfig, StoredSummary>(db, req.name);
+    const existing = getSplit<SplitConfig, unknown>(db, req.name);
     if (existing) {
       const old = splitAssignments(db, existing.id);
-      const same = old.size === result.assignments.size && [...result.assignments].every(([id, part]) => old.get(id) === part);
-      if (same) return toSummary(existing.name, existing.config, existing.summary, existing.createdAt);
+      const same = old.size === assignments.size && [...assignments].every(([id, part]) => old.get(id) === part);
+      if (same) return toSummary(existing.name, existing.config, parseStoredSummary(existing.name, existing.summary), existing.createdAt, leakage);
       throw new ApiError('exists', `A different split named "${req.name}" already exists; choose another name`);
     }
     const createdAt = nowIso();
-    insertSplit(db, req.name, config, stored, result.assignments, createdAt);
-    appendAudit(db, { actor, action: 'split', entity: 'split', entityId: req.name, ts: createdAt, detail: { ...req, records: items.length, parts: Object.fromEntries(Object.entries(result.parts).map(([p, s]) => [p, s.n])) } });
+    insertSplit(db, req.name, config, stored, assignments, createdAt);
+    appendAudit(db, {
+      actor,
+      action: 'split',
+      entity: 'split',
+      entityId: req.name,
+      ts: createdAt,
+      detail: {
+        ...req,
+        records: items.length,
+        parts: Object.fromEntries(Object.entries(s.parts).map(([p, v]) => [p, v.n])),
+        leakage: { sharedSubjects: leakage.sharedSubjects, exactDuplicatePairs: leakage.exactDuplicatePairs, nearDuplicatePairs: leakage.nearDuplicatePairs },
+        ...(moved ? { moved: moved.records } : {}),
+      },
+    });
     return toSummary(req.name, config, stored, createdAt);
   }).immediate();
 }
 
 export function listSplitSummaries(db: Database.Database): { splits: SplitSummaryFull[] } {
-  return { splits: listSplits<SplitConfig, StoredSummary>(db).map((s) => toSummary(s.name, s.config, s.summary, s.createdAt)) };
+  return { splits: listSplits<SplitConfig, unknown>(db).map((s) => toSummary(s.name, s.config, parseStoredSummary(s.name, s.summary), s.createdAt)) };
 }

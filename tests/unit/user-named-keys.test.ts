@@ -39,7 +39,7 @@ test('split part names are refused when they could walk a prototype or name a hi
 
 test('a 10-part split over 10,000 records stays well under a second of synchronous work', () => {
   const items = Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}`, label: ['anger', 'happiness', 'neutral'][i % 3], subject: `s${i % 1000}` }));
-  const ratios = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, 1]));
+  const ratios = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, 0.1]));
   const t0 = performance.now();
   const r = computeSplit(items, { ratios, stratify: true, group: true, seed: 1 });
   expect(performance.now() - t0).toBeLessThan(1500);
