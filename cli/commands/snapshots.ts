@@ -1,5 +1,6 @@
 /** `fea snapshots <ws>` lists the frozen training sets; `fea snapshot <ws> --name N` freezes one on demand. */
 import type { Command } from 'commander';
+import { diffSnapshots, getSnapshot } from '../../db/repositories/snapshots';
 import { getUserByName } from '../../db/repositories/users';
 import { synthesisHandlers } from '../../services/synthesis/handlers';
 import type { SnapshotSummary } from '../../contract/synthesis';
@@ -16,9 +17,28 @@ export function register(program: Command): void {
     .command('snapshots')
     .description('list the immutable training-set snapshots with their lineage')
     .argument('<workspace>', 'workspace folder')
-    .option('--json', 'print {snapshots: [...]} as JSON')
-    .action(async (workspace: string, opts: { json?: boolean }) =>
+    .option('--diff <ids...>', 'list the records added, removed and relabeled from snapshot A to snapshot B')
+    .option('--json', 'print {snapshots: [...]} (with --diff: {from, to, added, removed, relabeled}) as JSON')
+    .action(async (workspace: string, opts: { json?: boolean; diff?: string[] }) =>
       withWorkspace(workspace, async (ctx) => {
+        if (opts.diff) {
+          const ids = opts.diff.map(Number);
+          if (ids.length !== 2 || ids.some((n) => !Number.isInteger(n) || n < 1)) throw new CliError('--diff takes two snapshot ids: --diff A B');
+          for (const id of ids) if (!getSnapshot(ctx.ws.db, id)) throw new CliError(`snapshot ${id} does not exist`, 1);
+          const d = diffSnapshots(ctx.ws.db, ids[0], ids[1]);
+          if (opts.json) {
+            printJson({ from: ids[0], to: ids[1], ...d });
+            return;
+          }
+          const lines = [
+            `snapshot ${ids[0]} → ${ids[1]}: ${d.added.length} added, ${d.removed.length} removed, ${d.relabeled.length} relabeled`,
+            ...d.added.map((id) => `+ ${escapeForTerminal(id)}`),
+            ...d.removed.map((id) => `- ${escapeForTerminal(id)}`),
+            ...d.relabeled.map((r) => `~ ${escapeForTerminal(r.recordId)} (revision ${r.from} → ${r.to})`),
+          ];
+          process.stdout.write(`${lines.join('\n')}\n`);
+          return;
+        }
         const { snapshots } = await call(synthesisHandlers(ctx), 'snapshots.list', {});
         if (opts.json) return printJson({ snapshots: snapshots.map(json) });
         process.stdout.write(`id   name                 records\n${snapshots.map(line).join('\n')}\n`);

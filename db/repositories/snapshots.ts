@@ -147,3 +147,26 @@ export function snapshotTrainingRecords(
     reasoning: r.reasoning,
   }));
 }
+
+/** What changed from snapshot A to B: records only in B, only in A, and in both with another revision. */
+export function diffSnapshots(db: Database.Database, a: number, b: number): { added: string[]; removed: string[]; relabeled: { recordId: string; from: number; to: number }[] } {
+  const added = stmt(
+    db,
+    'SELECT record_id FROM snapshot_records x WHERE snapshot_id = ? AND NOT EXISTS (SELECT 1 FROM snapshot_records y WHERE y.snapshot_id = ? AND y.record_id = x.record_id) ORDER BY record_id',
+  )
+    .pluck()
+    .all(b, a) as string[];
+  const removed = stmt(
+    db,
+    'SELECT record_id FROM snapshot_records x WHERE snapshot_id = ? AND NOT EXISTS (SELECT 1 FROM snapshot_records y WHERE y.snapshot_id = ? AND y.record_id = x.record_id) ORDER BY record_id',
+  )
+    .pluck()
+    .all(a, b) as string[];
+  const relabeled = stmt(
+    db,
+    `SELECT x.record_id AS recordId, x.revision_id AS "from", y.revision_id AS "to" FROM snapshot_records x
+     JOIN snapshot_records y ON y.record_id = x.record_id AND y.snapshot_id = ?
+     WHERE x.snapshot_id = ? AND x.revision_id != y.revision_id ORDER BY x.record_id`,
+  ).all(b, a) as { recordId: string; from: number; to: number }[];
+  return { added, removed, relabeled };
+}
