@@ -154,6 +154,10 @@ export const api = {
   'models.eval': method<T.EvalReport>()(
     z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test') }),
   ),
+  'suggestions.getSettings': method<T.SuggestionSettings>()(empty),
+  'suggestions.saveSettings': method<T.SuggestionSettings>()(
+    z.object({ modelId: z.number().int().positive().nullable(), allowHeldOut: z.array(z.string().min(1).max(64)).max(1000) }),
+  ),
   'models.samples': method<{ samples: T.SampleOutput[] }>()(
     z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test'), limit: z.number().int().min(1).max(50).default(12) }),
   ),

@@ -10,6 +10,7 @@ import { annotationHandlers } from './annotations/handlers';
 import { splitHandlers } from './splits/handlers';
 import { analysisHandlers } from './analysis/handlers';
 import { trainingHandlers } from './training/handlers';
+import { suggestionHandlers } from './suggestions/handlers';
 
 export function createHandlers(ctx: ServiceContext): ApiHandlers {
   return {
@@ -19,6 +20,7 @@ export function createHandlers(ctx: ServiceContext): ApiHandlers {
     ...splitHandlers(ctx),
     ...analysisHandlers(ctx),
     ...trainingHandlers(ctx),
+    ...suggestionHandlers(ctx),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
     'jobs.cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
   };

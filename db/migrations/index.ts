@@ -6,6 +6,7 @@ import * as m004 from './004-run-summary';
 import * as m005 from './005-submit-idempotency';
 import * as m006 from './006-run-queued';
 import * as m007 from './007-neutral-labeled';
+import * as m009 from './009-prediction-purpose';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -16,6 +17,8 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 5, name: 'submit-idempotency', up: m005.up },
   { version: 6, name: 'run-queued', up: m006.up },
   { version: 7, name: 'neutral-labeled', up: m007.up },
+  // 8 is another branch's migration; the numbers stay as they will be once both are in
+  { version: 9, name: 'prediction-purpose', up: m009.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RunResultSchema, runResultOfMetrics, type StoredRunSummary } from '../../contract/run-result';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { getRun, listMetrics, recordStep, truncateMetrics, updateRun } from '../../db/repositories/runs';
-import { createModel, getModel, insertEval, setModelPath, upsertPredictions } from '../../db/repositories/models';
+import { createModel, getModel, insertEval, setModelName, setModelPath, upsertPredictions } from '../../db/repositories/models';
 import { splitPartNames } from '../../db/repositories/training-data';
 import { vocabulary } from '../../db/repositories/vocabulary';
 import { answerContent, thinkAUs } from '../../pipelines/facs/reasoning';
@@ -131,7 +131,7 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
       run.model_id ??
       ws.db.transaction(() => {
         const id = createModel(ws.db, {
-          name: `policy-${cfg.stage}-${runId}`,
+          name: `policy-${cfg.stage}-run-${runId}`,
           kind: 'policy',
           stage: cfg.stage,
           runId,
@@ -139,6 +139,8 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
           backend,
           config: { policy: trainer.policy.config, training: cfg.stage === 'sft' ? cfg.sft : cfg.rl },
         });
+        // named after its own id: "model 3" is never the name of model 4 (run 3's)
+        setModelName(ws.db, id, `policy-${cfg.stage}-model-${id}`);
         updateRun(ws.db, runId, { model_id: id });
         return id;
       })();
@@ -214,6 +216,7 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
         const aus = [...thinkAUs(o.text)];
         return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
       }),
+      'eval',
     );
   })();
   return report;

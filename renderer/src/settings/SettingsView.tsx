@@ -1,10 +1,11 @@
-/** Settings: the profile and the keymap editor (capture a key, conflicts, restore defaults), saved per user. */
+/** Settings: the profile, the suggestion source (per workspace) and the keymap editor (capture a key, conflicts, restore defaults), saved per user. */
 import { useEffect, useMemo, useState } from 'react';
 import { Kbd } from '../components/Kbd';
 import { errorText, useToast } from '../components/Toasts';
 import { conflictsOf, findConflicts, workspaceActions, type Keymap } from '../keymap/keymap';
 import { eventKey } from '../keymap/keys';
 import { useSession, useUser } from '../session/SessionContext';
+import { SuggestionSettingsCard } from './SuggestionSettingsCard';
 
 export function SettingsView() {
   const { info, keymap, defaults, saveKeymap, signOut } = useSession();
@@ -70,6 +71,7 @@ export function SettingsView() {
           {info.backend ? ` · backend ${info.backend}` : ''}
         </div>
       </section>
+      <SuggestionSettingsCard />
       <section className="settings-card keymap">
         <div className="keymap-head">
           <h3>Keys</h3>
