@@ -1,6 +1,6 @@
 /**
  * `fea import <ws> <path> [--format facial-r1|folders] [--images DIR] [--subject-pattern RE] [--link]
- * [--allow-outside] [--max-image-mb N] [--json]`.
+ * [--allow-outside] [--max-image-mb N] [--allow-errors] [--json]`. Exits 1 when any line failed, unless --allow-errors.
  */
 import type { Command } from 'commander';
 import { ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
@@ -20,8 +20,9 @@ export function register(program: Command): void {
     .option('--copy-media', 'copy images into the workspace (the default; kept for scripts written when linking was)')
     .option('--allow-outside', 'accept image paths outside the images folder (.., absolute paths, symbolic links out of it)')
     .option('--max-image-mb <n>', 'largest image file to read, in MB', '100')
-    .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; json?: boolean }) => {
+    .option('--allow-errors', 'exit 0 even when some lines failed (they are still reported)')
+    .option('--json', 'print the report as one JSON object on the last line (with "error" when lines failed)')
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; allowErrors?: boolean; json?: boolean }) => {
       if (opts.format !== 'facial-r1' && opts.format !== 'folders') throw new CliError(`--format: "${opts.format}" is not one of facial-r1, folders`);
       if (opts.link && opts.copyMedia) throw new CliError('--link and --copy-media contradict each other');
       const maxImageMb = Number(opts.maxImageMb);
@@ -48,8 +49,11 @@ export function register(program: Command): void {
             },
           });
           (bar as Progress | null)?.stop();
+          // the lines that failed fail the command (what went through stays imported)
+          const failed = report.errors.length > 0 && !opts.allowErrors && !report.cancelled;
+          const failure = { code: 'import_errors', message: `${report.errors.length} line(s) of ${input} failed to import (--allow-errors to accept that)` };
           if (opts.json) {
-            printJson(report);
+            printJson(failed ? { ...report, error: failure } : report);
           } else {
             for (const e of report.errors) process.stderr.write(`fea import: ${escapeForTerminal(`${input}:${e.line}: ${e.reason}`)}\n`);
             process.stdout.write(
@@ -57,6 +61,10 @@ export function register(program: Command): void {
             );
           }
           if (report.cancelled) process.exitCode = 130;
+          else if (failed) {
+            process.stderr.write(`fea import: ${escapeForTerminal(failure.message)}\n`);
+            process.exitCode = 1;
+          }
         } catch (err) {
           (bar as Progress | null)?.stop();
           if (err instanceof ImportInputError || (err instanceof Error && err.message.startsWith('--subject-pattern'))) throw new CliError(err.message);

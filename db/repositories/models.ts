@@ -59,6 +59,11 @@ export function newestPolicy(db: Database.Database, stage: string): ModelRow | u
     | undefined;
 }
 
+/** The newest policy of any stage whose files exist: what `--model latest` names. */
+export function latestPolicy(db: Database.Database): ModelRow | undefined {
+  return stmt(db, "SELECT * FROM models WHERE kind = 'policy' AND path IS NOT NULL ORDER BY id DESC LIMIT 1").get() as ModelRow | undefined;
+}
+
 export interface EvalRow {
   id: number;
   model_id: number;
