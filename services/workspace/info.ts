@@ -42,6 +42,11 @@ export function usersUpsert(db: Database.Database, rawName: string, role: UserRo
   }).immediate();
 }
 
+/** The user of that name (checked and stored as users.upsert would store it), if any. */
+export function findUser(db: Database.Database, rawName: string): User | undefined {
+  return getUserByName(db, profileName(rawName));
+}
+
 /** The user of that name, created with `role` when missing (an existing user keeps its role); a creation is audited as users.upsert audits it. */
 export function usersEnsure(db: Database.Database, rawName: string, role: UserRole, actor = 'system'): User {
   const name = profileName(rawName);
