@@ -154,6 +154,9 @@ export const api = {
   'models.eval': method<T.EvalReport>()(
     z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test') }),
   ),
+  'models.suggest': method<{ written: number }>()(
+    z.object({ modelId: z.number().int(), split: z.string().min(1), part: z.string().min(1).default('train') }),
+  ),
   'suggestions.getSettings': method<T.SuggestionSettings>()(empty),
   'suggestions.saveSettings': method<T.SuggestionSettings>()(
     z.object({ modelId: z.number().int().positive().nullable(), allowHeldOut: z.array(z.string().min(1).max(64)).max(1000) }),

@@ -84,7 +84,7 @@ export interface SuggestionSettings {
   allowHeldOut: string[];
   /** The policies that can be chosen. */
   policies: { id: number; name: string; stage: RunStage }[];
-  /** Every split with its held-out parts: `test`, and any part a model was evaluated on. */
+  /** Every split with its held-out parts: `test`, and any part but `train` a model was evaluated on. */
   splits: { name: string; heldOut: string[] }[];
 }
 

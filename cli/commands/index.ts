@@ -12,6 +12,7 @@ import { register as train } from './train';
 import { register as evalCmd } from './eval';
 import { register as models } from './models';
 import { register as check } from './check';
+import { register as suggest } from './suggest';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, check];
+export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, suggest, check];

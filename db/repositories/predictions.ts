@@ -69,25 +69,25 @@ export function suggestionsOfRecord(db: Database.Database, recordId: string, pol
 
 /**
  * The splits that hold a record in a held-out part and do not allow suggestions there. A held-out part is a part
- * named `test`, or any part a model was evaluated on.
+ * named `test`, or any other part but `train` that a model was evaluated on (a validation part, say).
  */
 export function splitsHoldingOut(db: Database.Database, recordId: string): { split: string; part: string }[] {
   return stmt(
     db,
     `SELECT s.name AS split, a.part FROM split_assignments a JOIN splits s ON s.id = a.split_id
      WHERE a.record_id = ? AND s.suggestions_on_test = 0
-       AND (a.part = 'test' OR EXISTS (SELECT 1 FROM evals e WHERE e.split = s.name AND e.part = a.part))
+       AND (a.part = 'test' OR (a.part <> 'train' AND EXISTS (SELECT 1 FROM evals e WHERE e.split = s.name AND e.part = a.part)))
      ORDER BY s.name`,
   ).all(recordId) as { split: string; part: string }[];
 }
 
-/** Held-out parts of a split (its `test` part and every part a model was evaluated on). */
+/** Held-out parts of a split (its `test` part and every part but `train` a model was evaluated on). */
 export function heldOutParts(db: Database.Database, split: string): string[] {
   return (
     stmt(
       db,
       `SELECT DISTINCT a.part FROM split_assignments a JOIN splits s ON s.id = a.split_id
-       WHERE s.name = ? AND (a.part = 'test' OR EXISTS (SELECT 1 FROM evals e WHERE e.split = s.name AND e.part = a.part))
+       WHERE s.name = ? AND (a.part = 'test' OR (a.part <> 'train' AND EXISTS (SELECT 1 FROM evals e WHERE e.split = s.name AND e.part = a.part)))
        ORDER BY a.part`,
     ).all(split) as { part: string }[]
   ).map((r) => r.part);

@@ -26,7 +26,7 @@ type AUScore = { au: string; score: number; present: boolean };
 /**
  * The suggestion shown beside the form, from the source chosen in settings (the face analysis unless a trained
  * policy is picked), and only from predictions made to be suggestions: an evaluation's outputs never are. None on a
- * record of a split's held-out part (its `test` part, or a part a model was evaluated on) unless that split allows it:
+ * record of a split's held-out part (its `test` part, or another part but `train` a model was evaluated on) unless that split allows it:
  * copying a model's answer into the labels it is scored against makes the score circular.
  * It is the newest suggestion that carries a reasoning (the row the annotator accepts, so its id becomes the
  * revision's parent prediction), with AU scores from that row or, when it has none, from the newest one that has

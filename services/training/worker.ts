@@ -207,19 +207,29 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
   });
   ws.db.transaction(() => {
     insertEval(ws.db, modelId, split, part, report);
-    upsertPredictions(
-      ws.db,
-      modelId,
-      outputs.map((o) => {
-        const answer = answerContent(o.text);
-        const scores = Object.fromEntries(policy.config.emotions.map((e, i) => [e, Number(o.emotionProbs[i].toFixed(4))]));
-        const aus = [...thinkAUs(o.text)];
-        return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
-      }),
-      'eval',
-    );
+    upsertPredictions(ws.db, modelId, outputs.map((o) => predictionOf(policy, o)), 'eval');
   })();
   return report;
+}
+
+function predictionOf(policy: Policy, o: ReturnType<typeof generateOutputs>[number]) {
+  const answer = answerContent(o.text);
+  const scores = Object.fromEntries(policy.config.emotions.map((e, i) => [e, Number(o.emotionProbs[i].toFixed(4))]));
+  const aus = [...thinkAUs(o.text)];
+  return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
+}
+
+/** A policy's suggestions for a split part's records, labeled or not (the service refuses held-out parts). */
+async function suggest(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'suggest' }>): Promise<void> {
+  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
+  try {
+    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, labeledOnly: false, withUnlabeled: true });
+    const outs = generateOutputs(policy, tokenizer, samples);
+    upsertPredictions(ws.db, modelId, outs.map((o) => predictionOf(policy, o)), 'suggestion');
+    post({ type: 'suggested', written: outs.length });
+  } finally {
+    policy.dispose();
+  }
 }
 
 async function evaluate(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'eval' }>): Promise<void> {
@@ -263,6 +273,7 @@ async function main(): Promise<void> {
   try {
     if (request.kind === 'train') await train(ws, backend, request);
     else if (request.kind === 'eval') await evaluate(ws, request);
+    else if (request.kind === 'suggest') await suggest(ws, request);
     else await samplesJob(ws, request);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -53,7 +53,7 @@ export function SuggestionSettingsCard() {
         </select>
       </label>
       <p className="muted small-text">
-        Evaluation outputs are never offered. Records of a split&apos;s held-out part (its test part, or a part a model was evaluated on) show no
+        Evaluation outputs are never offered. Records of a split&apos;s held-out part (its test part, or another part but train that a model was evaluated on) show no
         suggestion, so a model&apos;s answers are not copied into the labels it is scored against, unless you allow it for that split.
       </p>
       {settings.splits.map((s) => (
