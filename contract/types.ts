@@ -85,7 +85,7 @@ export interface SuggestionSettings {
   /** The policies that can be chosen. */
   policies: { id: number; name: string; stage: RunStage }[];
   /** Every split with its held-out parts: `test`, and any part but `train` a model was evaluated on. */
-  splits: { name: string; heldOut: string[] }[];
+  splits: { name: string; parts: string[]; heldOut: string[] }[];
 }
 
 export interface AnalysisOverlay {

@@ -16,6 +16,7 @@ import {
   splitsAllowingTestSuggestions,
 } from '../../db/repositories/predictions';
 import { listSplits } from '../../db/repositories/splits';
+import { splitPartNames } from '../../db/repositories/training-data';
 import type { ServiceContext } from '../context';
 
 export type SuggestionMethods = 'suggestions.getSettings' | 'suggestions.saveSettings';
@@ -27,7 +28,7 @@ export function suggestionSettings(db: Database.Database): SuggestionSettings {
     policies: listModels(db, 'policy')
       .filter((m) => m.path !== null)
       .map((m) => ({ id: m.id, name: m.name, stage: m.stage === 'rl' ? 'rl' : 'sft' })),
-    splits: listSplits(db).map((s) => ({ name: s.name, heldOut: heldOutParts(db, s.name) })),
+    splits: listSplits(db).map((s) => ({ name: s.name, parts: splitPartNames(db, s.name), heldOut: heldOutParts(db, s.name) })),
   };
 }
 

@@ -78,7 +78,7 @@ test("after an eval no test-part record offers the model's output, and no record
     const test = parts(w).find((p) => p.part === 'test')!;
     expect((await suggestion(test.id))?.model).toBe('face-expression@test');
     saveSuggestionSettings(w.db, { modelId: null, allowHeldOut: [] });
-    expect(suggestionSettings(w.db)).toMatchObject({ modelId: null, allowHeldOut: [], splits: [{ name: 'main', heldOut: ['test'] }] });
+    expect(suggestionSettings(w.db)).toMatchObject({ modelId: null, allowHeldOut: [], splits: [{ name: 'main', parts: ['test', 'train'], heldOut: ['test'] }] });
   });
 });
 

@@ -8,6 +8,7 @@ export function SuggestionSettingsCard() {
   const api = useApi();
   const toast = useToast();
   const [settings, setSettings] = useState<SuggestionSettings | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -28,6 +29,19 @@ export function SuggestionSettingsCard() {
       toast('Suggestion settings saved');
     } catch (err) {
       toast(`Suggestion settings not saved: ${errorText(err)}`, 'error');
+    }
+  };
+
+  const writeSuggestions = async (modelId: number, split: string, parts: string[]) => {
+    setBusy(split);
+    try {
+      let written = 0;
+      for (const part of parts) written += (await api['models.suggest']({ modelId, split, part })).written;
+      toast(`${written} suggestion${written === 1 ? '' : 's'} written on ${split}`);
+    } catch (err) {
+      toast(`Suggestions not written: ${errorText(err)}`, 'error');
+    } finally {
+      setBusy(null);
     }
   };
 
@@ -56,15 +70,25 @@ export function SuggestionSettingsCard() {
         Evaluation outputs are never offered. Records of a split&apos;s held-out part (its test part, or another part but train that a model was evaluated on) show no
         suggestion, so a model&apos;s answers are not copied into the labels it is scored against, unless you allow it for that split.
       </p>
-      {settings.splits.map((s) => (
-        <label key={s.name} className="profile-row" data-testid={`suggestion-split-${s.name}`}>
-          <input type="checkbox" checked={settings.allowHeldOut.includes(s.name)} onChange={(e) => toggleSplit(s.name, e.target.checked)} disabled={s.heldOut.length === 0} />
-          <span>
-            Allow suggestions on <b>{s.name}</b>
-            {s.heldOut.length > 0 ? ` / ${s.heldOut.join(', ')}` : ' (no held-out part)'}
-          </span>
-        </label>
-      ))}
+      {settings.splits.map((s) => {
+        const allowed = settings.allowHeldOut.includes(s.name);
+        const open = s.parts.filter((p) => allowed || !s.heldOut.includes(p));
+        const modelId = settings.modelId;
+        return (
+          <div key={s.name} className="profile-row" data-testid={`suggestion-split-${s.name}`}>
+            <label>
+              <input type="checkbox" checked={allowed} onChange={(e) => toggleSplit(s.name, e.target.checked)} disabled={s.heldOut.length === 0} /> Allow suggestions on{' '}
+              <b>{s.name}</b>
+              {s.heldOut.length > 0 ? ` / ${s.heldOut.join(', ')}` : ' (no held-out part)'}
+            </label>
+            {modelId !== null && open.length > 0 && (
+              <button type="button" className="small" disabled={busy !== null} onClick={() => void writeSuggestions(modelId, s.name, open)} data-testid={`suggestion-write-${s.name}`}>
+                {busy === s.name ? 'writing…' : `Write this policy's suggestions on ${open.join(', ')}`}
+              </button>
+            )}
+          </div>
+        );
+      })}
     </section>
   );
 }
