@@ -65,6 +65,8 @@ export const api = {
 
   'users.list': method<{ users: T.User[] }>()(empty),
   'users.upsert': method<T.User>()(z.object({ name: ProfileNameSchema, role: z.enum(USER_ROLES) })),
+  /** A new profile; an existing name is answered unchanged with created: false (switch to it, do not change its role). */
+  'users.create': method<{ user: T.User; created: boolean }>()(z.object({ name: ProfileNameSchema, role: z.enum(USER_ROLES) })),
   'users.getSettings': method<{ keymap: Record<string, string> }>()(z.object({ userId })),
   'users.saveSettings': method<{ keymap: Record<string, string> }>()(
     z.object({ userId, keymap: KeymapSchema }),

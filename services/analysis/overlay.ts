@@ -23,6 +23,13 @@ export function loadOverlay(db: Database.Database, imageId: number): AnalysisOve
 
 type AUScore = { au: string; score: number; present: boolean };
 
+/** A row's AUs: scores from an estimator, or the AU tokens a policy named in its reasoning (present, score 1). */
+function auScores(text: string): AUScore[] {
+  return parseJson<(AUScore | string)[]>(text, []).flatMap((a) =>
+    typeof a === 'string' ? [{ au: a, score: 1, present: true }] : a && typeof a.au === 'string' && Number.isFinite(a.score) ? [a] : [],
+  );
+}
+
 /**
  * The suggestion shown beside the form, from the source chosen in settings (the face analysis unless a trained
  * policy is picked), and only from predictions made to be suggestions: an evaluation's outputs never are. None on a
@@ -37,10 +44,10 @@ export function loadSuggestion(db: Database.Database, recordId: string): Suggest
   const rows = suggestionsOfRecord(db, recordId, getSuggestionModel(db));
   if (rows.length === 0) return null;
   const main = rows.find((r) => r.reasoning.trim() !== '') ?? rows.find((r) => r.emotion !== null) ?? rows[0];
-  let aus = parseJson<AUScore[]>(main.aus, []);
+  let aus = auScores(main.aus);
   if (aus.length === 0) {
-    const withAus = rows.find((r) => parseJson<AUScore[]>(r.aus, []).length > 0);
-    if (withAus) aus = parseJson<AUScore[]>(withAus.aus, []);
+    const withAus = rows.find((r) => auScores(r.aus).length > 0);
+    if (withAus) aus = auScores(withAus.aus);
   }
   return {
     predictionId: main.id,
