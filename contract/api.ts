@@ -129,6 +129,8 @@ export const api = {
       stratify: z.enum(['emotion']).nullable().default('emotion'),
       group: z.enum(['subject']).nullable().default('subject'),
       seed: z.number().int().default(0),
+      /** Who creates it (the audit log's actor); without one, 'system'. */
+      userId: userId.optional(),
     }),
   ),
 

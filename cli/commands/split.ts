@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseRatios } from '../../pipelines/splits/stratified';
 import { splitHandlers } from '../../services/splits/handlers';
 import { call, withWorkspace } from '../workspace';
-import { CliError, printJson } from '../output';
+import { CliError, countOf, printJson } from '../output';
 
 export function register(program: Command): void {
   program
@@ -38,7 +38,7 @@ export function register(program: Command): void {
         });
         if (opts.json) printJson(summary);
         else {
-          for (const [part, s] of Object.entries(summary.parts)) process.stdout.write(`${part}: ${s.n} records ${JSON.stringify(s.byEmotion)}\n`);
+          for (const [part, s] of Object.entries(summary.parts)) process.stdout.write(`${part}: ${countOf(s.n, 'record')} ${JSON.stringify(s.byEmotion)}\n`);
           process.stdout.write(`max stratification deviation ${summary.maxStratDeviation}, shared subjects ${summary.sharedSubjects}\n`);
         }
       });

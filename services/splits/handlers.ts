@@ -1,4 +1,6 @@
 import type { ApiHandlers } from '../../contract/api';
+import { ApiError } from '../../contract/dispatch';
+import { getUser } from '../../db/repositories';
 import type { ServiceContext } from '../context';
 import { createSplit, listSplitSummaries } from './splits';
 
@@ -8,6 +10,11 @@ export function splitHandlers(ctx: ServiceContext): Pick<ApiHandlers, SplitMetho
   const db = ctx.ws.db;
   return {
     'splits.list': () => listSplitSummaries(db),
-    'splits.create': (input) => createSplit(db, input),
+    'splits.create': ({ userId, ...req }) => {
+      if (userId === undefined) return createSplit(db, req);
+      const user = getUser(db, userId);
+      if (!user) throw new ApiError('not_found', `User ${userId} does not exist`);
+      return createSplit(db, req, user.name);
+    },
   };
 }

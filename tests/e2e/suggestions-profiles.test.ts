@@ -59,10 +59,13 @@ e2e.test('eval outputs are never suggestions on test records; the chosen policy 
 }, 150_000);
 
 e2e.test('creating a profile with a taken name offers to switch to it; its role is not changed', async (ctx) => {
-  const { api, db, page, gotoApp } = ctx;
+  const { api, db, page, gotoApp, url } = ctx;
   const lead = await api['users.upsert']({ name: 'morgan', role: 'lead' });
   await gotoApp();
   await page.getByTestId('profile-gate').waitFor();
+  // the tab has an icon (the page names it and the server serves it)
+  const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect((await page.request.get(new URL(icon!, url).href)).status()).toBe(200);
   await page.getByTestId('profile-name').fill('morgan');
   await page.getByTestId('profile-role').selectOption('annotator');
   await page.getByTestId('profile-create').click();

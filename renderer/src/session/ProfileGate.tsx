@@ -4,6 +4,7 @@ import type { User } from '../../../contract/types';
 import { USER_ROLES, type UserRole } from '../../../pipelines/facs/vocabulary';
 import { errorText } from '../components/Toasts';
 import { useSession } from './SessionContext';
+import { countOf } from '../components/plural';
 
 export function ProfileGate() {
   const { users, selectUser, createUser, info } = useSession();
@@ -25,7 +26,7 @@ export function ProfileGate() {
     <div className="gate" data-testid="profile-gate">
       <div className="gate-card">
         <div className="brand big">FEA Studio</div>
-        <div className="muted">{info.name} · {info.recordCount.toLocaleString()} records</div>
+        <div className="muted">{info.name} · {countOf(info.recordCount, 'record')}</div>
         {users.length > 0 && (
           <>
             <h3>Who is labeling?</h3>

@@ -6,6 +6,7 @@ import { conflictsOf, findConflicts, workspaceActions, type Keymap } from '../ke
 import { eventKey } from '../keymap/keys';
 import { useSession, useUser } from '../session/SessionContext';
 import { SuggestionSettingsCard } from './SuggestionSettingsCard';
+import { countOf } from '../components/plural';
 
 export function SettingsView() {
   const { info, keymap, defaults, saveKeymap, signOut } = useSession();
@@ -67,7 +68,7 @@ export function SettingsView() {
           </button>
         </div>
         <div className="muted small-text">
-          Workspace <b>{info.name}</b> · {info.path} · schema v{info.schemaVersion} · {info.recordCount.toLocaleString()} records
+          Workspace <b>{info.name}</b> · {info.path} · schema v{info.schemaVersion} · {countOf(info.recordCount, 'record')}
           {info.backend ? ` · backend ${info.backend}` : ''}
         </div>
       </section>
