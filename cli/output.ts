@@ -49,6 +49,11 @@ export function reportFailure(err: unknown, json: boolean): number {
   return f.exitCode;
 }
 
+/** "1 record", "2 records": a count with its noun in the right number. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }

@@ -65,6 +65,8 @@ export const api = {
 
   'users.list': method<{ users: T.User[] }>()(empty),
   'users.upsert': method<T.User>()(z.object({ name: ProfileNameSchema, role: z.enum(USER_ROLES) })),
+  /** A new profile; an existing name is answered unchanged with created: false (switch to it, do not change its role). */
+  'users.create': method<{ user: T.User; created: boolean }>()(z.object({ name: ProfileNameSchema, role: z.enum(USER_ROLES) })),
   'users.getSettings': method<{ keymap: Record<string, string> }>()(z.object({ userId })),
   'users.saveSettings': method<{ keymap: Record<string, string> }>()(
     z.object({ userId, keymap: KeymapSchema }),
@@ -135,6 +137,8 @@ export const api = {
       nearDupThreshold: z.number().int().min(0).max(MAX_NEAR_DUP_THRESHOLD).default(DEFAULT_NEAR_DUP_THRESHOLD),
       // move every group of records leaking across parts into one part
       fix: z.boolean().default(false),
+      /** Who creates it (the audit log's actor); without one, 'system'. */
+      userId: userId.optional(),
     }),
   ),
 
@@ -223,6 +227,13 @@ export const api = {
   'iterations.list': method<{ iterations: T.IterationSummary[] }>()(empty),
   'iterations.advance': method<{ started: boolean; split: string }>()(
     z.object({ split: z.string().min(1), rounds: z.number().int().min(1).max(50).default(1), userId: userId.optional() }),
+  ),
+  'models.suggest': method<{ written: number }>()(
+    z.object({ modelId: z.number().int(), split: z.string().min(1), part: z.string().min(1).default('train') }),
+  ),
+  'suggestions.getSettings': method<T.SuggestionSettings>()(empty),
+  'suggestions.saveSettings': method<T.SuggestionSettings>()(
+    z.object({ modelId: z.number().int().positive().nullable(), allowHeldOut: z.array(z.string().min(1).max(64)).max(1000) }),
   ),
   'models.samples': method<{ samples: T.SampleOutput[] }>()(
     z.object({ modelId: z.number().int(), split: z.string(), part: z.string().default('test'), limit: z.number().int().min(1).max(50).default(12) }),

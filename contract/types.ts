@@ -76,6 +76,18 @@ export interface Suggestion {
   reasoning: string;
 }
 
+/** Which model's suggestions annotators see, and where none are shown. */
+export interface SuggestionSettings {
+  /** The trained policy whose suggestions the label view shows; null: the face analysis (the default). */
+  modelId: number | null;
+  /** Splits that allow suggestions on their held-out records (every other split shows none there). */
+  allowHeldOut: string[];
+  /** The policies that can be chosen. */
+  policies: { id: number; name: string; stage: RunStage }[];
+  /** Every split with its held-out parts: `test`, and any part but `train` a model was evaluated on. */
+  splits: { name: string; parts: string[]; heldOut: string[] }[];
+}
+
 export interface AnalysisOverlay {
   faceFound: boolean;
   box: { x: number; y: number; width: number; height: number } | null;

@@ -11,6 +11,7 @@ import { splitHandlers } from './splits/handlers';
 import { analysisHandlers } from './analysis/handlers';
 import { trainingHandlers } from './training/handlers';
 import { synthesisHandlers } from './synthesis/handlers';
+import { suggestionHandlers } from './suggestions/handlers';
 
 export function createHandlers(ctx: ServiceContext): ApiHandlers {
   return {
@@ -21,6 +22,7 @@ export function createHandlers(ctx: ServiceContext): ApiHandlers {
     ...analysisHandlers(ctx),
     ...trainingHandlers(ctx),
     ...synthesisHandlers(ctx),
+    ...suggestionHandlers(ctx),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
     'jobs.cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
   };

@@ -43,7 +43,9 @@ export function register(program: Command): void {
           (bar as ReturnType<typeof progressBar> | null)?.stop();
           const { analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
           if (opts.json) {
-            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors });
+            // a failed image fails the command (exit 1): its JSON says so as every failure's does
+            const error = !stopped && failed > 0 ? { code: 'analysis_errors', message: `${failed} image(s) failed to analyse` } : undefined;
+            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors, ...(error ? { error } : {}) });
           } else {
             for (const e of errors) process.stderr.write(`fea analyze: ${escapeForTerminal(`${e.image}: ${e.reason}`)}\n`);
             process.stdout.write(

@@ -20,7 +20,8 @@ export function register(program: Command): void {
         },
       });
       (bar as Progress | null)?.stop();
-      if (opts.json) printJson(report);
+      // damaged fails the command (exit 1): its JSON says so as every failure's does
+      if (opts.json) printJson(report.ok ? report : { ...report, error: { code: 'workspace_damaged', message: `the workspace is damaged. ${report.advice}` } });
       else {
         const m = report.media;
         const out = (s: string) => process.stdout.write(`${s}\n`);

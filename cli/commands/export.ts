@@ -7,7 +7,7 @@ import { exportCsv } from '../../services/export/csv';
 import { ExportError, OutputExistsError, exportFacialR1 } from '../../services/export/export';
 import { ENGINE_FORMATS, exportEngine, type EngineFormat } from '../../services/export/engines';
 import { withWorkspace } from '../workspace';
-import { CliError, printJson, progressBar, type Progress } from '../output';
+import { CliError, countOf, printJson, progressBar, type Progress } from '../output';
 
 export function register(program: Command): void {
   program
@@ -46,7 +46,7 @@ export function register(program: Command): void {
           (bar as Progress | null)?.stop();
           if (opts.json) printJson(report);
           else {
-            for (const f of report.files) process.stdout.write(`${f.file}: ${f.records} records\n`);
+            for (const f of report.files) process.stdout.write(`${f.file}: ${countOf(f.records, 'record')}\n`);
             process.stdout.write(`${report.images} images (${report.linked} linked, ${report.copied} copied); registry in ${report.config}\n`);
           }
         } catch (err) {

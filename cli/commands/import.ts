@@ -1,6 +1,7 @@
 /**
  * `fea import <ws> <path> [--format facial-r1|folders|fer2013|ferplus|affectnet|rafdb|disfa|au-csv] [--images DIR]
- * [--subject-pattern RE] [--au-threshold N] [--link] [--allow-outside] [--max-image-mb N] [--json]`.
+ * [--subject-pattern RE] [--au-threshold N] [--link] [--allow-outside] [--max-image-mb N] [--allow-errors] [--json]`.
+ * Exits 1 when any line failed, unless --allow-errors.
  */
 import type { Command } from 'commander';
 import { IMPORT_FORMATS, ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
@@ -21,8 +22,9 @@ export function register(program: Command): void {
     .option('--copy-media', 'copy images into the workspace (the default; kept for scripts written when linking was)')
     .option('--allow-outside', 'accept image paths outside the images folder (.., absolute paths, symbolic links out of it)')
     .option('--max-image-mb <n>', 'largest image file to read, in MB', '100')
-    .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; json?: boolean }) => {
+    .option('--allow-errors', 'exit 0 even when some lines failed (they are still reported)')
+    .option('--json', 'print the report as one JSON object on the last line (with "error" when lines failed)')
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; allowErrors?: boolean; json?: boolean }) => {
       if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format: "${opts.format}" is not one of ${IMPORT_FORMATS.join(', ')}`);
       const auThreshold = Number(opts.auThreshold);
       if (!Number.isInteger(auThreshold) || auThreshold < 1 || auThreshold > 5) throw new CliError(`--au-threshold: "${opts.auThreshold}" is not an integer 1–5`);
@@ -52,8 +54,11 @@ export function register(program: Command): void {
             },
           });
           (bar as Progress | null)?.stop();
+          // the lines that failed fail the command (what went through stays imported)
+          const failed = report.errors.length > 0 && !opts.allowErrors && !report.cancelled;
+          const failure = { code: 'import_errors', message: `${report.errors.length} line(s) of ${input} failed to import (--allow-errors to accept that)` };
           if (opts.json) {
-            printJson(report);
+            printJson(failed ? { ...report, error: failure } : report);
           } else {
             for (const e of report.errors) process.stderr.write(`fea import: ${escapeForTerminal(`${e.file ?? input}:${e.line}: ${e.reason}`)}\n`);
             const why = report.skippedBy ? Object.entries(report.skippedBy).map(([k, n]) => `${n} ${k}`).join(', ') || 'none' : 'is_valid: false';
@@ -63,6 +68,10 @@ export function register(program: Command): void {
             if (report.split) process.stdout.write(`split ${report.split.name}: ${Object.entries(report.split.parts).map(([p, n]) => `${p} ${n}`).join(', ')}\n`);
           }
           if (report.cancelled) process.exitCode = 130;
+          else if (failed) {
+            process.stderr.write(`fea import: ${escapeForTerminal(failure.message)}\n`);
+            process.exitCode = 1;
+          }
         } catch (err) {
           (bar as Progress | null)?.stop();
           if (err instanceof ImportInputError || (err instanceof Error && err.message.startsWith('--subject-pattern'))) throw new CliError(err.message);

@@ -18,6 +18,9 @@ import { register as review } from './review';
 import { register as snapshots } from './snapshots';
 import { register as users } from './users';
 import { register as iterate } from './iterate';
+import { register as suggest } from './suggest';
 
 /** Every command module exports a register(program) function; list them here. */
-export const COMMANDS: ((program: Command) => void)[] = [init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, check, synth, rounds, review, snapshots, users, iterate];
+export const COMMANDS: ((program: Command) => void)[] = [
+  init, importCmd, exportCmd, split, stats, records, label, serve, analyze, train, evalCmd, models, suggest, check, synth, rounds, review, snapshots, users, iterate,
+];

@@ -1,14 +1,19 @@
-/** `fea models <ws>`: trained policies with their run (and its result: which step the model holds), parent model and latest evals. */
+/**
+ * `fea models <ws>`: every model of the workspace with its kind: trained policies with their run (and its result:
+ * which step the model holds), parent model and latest evals, and the face analysis' models.
+ */
 import type { Command } from 'commander';
-import { getModel } from '../../db/repositories/models';
+import { getModel, listModels } from '../../db/repositories/models';
 import { evalLine } from '../eval-line';
 import { call, withWorkspace } from '../workspace';
 import { printJson } from '../output';
 
+const HEADERS = ['id', 'name', 'kind', 'stage', 'run', 'parent', 'backend', 'latest eval', 'from step'] as const;
+
 export function register(program: Command): void {
   program
     .command('models')
-    .description('list trained models with their run, parent model and evaluations')
+    .description('list every model (trained policies with their run, parent model and evaluations; the face analysis models) with its kind')
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print {models: [...]} as JSON')
     .action((workspace: string, opts: { json?: boolean }) =>
@@ -17,30 +22,46 @@ export function register(program: Command): void {
         const handlers = trainingHandlers(ctx);
         // runs.list first: it marks runs whose process was killed, so no run shows as running forever
         const runs = new Map((await call(handlers, 'runs.list', {})).runs.map((r) => [r.id, r]));
-        const models = (await call(handlers, 'models.list', {})).models.map((m) => {
+        const policies = new Map((await call(handlers, 'models.list', {})).models.map((m) => [m.id, m]));
+        const models = listModels(ctx.ws.db).map((row) => {
+          const m = policies.get(row.id);
+          if (!m) {
+            // a face analysis model (expression net, geometric AU estimator): no run, no parent, no evals
+            return {
+              id: row.id, name: row.name, kind: row.kind, version: row.version, stage: null, runId: null, parentModelId: null,
+              backend: row.backend ?? '', createdAt: row.created_at, evals: [], path: row.path, run: null, parent: null,
+            };
+          }
           // the files' folder and the parent's name are not in the contract's model summary
-          const row = getModel(ctx.ws.db, m.id);
           const parent = m.parentModelId !== null ? getModel(ctx.ws.db, m.parentModelId) : undefined;
           return {
             ...m,
-            path: row?.path ?? null,
+            kind: row.kind,
+            version: row.version,
+            path: row.path,
             run: (m.runId !== null && runs.get(m.runId)) || null,
             parent: parent ? { id: parent.id, name: parent.name, stage: parent.stage } : null,
           };
         });
-        if (opts.json) printJson({ models });
-        else if (models.length === 0) process.stdout.write('no trained models\n');
-        else
-          for (const m of models) {
-            const ev = m.evals[m.evals.length - 1];
-            const res = m.run?.result;
-            process.stdout.write(
-              `${m.id}\t${m.name}\t${m.stage}\trun ${m.runId ?? '-'}\tparent ${m.parentModelId ?? '-'}\t${m.backend}` +
-                (ev ? `\t${ev.split}/${ev.part}: ${evalLine(ev)}` : '') +
-                (res?.stage === 'rl' ? `\tfrom step ${res.selectedStep}/${res.totalSteps}` : res?.stage === 'sft' ? `\tfrom step ${res.steps}/${res.totalSteps}` : '') +
-                '\n',
-            );
-          }
+        if (opts.json) {
+          printJson({ models });
+          return;
+        }
+        if (models.length === 0) {
+          process.stdout.write('no models\n');
+          return;
+        }
+        const rows = models.map((m) => {
+          const ev = m.evals[m.evals.length - 1];
+          const res = m.run?.result;
+          return [
+            String(m.id), m.name, m.kind, m.stage ?? '-', m.runId === null ? '-' : String(m.runId), m.parentModelId === null ? '-' : String(m.parentModelId),
+            m.backend || '-',
+            ev ? `${ev.split}/${ev.part}: ${evalLine(ev)}` : '-',
+            res?.stage === 'rl' ? `${res.selectedStep}/${res.totalSteps}` : res?.stage === 'sft' ? `${res.steps}/${res.totalSteps}` : '-',
+          ];
+        });
+        process.stdout.write([[...HEADERS], ...rows].map((r) => r.join('\t')).join('\n') + '\n');
       }),
     );
 }

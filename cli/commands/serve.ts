@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the app and its API over HTTP on a loopback address')
     .argument('<workspace>', 'workspace folder')
-    .option('--port <port>', 'port (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--port <port>', `port (0 picks a free one; default: $FEA_PORT, else ${DEFAULT_PORT})`, process.env.FEA_PORT || String(DEFAULT_PORT))
     .option('--host <host>', 'loopback address to bind (non-loopback is refused: sign-in does not exist yet)', DEFAULT_HOST)
     .option('--json', 'print {"url": …} as JSON')
     .option('--quiet', 'do not log requests to stderr')

@@ -8,7 +8,7 @@ import { parseRatios } from '../../pipelines/splits/stratified';
 import { ensureImageHashes } from '../../services/splits/image-hashes';
 import { splitHandlers } from '../../services/splits/handlers';
 import { call, withWorkspace } from '../workspace';
-import { CliError, escapeForTerminal, printJson, progressBar } from '../output';
+import { CliError, countOf, escapeForTerminal, printJson, progressBar } from '../output';
 
 export function register(program: Command): void {
   program
@@ -55,7 +55,7 @@ export function register(program: Command): void {
         });
         if (opts.json) printJson(summary);
         else {
-          for (const [part, s] of Object.entries(summary.parts)) process.stdout.write(`${part}: ${s.n} records ${JSON.stringify(s.byEmotion)}\n`);
+          for (const [part, s] of Object.entries(summary.parts)) process.stdout.write(`${part}: ${countOf(s.n, 'record')} ${JSON.stringify(s.byEmotion)}\n`);
           process.stdout.write(`max stratification deviation ${summary.maxStratDeviation}, shared subjects ${summary.sharedSubjects}\n`);
           const l = summary.leakage;
           if (l) {

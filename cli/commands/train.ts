@@ -5,6 +5,7 @@ import { TRAINING_LIMITS } from '../../contract/training-choices';
 import { evalLine } from '../eval-line';
 import { call, withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
+import { checkModelRef, resolveModelRef } from '../model-ref';
 
 interface TrainOpts {
   stage?: string;
@@ -49,7 +50,7 @@ export function register(program: Command): void {
     .option('--split <name>', 'split whose train part is used (its test part is evaluated at the end)')
     .option('--epochs <n>', `SFT epochs (default 20; early stopping may end sooner; at most ${TRAINING_LIMITS.maxEpochs})`)
     .option('--steps <n>', `optimizer steps (overrides --epochs; RL default 60; at most ${TRAINING_LIMITS.maxSteps})`)
-    .option('--from <model>', 'RL: starting model id (default: the newest SFT model)')
+    .option('--from <model>', 'RL: starting model id, or "latest": the newest trained model (default: the newest SFT model)')
     .option('--snapshot <id>', 'SFT on this frozen snapshot (less the split\'s test part) instead of the split\'s train part; --split defaults to the snapshot\'s')
     .option('--seed <s>', 'seed of initialisation, shuffling, augmentation and sampling', '1')
     .option('--resume <run>', 'continue a stopped or killed run from its last checkpoint')
@@ -65,7 +66,7 @@ export function register(program: Command): void {
       if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
       const epochs = positiveInt('--epochs', opts.epochs, TRAINING_LIMITS.maxEpochs);
       const steps = positiveInt('--steps', opts.steps, TRAINING_LIMITS.maxSteps);
-      const from = positiveInt('--from', opts.from);
+      if (opts.from !== undefined) checkModelRef('--from', opts.from);
       const snapshot = positiveInt('--snapshot', opts.snapshot);
       const config = parseSets(opts.set);
       return withWorkspace(workspace, async (ctx) => {
@@ -80,6 +81,7 @@ export function register(program: Command): void {
         const { trainingService } = await import('../../services/training/service');
         const { trainingHandlers } = await import('../../services/training/handlers');
         // The service, not the training.start handler: the CLI waits for the run's result (`done`).
+        const from = opts.from === undefined ? undefined : resolveModelRef(ctx.ws.db, '--from', opts.from);
         const svc = trainingService(ctx);
         let bar: ReturnType<typeof progressBar> | null = null;
         const unsubscribe = ctx.events.subscribe((e) => {

@@ -7,6 +7,7 @@ import * as m005 from './005-submit-idempotency';
 import * as m006 from './006-run-queued';
 import * as m007 from './007-neutral-labeled';
 import * as m008 from './008-synthesis';
+import * as m009 from './009-prediction-purpose';
 import * as m010 from './010-image-hashes';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
@@ -19,7 +20,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 6, name: 'run-queued', up: m006.up },
   { version: 7, name: 'neutral-labeled', up: m007.up },
   { version: 8, name: 'synthesis', up: m008.up },
-  // 9 is the predictions' purpose (merged from its branch)
+  { version: 9, name: 'prediction-purpose', up: m009.up },
   { version: 10, name: 'image-hashes', up: m010.up },
 ];
 

@@ -156,29 +156,6 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
   })();
 }
 
-export interface PredictionRowDb {
-  id: number;
-  record_id: string;
-  model_id: number;
-  model_name: string;
-  model_version: string;
-  emotion: string | null;
-  score: number | null;
-  emotion_scores: string;
-  aus: string;
-  reasoning: string;
-  created_at: string;
-}
-
-/** A record's predictions, newest first. */
-export function predictionsOfRecord(db: Database.Database, recordId: string): PredictionRowDb[] {
-  return stmt(
-    db,
-    `SELECT p.*, m.name AS model_name, m.version AS model_version FROM predictions p JOIN models m ON m.id = p.model_id
-     WHERE p.record_id = ? ORDER BY p.created_at DESC, p.id DESC`,
-  ).all(recordId) as PredictionRowDb[];
-}
-
 /**
  * A descriptor BLOB (little-endian float32, 128 from face-api) as a Float32Array that owns its memory: its first
  * `dim` values (all of them by default). Null when missing, shorter than `dim`, not whole float32s, or not finite.

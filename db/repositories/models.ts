@@ -1,6 +1,6 @@
 /** Trained models, their evaluations and their predictions. */
 import type Database from 'better-sqlite3';
-import { upsertPrediction } from './predictions';
+import { upsertPrediction, type PredictionPurpose } from './predictions';
 import { nowIso, parseJson, stmt } from './statements';
 
 export interface ModelRow {
@@ -59,6 +59,11 @@ export function newestPolicy(db: Database.Database, stage: string): ModelRow | u
     | undefined;
 }
 
+/** The newest policy of any stage whose files exist: what `--model latest` names. */
+export function latestPolicy(db: Database.Database): ModelRow | undefined {
+  return stmt(db, "SELECT * FROM models WHERE kind = 'policy' AND path IS NOT NULL ORDER BY id DESC LIMIT 1").get() as ModelRow | undefined;
+}
+
 export interface EvalRow {
   id: number;
   model_id: number;
@@ -99,11 +104,15 @@ export interface NewPrediction {
   reasoning: string;
 }
 
-/** Upserts a model's predictions in one transaction. */
-export function upsertPredictions(db: Database.Database, modelId: number, preds: NewPrediction[]): void {
+/** Upserts a model's predictions in one transaction, all with one purpose (an eval's outputs are never suggestions). */
+export function upsertPredictions(db: Database.Database, modelId: number, preds: NewPrediction[], purpose: PredictionPurpose): void {
   const now = nowIso();
   db.transaction(() => {
-    for (const p of preds) upsertPrediction(db, p.recordId, modelId, p, now);
+    for (const p of preds) upsertPrediction(db, p.recordId, modelId, p, now, purpose);
   })();
+}
+
+export function setModelName(db: Database.Database, id: number, name: string): void {
+  stmt(db, 'UPDATE models SET name = ? WHERE id = ?').run(name, id);
 }
 

@@ -18,7 +18,8 @@ export function splitPartNames(db: Database.Database, split: string): string[] {
 /** A record of a split part with an emotion: its image, its analysis (where a face was found) and its reasoning. */
 export interface TrainingRecord {
   id: string;
-  emotion: string;
+  /** null only with `withUnlabeled`. */
+  emotion: string | null;
   aus: string[];
   /** Media-relative path of the image. */
   relPath: string;
@@ -38,11 +39,13 @@ export interface TrainingRecordQuery {
   labeledOnly: boolean;
   /** At most this many records (in id order); none or 0 = all. */
   limit?: number;
+  /** Records without an emotion too (a policy writing suggestions); labeledOnly must then be false. */
+  withUnlabeled?: boolean;
 }
 
 interface Row {
   id: string;
-  emotion: string;
+  emotion: string | null;
   aus: string;
   rel_path: string;
   subject: string | null;
@@ -61,11 +64,11 @@ export function trainingRecords(db: Database.Database, q: TrainingRecordQuery): 
      JOIN images i ON i.id = r.image_id
      LEFT JOIN analyses a ON a.image_id = i.id AND a.face_found = 1
      LEFT JOIN revisions rv ON rv.id = r.current_revision_id
-     WHERE s.name = ? AND sa.part = ? AND r.emotion IS NOT NULL
+     WHERE s.name = ? AND sa.part = ? AND (? = 1 OR r.emotion IS NOT NULL)
        AND (? = 0 OR r.status IN ('labeled', 'reviewed'))
      ORDER BY r.id
      LIMIT ?`,
-  ).all(q.split, q.part, q.labeledOnly ? 1 : 0, q.limit ? Math.floor(q.limit) : -1) as Row[];
+  ).all(q.split, q.part, q.withUnlabeled ? 1 : 0, q.labeledOnly ? 1 : 0, q.limit ? Math.floor(q.limit) : -1) as Row[];
   return rows.map((r) => ({
     id: r.id,
     emotion: r.emotion,

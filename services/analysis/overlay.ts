@@ -1,7 +1,8 @@
 /** Reads the analysis overlay and the model suggestion for the label view. */
 import type Database from 'better-sqlite3';
 import type { AnalysisOverlay, Suggestion } from '../../contract/types';
-import { getAnalysis, predictionsOfRecord } from '../../db/repositories/analysis';
+import { getAnalysis } from '../../db/repositories/analysis';
+import { getSuggestionModel, splitsHoldingOut, suggestionsOfRecord } from '../../db/repositories/predictions';
 import { parseJson } from '../../db/repositories/statements';
 import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
 import type { AUEstimates } from '../../pipelines/vision/au-estimates';
@@ -22,19 +23,31 @@ export function loadOverlay(db: Database.Database, imageId: number): AnalysisOve
 
 type AUScore = { au: string; score: number; present: boolean };
 
+/** A row's AUs: scores from an estimator, or the AU tokens a policy named in its reasoning (present, score 1). */
+function auScores(text: string): AUScore[] {
+  return parseJson<(AUScore | string)[]>(text, []).flatMap((a) =>
+    typeof a === 'string' ? [{ au: a, score: 1, present: true }] : a && typeof a.au === 'string' && Number.isFinite(a.score) ? [a] : [],
+  );
+}
+
 /**
- * The suggestion shown beside the form: the newest prediction that carries a reasoning (the row the annotator
- * accepts, so its id becomes the revision's parent prediction), with AU scores from that row or, when it has
- * none, from the newest prediction that has them (the geometric AU estimator).
+ * The suggestion shown beside the form, from the source chosen in settings (the face analysis unless a trained
+ * policy is picked), and only from predictions made to be suggestions: an evaluation's outputs never are. None on a
+ * record of a split's held-out part (its `test` part, or another part but `train` a model was evaluated on) unless that split allows it:
+ * copying a model's answer into the labels it is scored against makes the score circular.
+ * It is the newest suggestion that carries a reasoning (the row the annotator accepts, so its id becomes the
+ * revision's parent prediction), with AU scores from that row or, when it has none, from the newest one that has
+ * them (the geometric AU estimator).
  */
 export function loadSuggestion(db: Database.Database, recordId: string): Suggestion | null {
-  const rows = predictionsOfRecord(db, recordId);
+  if (splitsHoldingOut(db, recordId).length > 0) return null;
+  const rows = suggestionsOfRecord(db, recordId, getSuggestionModel(db));
   if (rows.length === 0) return null;
   const main = rows.find((r) => r.reasoning.trim() !== '') ?? rows.find((r) => r.emotion !== null) ?? rows[0];
-  let aus = parseJson<AUScore[]>(main.aus, []);
+  let aus = auScores(main.aus);
   if (aus.length === 0) {
-    const withAus = rows.find((r) => parseJson<AUScore[]>(r.aus, []).length > 0);
-    if (withAus) aus = parseJson<AUScore[]>(withAus.aus, []);
+    const withAus = rows.find((r) => auScores(r.aus).length > 0);
+    if (withAus) aus = auScores(withAus.aus);
   }
   return {
     predictionId: main.id,

@@ -13,11 +13,13 @@ export interface LoadOptions {
   /** Only records a human labeled or reviewed (training); otherwise every record with an emotion. */
   labeledOnly: boolean;
   limit?: number;
+  /** Records without an emotion too (suggestions). */
+  withUnlabeled?: boolean;
 }
 
 export async function loadSplitSamples(ws: Workspace, split: string, part: string, opts: LoadOptions): Promise<FaceSample[]> {
   if (!splitExists(ws.db, split)) throw new Error(`split "${split}" does not exist in ${ws.dir} (create it with "fea split")`);
-  const records = trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit });
+  const records = trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
   const out: FaceSample[] = [];
   for (const r of records) out.push(await faceSample(ws, r, opts.imageSize));
   return out;

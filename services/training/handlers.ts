@@ -9,7 +9,7 @@ import { getModel, latestEvals, listModels, type ModelRow } from '../../db/repos
 import type { ServiceContext } from '../context';
 import { trainingService } from './service';
 
-export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples';
+export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples' | 'models.suggest';
 
 /**
  * The contract's result of a finished run: the one the worker parsed and stored in its summary with status 'done',
@@ -103,6 +103,12 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
     },
     'models.list': () => ({ models: listModels(ctx.ws.db, 'policy').map((m) => modelSummary(ctx, m)) }),
     'models.eval': ({ modelId, split, part }) => svc().evaluate(modelId, split, part),
+    'models.suggest': async ({ modelId, split, part }) => {
+      const written = await svc().suggest(modelId, split, part);
+      // the label views reload: the records' suggestions changed
+      ctx.events.publish({ type: 'records.changed', ids: [], all: true });
+      return { written };
+    },
     'models.samples': async ({ modelId, split, part, limit }) => {
       if (!getModel(ctx.ws.db, modelId)) throw new ApiError('not_found', `model ${modelId} does not exist`);
       return { samples: await svc().samples(modelId, split, part, limit) };

@@ -8,7 +8,8 @@ interface JobBase {
 export type WorkerRequest =
   | (JobBase & { kind: 'train'; runId: number; resume: boolean })
   | (JobBase & { kind: 'eval'; modelId: number; split: string; part: string })
-  | (JobBase & { kind: 'samples'; modelId: number; split: string; part: string; limit: number });
+  | (JobBase & { kind: 'samples'; modelId: number; split: string; part: string; limit: number })
+  | (JobBase & { kind: 'suggest'; modelId: number; split: string; part: string });
 
 export interface TrainResult {
   runId: number;
@@ -26,4 +27,5 @@ export type WorkerReply =
   | { type: 'done'; result: TrainResult }
   | { type: 'eval'; report: EvalReport }
   | { type: 'samples'; samples: SampleOutput[] }
+  | { type: 'suggested'; written: number }
   | { type: 'error'; message: string };

@@ -17,6 +17,7 @@ import type { ServiceContext } from '../context';
 import type { JobHandle } from '../jobs';
 import { splitExists } from '../../db/repositories/training-data';
 import { getSnapshot } from '../../db/repositories/snapshots';
+import { heldOutParts, splitsAllowingTestSuggestions } from '../../db/repositories/predictions';
 import { buildRunConfig, type StartOptions } from './run-config';
 import type { TrainResult, WorkerReply, WorkerRequest } from './protocol';
 
@@ -273,7 +274,7 @@ export class TrainingService {
   }
 
   /** Runs a one-off worker for eval or samples. */
-  private oneOff<T>(request: Extract<WorkerRequest, { kind: 'eval' | 'samples' }>, kind: 'eval', pick: (m: WorkerReply) => T | undefined): Promise<T> {
+  private oneOff<T>(request: Extract<WorkerRequest, { kind: 'eval' | 'samples' | 'suggest' }>, kind: 'eval', pick: (m: WorkerReply) => T | undefined): Promise<T> {
     const job = this.ctx.jobs.start(kind, 0, `${request.kind} model ${request.modelId}`);
     return new Promise<T>((resolve, reject) => {
       const worker = new Worker(workerPath('services/training/worker'), { workerData: request });
@@ -320,6 +321,15 @@ export class TrainingService {
     return this.oneOff({ kind: 'samples', wsDir: this.ctx.ws.dir, modelId, split, part, limit }, 'eval', (m) =>
       m.type === 'samples' ? m.samples : undefined,
     );
+  }
+
+  /** Writes a policy's suggestions for a split part; a held-out part only where the split allows suggestions there. */
+  suggest(modelId: number, split: string, part: string): Promise<number> {
+    this.checkModel(modelId, split);
+    if (heldOutParts(this.ctx.ws.db, split).includes(part) && !splitsAllowingTestSuggestions(this.ctx.ws.db).includes(split)) {
+      throw new ApiError('invalid_input', `part "${part}" of split "${split}" is held out for evaluation: allow suggestions there for this split in Settings first`);
+    }
+    return this.oneOff({ kind: 'suggest', wsDir: this.ctx.ws.dir, modelId, split, part }, 'eval', (m) => (m.type === 'suggested' ? m.written : undefined));
   }
 
   private checkModel(modelId: number, split: string): void {

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RunResultSchema, runResultOfMetrics, type StoredRunSummary } from '../../contract/run-result';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { getRun, listMetrics, recordStep, truncateMetrics, updateRun } from '../../db/repositories/runs';
-import { createModel, getModel, insertEval, setModelPath, upsertPredictions } from '../../db/repositories/models';
+import { createModel, getModel, insertEval, setModelName, setModelPath, upsertPredictions } from '../../db/repositories/models';
 import { splitPartNames } from '../../db/repositories/training-data';
 import { vocabulary } from '../../db/repositories/vocabulary';
 import { answerContent, thinkAUs } from '../../pipelines/facs/reasoning';
@@ -136,7 +136,7 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
       run.model_id ??
       ws.db.transaction(() => {
         const id = createModel(ws.db, {
-          name: `policy-${cfg.stage}-${runId}`,
+          name: `policy-${cfg.stage}-run-${runId}`,
           kind: 'policy',
           stage: cfg.stage,
           runId,
@@ -144,6 +144,8 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
           backend,
           config: { policy: trainer.policy.config, training: cfg.stage === 'sft' ? cfg.sft : cfg.rl },
         });
+        // named after its own id: "model 3" is never the name of model 4 (run 3's)
+        setModelName(ws.db, id, `policy-${cfg.stage}-model-${id}`);
         updateRun(ws.db, runId, { model_id: id });
         return id;
       })();
@@ -210,18 +212,29 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
   });
   ws.db.transaction(() => {
     insertEval(ws.db, modelId, split, part, report);
-    upsertPredictions(
-      ws.db,
-      modelId,
-      outputs.map((o) => {
-        const answer = answerContent(o.text);
-        const scores = Object.fromEntries(policy.config.emotions.map((e, i) => [e, Number(o.emotionProbs[i].toFixed(4))]));
-        const aus = [...thinkAUs(o.text)];
-        return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
-      }),
-    );
+    upsertPredictions(ws.db, modelId, outputs.map((o) => predictionOf(policy, o)), 'eval');
   })();
   return report;
+}
+
+function predictionOf(policy: Policy, o: ReturnType<typeof generateOutputs>[number]) {
+  const answer = answerContent(o.text);
+  const scores = Object.fromEntries(policy.config.emotions.map((e, i) => [e, Number(o.emotionProbs[i].toFixed(4))]));
+  const aus = [...thinkAUs(o.text)];
+  return { recordId: o.sample.recordId, emotion: answer, score: answer && answer in scores ? scores[answer] : null, emotionScores: scores, aus, reasoning: o.text };
+}
+
+/** A policy's suggestions for a split part's records, labeled or not (the service refuses held-out parts). */
+async function suggest(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'suggest' }>): Promise<void> {
+  const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
+  try {
+    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, labeledOnly: false, withUnlabeled: true });
+    const outs = generateOutputs(policy, tokenizer, samples);
+    upsertPredictions(ws.db, modelId, outs.map((o) => predictionOf(policy, o)), 'suggestion');
+    post({ type: 'suggested', written: outs.length });
+  } finally {
+    policy.dispose();
+  }
 }
 
 async function evaluate(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'eval' }>): Promise<void> {
@@ -265,6 +278,7 @@ async function main(): Promise<void> {
   try {
     if (request.kind === 'train') await train(ws, backend, request);
     else if (request.kind === 'eval') await evaluate(ws, request);
+    else if (request.kind === 'suggest') await suggest(ws, request);
     else await samplesJob(ws, request);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

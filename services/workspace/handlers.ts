@@ -1,8 +1,8 @@
 import type { ApiHandlers } from '../../contract/api';
 import type { ServiceContext } from '../context';
-import { saveUserKeymap, userKeymap, usersList, usersUpsert, workspaceInfo } from './info';
+import { saveUserKeymap, userKeymap, usersCreate, usersList, usersUpsert, workspaceInfo } from './info';
 
-export type WorkspaceMethods = 'workspace.info' | 'users.list' | 'users.upsert' | 'users.getSettings' | 'users.saveSettings';
+export type WorkspaceMethods = 'workspace.info' | 'users.list' | 'users.upsert' | 'users.create' | 'users.getSettings' | 'users.saveSettings';
 
 export function workspaceHandlers(ctx: ServiceContext): Pick<ApiHandlers, WorkspaceMethods> {
   const db = ctx.ws.db;
@@ -10,6 +10,7 @@ export function workspaceHandlers(ctx: ServiceContext): Pick<ApiHandlers, Worksp
     'workspace.info': () => workspaceInfo(ctx.ws),
     'users.list': () => usersList(db),
     'users.upsert': ({ name, role }) => usersUpsert(db, name, role),
+    'users.create': ({ name, role }) => usersCreate(db, name, role),
     'users.getSettings': ({ userId }) => userKeymap(db, userId),
     'users.saveSettings': ({ userId, keymap }) => saveUserKeymap(db, userId, keymap),
   };

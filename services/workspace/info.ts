@@ -42,6 +42,24 @@ export function usersUpsert(db: Database.Database, rawName: string, role: UserRo
   }).immediate();
 }
 
+/**
+ * A new profile; a name that exists already is not changed (its role stays) but answered with `created: false`, so
+ * the app can offer to switch to that profile instead of silently changing its role as users.upsert would.
+ */
+export function usersCreate(db: Database.Database, rawName: string, role: UserRole, actor = 'system'): { user: User; created: boolean } {
+  const name = profileName(rawName);
+  return db.transaction(() => {
+    const existing = getUserByName(db, name);
+    if (existing) return { user: existing, created: false };
+    return { user: usersUpsert(db, name, role, actor), created: true };
+  }).immediate();
+}
+
+/** The user of that name (checked and stored as users.upsert would store it), if any. */
+export function findUser(db: Database.Database, rawName: string): User | undefined {
+  return getUserByName(db, profileName(rawName));
+}
+
 /** The user of that name, created with `role` when missing (an existing user keeps its role); a creation is audited as users.upsert audits it. */
 export function usersEnsure(db: Database.Database, rawName: string, role: UserRole, actor = 'system'): User {
   const name = profileName(rawName);

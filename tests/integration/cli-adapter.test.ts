@@ -58,9 +58,9 @@ describe('fea as an adapter over the handlers', () => {
     expect(fea('label', ws, 'nope', '--emotion', 'happiness', '--user', 'x').stdout).toBe('');
   }, 60_000);
 
-  test('label: a new user is created and audited as users.upsert does; an existing one keeps its role; a refused label creates nobody', () => {
+  test('label: a new user (--create-user) is created and audited as users.upsert does; an existing one keeps its role; a refused label creates nobody', () => {
     expect(fea('label', ws, 'r00002', '--emotion', 'blah', '--user', 'ghost').code).toBe(2);
-    expect(fea('label', ws, 'r00001', '--emotion', 'happiness', '--aus', 'AU6,AU12', '--user', 'dana', '--json')).toMatchObject({ code: 0, json: { recordId: 'r00001', status: 'labeled' } });
+    expect(fea('label', ws, 'r00001', '--emotion', 'happiness', '--aus', 'AU6,AU12', '--user', 'dana', '--create-user', '--json')).toMatchObject({ code: 0, json: { recordId: 'r00001', status: 'labeled' } });
     expect(fea('label', ws, 'r00002', '--emotion', 'fear', '--user', 'lee', '--json').code).toBe(0);
     const w = openWorkspace(ws);
     try {

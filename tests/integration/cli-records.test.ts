@@ -25,10 +25,14 @@ describe('fea CLI (foundation commands)', () => {
     const data = tempDir('fea-cli-data-');
     const { file, expected } = writeMixedFixture(data);
     const imp = fea('import', ws, file, '--json');
-    expect(imp.code).toBe(0);
+    // lines failed: the import exits 1 (what went through stays imported) and its report carries the error
+    expect(imp.code).toBe(1);
+    expect(imp.json.error).toMatchObject({ code: 'import_errors', message: expect.stringMatching(/line\(s\) of .* failed to import/) });
     expect(imp.json).toMatchObject({ imported: expected.imported, skipped: expected.skipped, duplicates: 0, weak: expected.weak, normalised: expected.normalised });
     expect(imp.json.errors.map((e: { line: number }) => e.line)).toEqual(expected.errors.map((e) => e.line));
-    expect(fea('import', ws, file, '--json').json).toMatchObject({ imported: 0, duplicates: expected.imported });
+    const again = fea('import', ws, file, '--allow-errors', '--json');
+    expect(again).toMatchObject({ code: 0, json: { imported: 0, duplicates: expected.imported } });
+    expect(again.json.error).toBeUndefined();
 
     const weak = fea('records', ws, '--status', 'weak', '--json');
     expect(weak.code).toBe(0);
@@ -38,7 +42,7 @@ describe('fea CLI (foundation commands)', () => {
       expect(path.isAbsolute(r.image) && fs.existsSync(r.image)).toBe(true);
     }
 
-    const lab = fea('label', ws, 'rec-00011', '--aus', 'AU6,au12', '--user', 'dana', '--json');
+    const lab = fea('label', ws, 'rec-00011', '--aus', 'AU6,au12', '--user', 'dana', '--create-user', '--json');
     expect(lab.code).toBe(0);
     expect(lab.json).toMatchObject({ recordId: 'rec-00011', status: 'labeled' });
     expect(typeof lab.json.revisionId).toBe('number');

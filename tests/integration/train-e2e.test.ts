@@ -108,12 +108,14 @@ test('SFT → RL → eval → models, with every run, metric, model, eval and pr
     expect(rlMetrics).toHaveLength(2);
     for (const k of ['reward', 'rewardFormat', 'rewardAccuracy', 'rewardAU', 'kl', 'clipFraction', 'rolloutsPerSec', 'tokensPerSec']) expect(typeof rlMetrics[0][k]).toBe('number');
     const modelsRows = db.prepare("SELECT * FROM models WHERE kind = 'policy' ORDER BY id").all() as any[];
-    expect(modelsRows.map((m) => m.name)).toEqual([`policy-sft-${runs[0].id}`, `policy-rl-${runs[1].id}`]);
+    // named after the model's own id, never its run's number
+    expect(modelsRows.map((m) => m.name)).toEqual(modelsRows.map((m) => `policy-${m.stage}-model-${m.id}`));
     for (const m of modelsRows) {
       for (const f of ['model.json', 'weights.bin', 'tokenizer.json']) expect(fs.existsSync(path.join(ws, m.path, f))).toBe(true);
     }
     const preds = db.prepare('SELECT * FROM predictions WHERE model_id = ?').all(sft.json.modelId) as any[];
     expect(preds).toHaveLength(ev.n);
+    expect(preds.every((p) => p.purpose === 'eval')).toBe(true);
     expect(preds.every((p) => p.reasoning.length > 0 && Object.keys(JSON.parse(p.emotion_scores)).length === 7)).toBe(true);
     expect((db.prepare('SELECT COUNT(*) AS n FROM evals').get() as any).n).toBe(3);
   } finally {

@@ -65,6 +65,7 @@ describe('fea check', () => {
     expect(check.json.ok).toBe(false);
     expect(check.json.integrity.length).toBeGreaterThan(0);
     expect(check.json.advice).toMatch(/backup/);
+    expect(check.json.error).toMatchObject({ code: 'workspace_damaged', message: expect.stringMatching(/damaged/) });
     expect(fea(['check', ws, '--quick', '--json']).code).toBe(1);
 
     const stats = fea(['stats', ws]);

@@ -250,6 +250,20 @@ export class LabelPage {
     return this.page.getByTestId('suggestion-panel');
   }
 
+  /** Opens another record by its URL and waits until it is shown. */
+  async goto(record: string): Promise<void> {
+    await this.ctx.gotoApp(`#/label/${record}`);
+    await this.waitForRecord({ id: record });
+  }
+
+  /** What the suggestion panel offers: null when it is empty, else the model it names. */
+  async suggestion(): Promise<{ model: string } | null> {
+    const panel = this.suggestionPanel();
+    await panel.waitFor();
+    if ((await panel.getAttribute('data-empty')) === 'true') return null;
+    return { model: (await panel.locator('[title="model"]').innerText()).trim() };
+  }
+
   overlay() {
     return this.page.getByTestId('overlay');
   }

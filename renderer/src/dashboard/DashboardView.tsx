@@ -4,7 +4,6 @@ import type { SplitSummary, WorkspaceInfo, WorkspaceStats } from '../../../contr
 import { FACIAL_R1_AU_NAMES } from '../../../pipelines/facs/vocabulary';
 import { useApi, useApiEvents } from '../api/ApiContext';
 import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
-import { fmtInt } from '../charts/format';
 import { useThrottledCallback } from '../charts/useThrottledCallback';
 import { IterationsPanel } from '../iterations/IterationsPanel';
 import { AUChart } from './AUChart';
@@ -16,6 +15,7 @@ import { StatusTiles } from './StatusTiles';
 import { ThroughputTable } from './ThroughputTable';
 import '../charts/charts.css';
 import './dashboard.css';
+import { countOf } from '../components/plural';
 
 /** Events that can change the numbers arrive in bursts (a whole import); refresh at most this often. */
 const REFRESH_THROTTLE_MS = 2000;
@@ -98,7 +98,7 @@ export function DashboardView() {
         <h2>Dashboard</h2>
         {data?.info ? (
           <span className="dt-pagehead__meta">
-            {data.info.name} · {fmtInt(data.info.recordCount)} records
+            {data.info.name} · {countOf(data.info.recordCount, 'record')}
           </span>
         ) : null}
         <div className="dt-pagehead__actions">

@@ -3,6 +3,7 @@ import type { SplitSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtDateTime, fmtInt, fmtPct } from '../charts/format';
 import { axisProps, barCursor, COLORS, emotionColor, tooltipProps } from '../charts/theme';
+import { countOf } from '../components/plural';
 
 const PART_ORDER = ['train', 'val', 'validation', 'dev', 'test'];
 
@@ -38,7 +39,7 @@ function SplitBlock({ split, emotions }: { split: SplitSummary; emotions: string
           title="Subjects whose images appear in more than one part (identity leakage)"
           data-testid="split-shared"
         >
-          {split.sharedSubjects} shared subjects
+          {countOf(split.sharedSubjects, 'shared subject')}
         </span>
       </div>
       <div className="db-split__body">

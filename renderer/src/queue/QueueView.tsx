@@ -10,6 +10,7 @@ import { useSession } from '../session/SessionContext';
 import { navigate } from '../shell/route';
 import { usePagedRows } from './pagedRows';
 import { queueKey, reverseDirection, useQueue, type QueueSpec } from './queueState';
+import { countOf } from '../components/plural';
 
 const ROW_HEIGHT = 42;
 
@@ -152,7 +153,7 @@ export function QueueView() {
         )}
       </div>
       <div className="queue-summary">
-        <span data-testid="queue-total">{rows.total === null ? 'loading…' : `${rows.total.toLocaleString()} records`}</span>
+        <span data-testid="queue-total">{rows.total === null ? 'loading…' : countOf(rows.total, 'record')}</span>
         {rows.error && <span className="error-text">{rows.error}</span>}
         <span className="grow" />
         <button type="button" className="small primary" disabled={!total} onClick={() => navigate({ view: 'label', id: null })} data-testid="queue-start">

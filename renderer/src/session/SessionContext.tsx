@@ -14,7 +14,7 @@ interface Session {
   keymap: Keymap;
   defaults: Keymap;
   selectUser(user: User): void;
-  createUser(name: string, role: User['role']): Promise<User>;
+  createUser(name: string, role: User['role']): Promise<{ user: User; created: boolean }>;
   signOut(): void;
   saveKeymap(map: Keymap): Promise<void>;
   refreshInfo(): Promise<void>;
@@ -89,12 +89,13 @@ export function SessionProvider({ children, fallback }: { children: ReactNode; f
     setUser(u);
   }, []);
 
+  /** Creates and selects a new profile; a name taken already selects nothing and answers that profile (created: false). */
   const createUser = useCallback(
     async (name: string, role: User['role']) => {
-      const u = await api['users.upsert']({ name, role });
+      const { user: u, created } = await api['users.create']({ name, role });
       setUsers((list) => [...list.filter((x) => x.id !== u.id), u]);
-      selectUser(u);
-      return u;
+      if (created) selectUser(u);
+      return { user: u, created };
     },
     [api, selectUser],
   );

@@ -1,10 +1,12 @@
-/** Settings: the profile and the keymap editor (capture a key, conflicts, restore defaults), saved per user. */
+/** Settings: the profile, the suggestion source (per workspace) and the keymap editor (capture a key, conflicts, restore defaults), saved per user. */
 import { useEffect, useMemo, useState } from 'react';
 import { Kbd } from '../components/Kbd';
 import { errorText, useToast } from '../components/Toasts';
 import { conflictsOf, findConflicts, workspaceActions, type Keymap } from '../keymap/keymap';
 import { eventKey } from '../keymap/keys';
 import { useSession, useUser } from '../session/SessionContext';
+import { SuggestionSettingsCard } from './SuggestionSettingsCard';
+import { countOf } from '../components/plural';
 
 export function SettingsView() {
   const { info, keymap, defaults, saveKeymap, signOut } = useSession();
@@ -66,10 +68,11 @@ export function SettingsView() {
           </button>
         </div>
         <div className="muted small-text">
-          Workspace <b>{info.name}</b> · {info.path} · schema v{info.schemaVersion} · {info.recordCount.toLocaleString()} records
+          Workspace <b>{info.name}</b> · {info.path} · schema v{info.schemaVersion} · {countOf(info.recordCount, 'record')}
           {info.backend ? ` · backend ${info.backend}` : ''}
         </div>
       </section>
+      <SuggestionSettingsCard />
       <section className="settings-card keymap">
         <div className="keymap-head">
           <h3>Keys</h3>

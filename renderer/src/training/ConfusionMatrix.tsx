@@ -3,6 +3,7 @@ import type { EvalReport } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtPct } from '../charts/format';
 import { heatColor } from '../charts/theme';
+import { countOf } from '../components/plural';
 
 export function ConfusionMatrix({ confusion, testId = 'confusion', compact = false }: { confusion: EvalReport['confusion']; testId?: string; compact?: boolean }) {
   const { labels, matrix } = confusion;
@@ -56,7 +57,7 @@ export function ConfusionMatrix({ confusion, testId = 'confusion', compact = fal
         </table>
       </div>
       <div className="tr-cm__foot">
-        {total} records · diagonal {fmtPct(total > 0 ? diag / total : 0)} · colour = share of the true row
+        {countOf(total, 'record')} · diagonal {fmtPct(total > 0 ? diag / total : 0)} · colour = share of the true row
       </div>
     </div>
   );

@@ -1,9 +1,11 @@
 /** A one-line form to create a split where none exists yet (subject-grouped, emotion-stratified). */
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/ApiContext';
+import { useUser } from '../session/SessionContext';
 
 export function CreateSplitForm({ onCreated }: { onCreated: () => void }) {
   const api = useApi();
+  const user = useUser();
   const [name, setName] = useState('main');
   const [test, setTest] = useState('20');
   const [seed, setSeed] = useState('1');
@@ -26,6 +28,7 @@ export function CreateSplitForm({ onCreated }: { onCreated: () => void }) {
         stratify: 'emotion',
         group: 'subject',
         seed: Number.isInteger(Number(seed)) ? Number(seed) : 0,
+        userId: user.id,
       });
       onCreated();
     } catch (err) {

@@ -10,6 +10,7 @@ import { useTrainingData } from './useTrainingData';
 import { readCurrentUserId } from '../dashboard/currentUser';
 import '../charts/charts.css';
 import './training.css';
+import { countOf } from '../components/plural';
 
 export function TrainingView() {
   const data = useTrainingData();
@@ -24,7 +25,7 @@ export function TrainingView() {
       <div className="dt-pagehead">
         <h2>Training</h2>
         <span className="dt-pagehead__meta">
-          {runs.length} runs{running ? ` · ${running} running` : ''}{queued ? ` · ${queued} queued` : ''} · {models.length} models{backend ? ` · last backend ${backend}` : ''}
+          {countOf(runs.length, 'run')}{running ? ` · ${running} running` : ''}{queued ? ` · ${queued} queued` : ''} · {countOf(models.length, 'model')}{backend ? ` · last backend ${backend}` : ''}
         </span>
         <div className="dt-pagehead__actions">
           <button type="button" className="dt-btn" onClick={() => void reload()} data-testid="training-refresh">
