@@ -17,11 +17,14 @@ export function register(program: Command): void {
     .requiredOption('--format <format>', `facial-r1, csv, or a training engine's format: ${ENGINE_FORMATS.join(', ')}`)
     .requiredOption('--out <dir>', 'output folder')
     .option('--split <name>', 'write one file (set) per part of this split (not csv)')
+    .option('--snapshot <id>', `engine formats: the records of this frozen snapshot, with the labels it froze`)
     .option('--link', 'hard-link images instead of copying them (the workspace media files are made read-only)')
     .option('--force', 'replace what is in the way: a previous export in --out is removed first, other files are overwritten')
     .option('--json', 'print the report as one JSON object on the last line')
-    .action(async (workspace: string, opts: { format: string; out: string; split?: string; force?: boolean; link?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, opts: { format: string; out: string; split?: string; snapshot?: string; force?: boolean; link?: boolean; json?: boolean }) => {
       const engine = (ENGINE_FORMATS as readonly string[]).includes(opts.format);
+      if (opts.snapshot !== undefined && !engine) throw new CliError(`--snapshot applies to the engine formats (${ENGINE_FORMATS.join(', ')})`);
+      if (opts.snapshot !== undefined && !(Number.isInteger(Number(opts.snapshot)) && Number(opts.snapshot) > 0)) throw new CliError(`--snapshot: "${opts.snapshot}" is not a snapshot id`);
       if (opts.format !== 'facial-r1' && opts.format !== 'csv' && !engine) throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv, ${ENGINE_FORMATS.join(', ')}`);
       if (opts.format === 'csv' && opts.split) throw new CliError('--split does not apply to --format csv');
       return withWorkspace(workspace, async ({ ws }) => {
@@ -58,7 +61,11 @@ export function register(program: Command): void {
     });
 }
 
-async function runEngineExport(ws: Parameters<typeof exportEngine>[0], format: EngineFormat, opts: { out: string; split?: string; force?: boolean; link?: boolean; json?: boolean }): Promise<void> {
+async function runEngineExport(
+  ws: Parameters<typeof exportEngine>[0],
+  format: EngineFormat,
+  opts: { out: string; split?: string; snapshot?: string; force?: boolean; link?: boolean; json?: boolean },
+): Promise<void> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -66,6 +73,7 @@ async function runEngineExport(ws: Parameters<typeof exportEngine>[0], format: E
   try {
     const report = await exportEngine(ws, opts.out, format, {
       split: opts.split,
+      snapshot: opts.snapshot === undefined ? undefined : Number(opts.snapshot),
       force: opts.force,
       link: opts.link,
       signal: controller.signal,

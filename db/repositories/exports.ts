@@ -88,6 +88,9 @@ export function csvExportRows(db: Database.Database, split: { id: number; name: 
   ).iterate<CsvExportRow>({ splitId: split?.id ?? -1, splitName: split?.name ?? null });
 }
 
+/** A revision's AUs, space-separated in AU-number order (as records.aus holds them). */
+const SNAPSHOT_AUS = `(SELECT group_concat(au, ' ') FROM (SELECT au FROM revision_aus WHERE revision_id = v.id ORDER BY CAST(substr(au, 3) AS INTEGER)))`;
+
 /** A labeled record as the engine exports write it; `part` is '' without a split. */
 export interface EngineExportRow {
   id: string;
@@ -105,7 +108,25 @@ export interface EngineExportRow {
  * One page of records with an emotion (what every engine needs as its answer), by (part, id) after `after`:
  * keyset pages, so an export of a million records holds one page and keeps no cursor open across awaits.
  */
-export function engineExportPage(db: Database.Database, splitId: number | null, after: { part: string; id: string } | null, limit: number): EngineExportRow[] {
+export function engineExportPage(
+  db: Database.Database,
+  splitId: number | null,
+  after: { part: string; id: string } | null,
+  limit: number,
+  snapshotId: number | null = null,
+): EngineExportRow[] {
+  if (snapshotId !== null) {
+    // a snapshot's records with the labels it froze (its revisions), not the current ones
+    return named(
+      db,
+      'export.engineSnapshotPage',
+      `SELECT r.id, r.source, r.question, v.emotion, ${SNAPSHOT_AUS} AS aus, i.rel_path, i.sha256, v.reasoning, COALESCE(sa.part, '') AS part
+       FROM snapshot_records sr JOIN revisions v ON v.id = sr.revision_id JOIN records r ON r.id = sr.record_id JOIN images i ON i.id = r.image_id
+       LEFT JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ?
+       WHERE sr.snapshot_id = ? AND v.emotion IS NOT NULL AND (? IS NULL OR sa.part IS NOT NULL) AND (COALESCE(sa.part, ''), r.id) > (?, ?)
+       ORDER BY COALESCE(sa.part, ''), r.id LIMIT ?`,
+    ).all<EngineExportRow>(splitId, snapshotId, splitId, after?.part ?? '', after?.id ?? '', limit);
+  }
   const cols = `r.id, r.source, r.question, r.emotion, r.aus, i.rel_path, i.sha256, v.reasoning`;
   const from = `records r JOIN images i ON i.id = r.image_id LEFT JOIN revisions v ON v.id = r.current_revision_id`;
   if (splitId === null) {
@@ -120,7 +141,18 @@ export function engineExportPage(db: Database.Database, splitId: number | null, 
 }
 
 /** Records an engine export writes, per part ('' without a split), and those it leaves out for lack of an emotion. */
-export function engineExportCounts(db: Database.Database, splitId: number | null): { parts: Map<string, number>; withoutEmotion: number } {
+export function engineExportCounts(db: Database.Database, splitId: number | null, snapshotId: number | null = null): { parts: Map<string, number>; withoutEmotion: number } {
+  if (snapshotId !== null) {
+    const rows = named(
+      db,
+      'export.engineSnapshotCounts',
+      `SELECT COALESCE(sa.part, '') AS part, COUNT(v.emotion) AS n, COUNT(*) - COUNT(v.emotion) AS missing
+       FROM snapshot_records sr JOIN revisions v ON v.id = sr.revision_id
+       LEFT JOIN split_assignments sa ON sa.record_id = sr.record_id AND sa.split_id = ?
+       WHERE sr.snapshot_id = ? AND (? IS NULL OR sa.part IS NOT NULL) GROUP BY COALESCE(sa.part, '') ORDER BY 1`,
+    ).all<{ part: string; n: number; missing: number }>(splitId, snapshotId, splitId);
+    return { parts: new Map(rows.filter((r) => r.n > 0).map((r) => [r.part, r.n])), withoutEmotion: rows.reduce((a, r) => a + r.missing, 0) };
+  }
   if (splitId === null) {
     const r = named(db, 'export.engineCounts', `SELECT COUNT(emotion) AS n, COUNT(*) - COUNT(emotion) AS missing FROM records`).get<{ n: number; missing: number }>()!;
     return { parts: new Map(r.n ? [['', r.n]] : []), withoutEmotion: r.missing };
@@ -138,7 +170,24 @@ export function engineExportCounts(db: Database.Database, splitId: number | null
  * One page of the distinct images of the records an engine export writes, by sha256 after `after`: each image file
  * is placed once however many records share it, without a set of the names seen held in memory.
  */
-export function engineExportImagePage(db: Database.Database, splitId: number | null, after: string, limit: number): { rel_path: string; sha256: string }[] {
+export function engineExportImagePage(
+  db: Database.Database,
+  splitId: number | null,
+  after: string,
+  limit: number,
+  snapshotId: number | null = null,
+): { rel_path: string; sha256: string }[] {
+  if (snapshotId !== null) {
+    return named(
+      db,
+      'export.engineSnapshotImagePage',
+      `SELECT i.rel_path, i.sha256 FROM images i WHERE i.sha256 > ?
+       AND EXISTS (SELECT 1 FROM snapshot_records sr JOIN revisions v ON v.id = sr.revision_id JOIN records r ON r.id = sr.record_id
+                   LEFT JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ?
+                   WHERE sr.snapshot_id = ? AND r.image_id = i.id AND v.emotion IS NOT NULL AND (? IS NULL OR sa.part IS NOT NULL))
+       ORDER BY i.sha256 LIMIT ?`,
+    ).all<{ rel_path: string; sha256: string }>(after, splitId, snapshotId, splitId, limit);
+  }
   if (splitId === null) {
     return named(
       db,

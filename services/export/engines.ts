@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
+import { getSnapshot } from '../../db/repositories/snapshots';
 import { appendAudit, engineExportCounts, engineExportImagePage, engineExportPage, getMeta, getSplit, vocabulary, type EngineExportRow } from '../../db/repositories';
 import {
   easyR1Record,
@@ -31,6 +32,8 @@ const PAGE = 1000;
 
 export interface EngineExportOptions {
   split?: string;
+  /** Export this frozen snapshot's records with the labels it froze (with `split`: one file set per part it has). */
+  snapshot?: number;
   force?: boolean;
   link?: boolean;
   actor?: string;
@@ -253,8 +256,10 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
     if (!s) throw new ExportError(`No split named "${options.split}" (create it with "fea split")`);
     splitId = s.id;
   }
+  const snapshotId = options.snapshot ?? null;
+  if (snapshotId !== null && !getSnapshot(db, snapshotId)) throw new ExportError(`No snapshot ${snapshotId} (see "fea snapshots")`);
   const wsName = safeName(getMeta(db, 'name') ?? path.basename(ws.dir));
-  const counts = engineExportCounts(db, splitId);
+  const counts = engineExportCounts(db, splitId, snapshotId);
   const parts = [...counts.parts.keys()];
   const prefixOf = (part: string) => (splitId === null ? wsName : `${safeName(options.split!)}_${safeName(part)}`);
   const dataFiles = parts.flatMap((p) => fileNames(format, prefixOf(p)).map((f) => path.join(out, f.name)));
@@ -302,7 +307,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
     // Images: each distinct file once, paged by sha256.
     let after = '';
     for (;;) {
-      const page = engineExportImagePage(db, splitId, after, pageSize);
+      const page = engineExportImagePage(db, splitId, after, pageSize, snapshotId);
       if (page.length === 0) break;
       total += page.length;
       for (const img of page) {
@@ -337,7 +342,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
       open = [];
     };
     for (;;) {
-      const page: EngineExportRow[] = engineExportPage(db, splitId, cursor, pageSize);
+      const page: EngineExportRow[] = engineExportPage(db, splitId, cursor, pageSize, snapshotId);
       if (page.length === 0) break;
       for (const row of page) {
         if (row.part !== currentPart) {

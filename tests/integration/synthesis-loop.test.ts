@@ -129,6 +129,15 @@ describe('round 0, review and approval', () => {
     }
   });
 
+  test('an engine export of the snapshot writes exactly its records, with the labels it froze', () => {
+    const out = path.join(dir, 'snapshot-export');
+    const r = ok(['export', s.ws, '--format', 'easyr1', '--snapshot', '1', '--out', out, '--json']);
+    const n = query<{ n: number }>('SELECT records AS n FROM snapshots WHERE id = 1')[0].n;
+    expect(r.records).toBe(n);
+    const lines = fs.readFileSync(r.files[0].file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(n);
+  });
+
   test('a decision on an approved round is refused', () => {
     const r = fea(['review', s.ws, '--round', String(round), '--accept', String(rejected), '--user', 'lea', '--json']);
     expect(r.code).toBe(1);
@@ -213,5 +222,9 @@ describe('iterate', () => {
     expect(JSON.parse(sft2.config).snapshot).toBe(approved.snapshotId);
     const snaps = ok(['snapshots', s.ws, '--json']).snapshots;
     expect(snaps.find((x: { id: number }) => x.id === approved.snapshotId).parent).toBe(sftSnapshot);
+    // what the approval changed: the accepted candidates' records were added (or relabeled) between the snapshots
+    const diff = ok(['snapshots', s.ws, '--diff', String(sftSnapshot), String(approved.snapshotId), '--json']);
+    expect(diff.added.length + diff.relabeled.length).toBe(approved.accepted);
+    expect(diff.removed).toEqual([]);
   });
 });
