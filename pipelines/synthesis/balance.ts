@@ -5,7 +5,7 @@
  */
 export interface Outcome {
   id: number;
-  /** The class the record counts under: its target emotion ('' when none). */
+  /** The class the record counts under: its target emotion (UNPARSED_CLASS when none). */
   emotion: string;
   kept: boolean;
   agreement: number;
@@ -24,6 +24,9 @@ export interface BalanceReport {
   byEmotion: Record<string, ClassBalance>;
   flaggedClasses: string[];
 }
+
+/** Where candidates whose emotion is not in the vocabulary (or missing) are counted; never flagged. */
+export const UNPARSED_CLASS = '(no emotion)';
 
 /** A flagged class keeps less than this share of the overall kept rate. */
 export const BIAS_FLAG_RATIO = 0.5;
@@ -46,7 +49,7 @@ export function balanceReport(outcomes: readonly Outcome[]): BalanceReport {
   const byEmotion: Record<string, ClassBalance> = {};
   for (const [e, c] of [...by].sort(([a], [b]) => a.localeCompare(b))) byEmotion[e] = { input: c.input, kept: c.kept, keptRate: rate(c.kept, c.input) };
   const flaggedClasses = Object.entries(byEmotion)
-    .filter(([, c]) => c.input > 0 && c.keptRate < BIAS_FLAG_RATIO * overall)
+    .filter(([e, c]) => e !== UNPARSED_CLASS && c.input > 0 && c.keptRate < BIAS_FLAG_RATIO * overall)
     .map(([e]) => e);
   return { candidates: outcomes.length, kept, keptRate: overall, byEmotion, flaggedClasses };
 }

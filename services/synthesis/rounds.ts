@@ -10,8 +10,9 @@ import { getModel, listModels } from '../../db/repositories/models';
 import { createRound, getRound, listRoundRows, roundCounts, roundOutcomes, setInReview, updateRound, type RoundRow } from '../../db/repositories/rounds';
 import { splitExists, splitPartNames } from '../../db/repositories/training-data';
 import { getUser } from '../../db/repositories/users';
+import { vocabulary } from '../../db/repositories/vocabulary';
 import { workerPath } from '../../pipelines/runtime/worker-path';
-import { applyQuota, balanceReport, DEFAULT_MIN_AGREEMENT, DEFAULT_SAMPLES, MAX_SYNTHESIS_RETRIES, type Outcome } from '../../pipelines/synthesis';
+import { applyQuota, balanceReport, UNPARSED_CLASS, DEFAULT_MIN_AGREEMENT, DEFAULT_SAMPLES, MAX_SYNTHESIS_RETRIES, type Outcome } from '../../pipelines/synthesis';
 import type { ServiceContext } from '../context';
 import type { SynthWorkerReply, SynthWorkerRequest } from './protocol';
 import { parseStored } from './stored';
@@ -140,9 +141,11 @@ export class SynthesisService {
     const db = this.ctx.ws.db;
     const r = getRound(db, roundId)!;
     const cfg = RoundConfigSchema.parse(JSON.parse(r.config));
+    const emotions = new Set(vocabulary(db, 'emotion'));
     const outcomes: Outcome[] = roundOutcomes(db, roundId).map((o) => {
-      const target = parseStored(CandidateTargetSchema, o.target);
-      return { id: o.id, emotion: target?.emotion ?? o.emotion ?? '', kept: o.kept === 1, agreement: o.agreement };
+      const e = parseStored(CandidateTargetSchema, o.target)?.emotion ?? o.emotion;
+      // an answer outside the vocabulary (a malformed sample) counts under UNPARSED_CLASS, not as a class of its own
+      return { id: o.id, emotion: e !== null && emotions.has(e) ? e : UNPARSED_CLASS, kept: o.kept === 1, agreement: o.agreement };
     });
     const report = balanceReport(outcomes);
     db.transaction(() => {

@@ -8,6 +8,7 @@ import {
   round0Candidate,
   selfConsistency,
   type Outcome,
+  UNPARSED_CLASS,
 } from '../../pipelines/synthesis';
 
 const out = (emotion: string, aus: string[]) => `<think>${aus.map((a) => `movement (${a})`).join(' and ') || 'calm'} shows ${emotion}.</think><answer>${emotion}</answer>`;
@@ -102,4 +103,14 @@ describe('balance report, bias flag and quotas', () => {
   test('a malformed quota names the part', () => {
     expect(() => parseQuota('happiness=3,anger')).toThrow('quota "anger" is not emotion=N');
   });
+});
+
+test('candidates without a vocabulary emotion count under their own row and are never flagged', () => {
+  const r = balanceReport([
+    { id: 1, emotion: 'anger', kept: true, agreement: 1 },
+    { id: 2, emotion: UNPARSED_CLASS, kept: false, agreement: 0 },
+    { id: 3, emotion: UNPARSED_CLASS, kept: false, agreement: 0 },
+  ]);
+  expect(r.byEmotion[UNPARSED_CLASS]).toEqual({ input: 2, kept: 0, keptRate: 0 });
+  expect(r.flaggedClasses).toEqual([]);
 });
