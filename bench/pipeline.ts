@@ -4,14 +4,11 @@
  * each target met or not. About 5–8 minutes on 2 cores (wasm).
  * Usage: node dist/bench/pipeline.js [--demo 600] [--seed 1] [--analyze] [--keep DIR]
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalReport } from '../pipelines/eval/metrics';
-import { packageRoot } from '../pipelines/runtime/package-root';
-
-const BIN = path.join(packageRoot(), 'bin', 'fea.js');
+import { fea } from './fea';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,16 +31,6 @@ interface RlJson {
     rewardMeanFirstThird: number;
     rewardMeanLastThird: number;
   };
-}
-
-/** Runs `fea …`; returns the JSON of its last stdout line and how long it took. Progress goes to stderr. */
-function fea<T = unknown>(args: string[]): { json: T; seconds: number } {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`fea ${args.join(' ')} exited with ${r.status}`);
-  const lines = r.stdout.trim().split('\n');
-  return { json: JSON.parse(lines[lines.length - 1]) as T, seconds };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

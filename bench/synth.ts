@@ -5,28 +5,16 @@
  * records and self-consistency at G samples for the unlabeled ones; then one `fea iterate` for its wall time.
  * Prints one JSON object. Usage: node dist/bench/synth.js [--demo 600] [--samples 8] [--seed 1] [--no-iterate]
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { packageRoot } from '../pipelines/runtime/package-root';
+import { fea } from './fea';
 import { strippedDemoWorkspace } from '../tests/support/synthesis';
-
-const BIN = path.join(packageRoot(), 'bin', 'fea.js');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function fea<T = Record<string, unknown>>(args: string[]): { json: T; seconds: number } {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`fea ${args.join(' ')} exited with ${r.status}`);
-  const lines = r.stdout.trim().split('\n');
-  return { json: JSON.parse(lines[lines.length - 1]) as T, seconds };
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;

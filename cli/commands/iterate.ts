@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { getUserByName } from '../../db/repositories/users';
 import { CliError, printJson, progressBar } from '../output';
+import { parseSets } from '../settings';
 import { withWorkspace } from '../workspace';
 
 interface IterateOpts {
@@ -26,17 +27,6 @@ function positive(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-function sets(list: string[] | undefined): Record<string, number | string | boolean> {
-  const out = new Map<string, number | string | boolean>();
-  for (const s of list ?? []) {
-    const eq = s.indexOf('=');
-    if (eq < 1) throw new CliError(`--set: "${s}" is not KEY=VALUE`);
-    const raw = s.slice(eq + 1).trim();
-    out.set(s.slice(0, eq).trim(), raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
-  }
-  return Object.fromEntries(out);
-}
-
 export function register(program: Command): void {
   program
     .command('iterate')
@@ -55,7 +45,7 @@ export function register(program: Command): void {
       const config = {
         sftSteps: positive('--sft-steps', opts.sftSteps),
         rlSteps: positive('--rl-steps', opts.rlSteps),
-        set: sets(opts.set),
+        set: parseSets(opts.set),
         synth: { limit: positive('--synth-limit', opts.synthLimit) },
         userId: null as number | null,
       };

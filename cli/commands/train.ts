@@ -5,6 +5,7 @@ import { TRAINING_LIMITS } from '../../contract/training-choices';
 import { evalLine } from '../eval-line';
 import { call, withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
+import { parseSets } from '../settings';
 import { checkModelRef, resolveModelRef } from '../model-ref';
 
 interface TrainOpts {
@@ -26,19 +27,6 @@ function positiveInt(name: string, v: string | undefined, max = Number.MAX_SAFE_
   if (!Number.isInteger(n) || n < 1) throw new CliError(`${name}: "${v}" is not a positive whole number`);
   if (n > max) throw new CliError(`${name}: ${n} is more than the limit of ${max}`);
   return n;
-}
-
-/** KEY=VALUE pairs as own properties (Object.fromEntries defines them: `__proto__=…` stays a key); the service checks the names. */
-function parseSets(sets: string[] | undefined): Record<string, number | string | boolean> {
-  const out = new Map<string, number | string | boolean>();
-  for (const s of sets ?? []) {
-    const eq = s.indexOf('=');
-    if (eq < 1) throw new CliError(`--set: "${s}" is not KEY=VALUE`);
-    const key = s.slice(0, eq).trim();
-    const raw = s.slice(eq + 1).trim();
-    out.set(key, raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
-  }
-  return Object.fromEntries(out);
 }
 
 export function register(program: Command): void {
