@@ -3,7 +3,7 @@
  * whose labels were partly hidden (every 4th record kept whole; the others emotion only, AUs only, or nothing).
  * SFT on the complete records, then a round with the model: GT-conditioned generation (with retries) for the weak
  * records and self-consistency at G samples for the unlabeled ones; then one `fea iterate` for its wall time.
- * Prints one JSON object. Usage: node dist/bench/synth.js [--demo 600] [--samples 8] [--seed 1] [--no-iterate]
+ * Prints one JSON object. Usage: node dist/bench/synth.js [--demo 600] [--samples 8] [--temperature 1] [--seed 1] [--no-iterate]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +22,7 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 function main(): void {
   const demo = Number(arg('demo', '600'));
   const samples = arg('samples', '8');
+  const temperature = arg('temperature', '1');
   const seed = Number(arg('seed', '1'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-bench-synth-'));
   try {
@@ -29,7 +30,7 @@ function main(): void {
     fea(['users', s.ws, 'add', 'lead', '--role', 'lead']);
     fea(['split', s.ws, '--name', 'main', '--ratios', 'train=0.8,test=0.2', '--seed', String(seed)]);
     const sft = fea<{ modelId: number }>(['train', s.ws, '--stage', 'sft', '--split', 'main']);
-    const round = fea<{ roundId: number; candidates: number; kept: number; flaggedClasses: string[] }>(['synth', s.ws, '--model', String(sft.json.modelId), '--samples', samples]);
+    const round = fea<{ roundId: number; candidates: number; kept: number; flaggedClasses: string[] }>(['synth', s.ws, '--model', String(sft.json.modelId), '--samples', samples, '--temperature', temperature]);
     const db = new Database(path.join(s.ws, 'fea.sqlite'), { readonly: true });
     const rows = db
       .prepare('SELECT record_id AS id, method, emotion, agreement, kept, passed, tries, created_at AS at FROM candidates WHERE round_id = ? ORDER BY id')
@@ -57,6 +58,7 @@ function main(): void {
       `${JSON.stringify({
         demo,
         samples: Number(samples),
+        temperature: Number(temperature),
         sftSeconds: r3(sft.seconds),
         roundSeconds: r3(round.seconds),
         round: round.json,

@@ -18,6 +18,7 @@ interface SynthOpts {
   user?: string;
   resume?: string;
   seed: string;
+  temperature: string;
   analyze: boolean;
   json?: boolean;
 }
@@ -25,6 +26,12 @@ interface SynthOpts {
 function wholeNumber(name: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new CliError(`${name}: "${v}" is not a whole number ≥ ${min}`);
+  return n;
+}
+
+function positiveNumber(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 5) throw new CliError(`${name}: "${v}" is not a number above 0 and at most 5`);
   return n;
 }
 
@@ -68,6 +75,7 @@ export function register(program: Command): void {
     .option('--min-agreement <x>', 'self-consistency: share of samples that must agree on emotion and AUs', '0.75')
     .option('--quota <emotion=N,...>', 'cap what goes to review per class, most confident first')
     .option('--seed <s>', 'sampling seed', '1')
+    .option('--temperature <t>', 'sampling temperature of retries and self-consistency samples', '1')
     .option('--user <name>', 'who starts the round (recorded)')
     .option('--resume <round>', 'continue a stopped or killed round')
     .option('--no-analyze', 'round 0: do not analyse images that have no analysis yet first')
@@ -125,6 +133,7 @@ export function register(program: Command): void {
                   minAgreement: share('--min-agreement', opts.minAgreement),
                   quota,
                   seed: wholeNumber('--seed', opts.seed, 0),
+                  temperature: positiveNumber('--temperature', opts.temperature),
                   userId,
                 });
           roundId = started.roundId;
