@@ -21,6 +21,7 @@ import {
   type EngineRecord,
 } from '../../pipelines/formats/engine-records';
 import { facialR1Prompt } from '../../pipelines/formats/prompt';
+import { buildDatasheet, DATASHEET_FILES, datasheetFiles } from './datasheet';
 import { ExportError, IMAGES_DIR, MANIFEST_FILE, prepareOutput } from './output-guard';
 
 export { ENGINE_FORMATS, type EngineFormat } from '../../pipelines/formats/engine-records';
@@ -265,7 +266,8 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
   const dataFiles = parts.flatMap((p) => fileNames(format, prefixOf(p)).map((f) => path.join(out, f.name)));
   const infoFile = path.join(out, DATASET_INFO_FILE);
   const manifestFile = path.join(out, MANIFEST_FILE);
-  prepareOutput(out, [...dataFiles, ...(format === 'llama-factory' ? [infoFile] : []), manifestFile], { force: options.force });
+  const sheetFiles = Object.values(DATASHEET_FILES).map((f) => path.join(out, f));
+  prepareOutput(out, [...dataFiles, ...(format === 'llama-factory' ? [infoFile] : []), ...sheetFiles, manifestFile], { force: options.force });
   fs.mkdirSync(path.join(out, IMAGES_DIR), { recursive: true });
 
   const totalRecords = [...counts.parts.values()].reduce((s, n) => s + n, 0);
@@ -298,6 +300,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
       /* closed */
     }
     fs.rmSync(partial(manifestFile), { force: true });
+    for (const f of sheetFiles) fs.rmSync(partial(f), { force: true });
   };
   let done = 0;
   let total = totalRecords;
@@ -389,6 +392,11 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
       fs.writeFileSync(partial(infoFile), text);
       addEntry({ path: DATASET_INFO_FILE, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
     }
+    // the datasheet describes what was written; it is listed in the manifest like every other file
+    for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, { format, split: options.split, snapshot: options.snapshot })))) {
+      fs.writeFileSync(partial(path.join(out, name)), text);
+      addEntry({ path: name, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
+    }
     fs.writeSync(manifestFd, `\n  ],\n  "records": ${report.records},\n  "images": ${report.images},\n  "createdAt": ${JSON.stringify(new Date().toISOString())}\n}\n`);
     fs.fsyncSync(manifestFd);
     fs.closeSync(manifestFd);
@@ -402,6 +410,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
     report.files.push({ file: w.file, part: w.part, kind: w.kind, records: w.records });
   }
   if (format === 'llama-factory') fs.renameSync(partial(infoFile), infoFile);
+  for (const f of sheetFiles) fs.renameSync(partial(f), f);
   fs.renameSync(partial(manifestFile), manifestFile);
   report.manifest = manifestFile;
   appendAudit(db, {

@@ -136,6 +136,15 @@ describe('round 0, review and approval', () => {
     expect(r.records).toBe(n);
     const lines = fs.readFileSync(r.files[0].file, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(n);
+    // its datasheet: counts, lineage, provenance with the round, drawn distributions; listed in the manifest
+    const sheet = JSON.parse(fs.readFileSync(path.join(out, 'datasheet.json'), 'utf8'));
+    expect(sheet).toMatchObject({ format: 'easyr1', records: n, snapshot: { id: 1, reviewer: 'lea' } });
+    expect(sheet.provenance).toEqual(expect.arrayContaining([expect.objectContaining({ source: expect.stringMatching(/^synthesis round \d+$/), n: 2 })]));
+    expect(Object.values(sheet.byEmotion as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(n);
+    expect(fs.readFileSync(path.join(out, 'DATASHEET.md'), 'utf8')).toContain('![emotions](datasheet-emotions.svg)');
+    expect(fs.readFileSync(path.join(out, 'datasheet-emotions.svg'), 'utf8')).toMatch(/^<svg[^>]*>.*<rect/s);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['DATASHEET.md', 'datasheet.json', 'datasheet-aus.svg']));
   });
 
   test('a decision on an approved round is refused', () => {
