@@ -41,9 +41,9 @@ export function register(program: Command): void {
             },
           });
           (bar as ReturnType<typeof progressBar> | null)?.stop();
-          const { analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
+          const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
           if (opts.json) {
-            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors });
+            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors, facesBySource });
           } else {
             for (const e of errors) process.stderr.write(`fea analyze: ${escapeForTerminal(`${e.image}: ${e.reason}`)}\n`);
             process.stdout.write(

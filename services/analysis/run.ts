@@ -10,11 +10,13 @@ import {
   countAnalyses,
   deleteFailedAnalyses,
   ensureModel,
+  facesBySource,
   neutralReferenceImages,
   pendingImages,
   saveAnalysis,
   type NewPrediction,
   type PendingImage,
+  type SourceFaces,
 } from '../../db/repositories/analysis';
 import { getMeta, setMeta, vocabulary } from '../../db/repositories/vocabulary';
 import type { AnalysisResult, FaceAnalysis } from '../../pipelines/vision/analyze';
@@ -50,6 +52,11 @@ export interface AnalyzeSummary {
   failed: number;
   /** Of the analysed images, those where the detector found a face (the rest used the whole image). */
   facesFound: number;
+  /**
+   * Every successful analysis in the workspace (this run and earlier ones) per dataset source (images.source, else
+   * records.source; '(none)'): analysed, faces found, and how they were found.
+   */
+  facesBySource: Record<string, SourceFaces>;
   /** Images that already had an analysis before this run. */
   alreadyAnalyzed: number;
   /** Images still without an analysis (after a stop). */
@@ -74,7 +81,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   const phases = [pending.filter((p) => referenceIds.has(p.id)), pending.filter((p) => !referenceIds.has(p.id))];
   const emotions = vocabulary(db, 'emotion');
   const summary: AnalyzeSummary = {
-    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, alreadyAnalyzed: before, remaining: pending.length,
+    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, facesBySource: {}, alreadyAnalyzed: before, remaining: pending.length,
     stopped: false, backend: 'unknown', workers: 0, seconds: 0, errors: [],
   };
   const total = pending.length;
@@ -85,6 +92,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
     summary.backend = getMeta(db, 'backend') ?? 'unknown';
     summary.stopped = !!options.signal?.aborted;
     summary.seconds = (Date.now() - t0) / 1000;
+    summary.facesBySource = facesBySource(db);
     return summary;
   }
 
@@ -142,6 +150,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   }
   summary.stopped = !!options.signal?.aborted;
   summary.remaining = pendingImages(db).length;
+  summary.facesBySource = facesBySource(db);
   summary.seconds = Math.round((Date.now() - t0) / 100) / 10;
   return summary;
 }
@@ -207,7 +216,8 @@ function store(
     {
       imageId: img.id,
       faceFound: result.faceFound,
-      box: result.box,
+      // How the face was found travels with its box (no column of its own): 'direct', 'padded', 'whole-crop' or 'none'.
+      box: { ...result.box, detection: result.detection },
       landmarks: result.landmarks,
       descriptor: result.descriptor,
       cropGrayPath: crops.gray,
