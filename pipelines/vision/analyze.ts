@@ -98,6 +98,9 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
   }
   try {
     const scale = probed.width / img.width;
+    // The hash's thumbnail is sharp's work on its own thread: started first, it overlaps the nets on this one.
+    const grayPending = grayThumb(img, 32);
+    grayPending.catch(() => undefined);
     const face = await analyzeDecoded(faceapi, img, options);
     const toOrig = (p: Pt): [number, number] => {
       const [x, y] = frameToImage(face.frame, p);
@@ -105,7 +108,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
     };
     const box = boxToImage(face.frame, face.box, img);
     // Crops from the frame: a padded, upscaled canvas gives tight crops context and pixels for the 112 px warp.
-    const [crops, gray] = await Promise.all([alignedCrops(face.frame.rgb, face.landmarks), grayThumb(img, 32)]);
+    const [crops, gray] = await Promise.all([alignedCrops(face.frame.rgb, face.landmarks), grayPending]);
     return {
       ok: true,
       width: probed.width,

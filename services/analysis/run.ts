@@ -38,6 +38,11 @@ export interface AnalyzeRunOptions {
   pixelLimit?: number;
   /** Forget earlier failures (corrupt, refused) and try those images again. */
   retryFailed?: boolean;
+  /**
+   * Compute the 128-d recognition descriptor (default true: the policy's frozen image feature, analyses.descriptor).
+   * False saves its net's time per image; the policy then gets zeros with the presence flag off.
+   */
+  descriptor?: boolean;
   onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
@@ -132,7 +137,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
         if (options.signal?.aborted) break;
         const job = (async () => {
           const baseline = baselineFor(img);
-          const result = await analyzeOne(ws, pool, img, { pixelLimit, baseline });
+          const result = await analyzeOne(ws, pool, img, { pixelLimit, baseline, descriptor: options.descriptor });
           // A stop honoured mid-image still keeps the finished result: it is complete and costs one transaction.
           const ok = store(ws, img, result, baseline !== null, models, emotions, summary);
           done++;
@@ -159,7 +164,7 @@ async function analyzeOne(
   ws: Workspace,
   pool: AnalyzerPool,
   img: PendingImage,
-  options: { pixelLimit: number; baseline: Reference | null },
+  options: { pixelLimit: number; baseline: Reference | null; descriptor?: boolean },
 ): Promise<AnalysisResult> {
   let bytes: Buffer;
   try {
