@@ -107,6 +107,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
       return [round1(x * scale), round1(y * scale)];
     };
     const box = boxToImage(face.frame, face.box, img);
+    const landmarks = face.landmarks.map(toOrig);
     // Crops from the frame: a padded, upscaled canvas gives tight crops context and pixels for the 112 px warp.
     const [crops, gray] = await Promise.all([alignedCrops(face.frame.rgb, face.landmarks), grayPending]);
     return {
@@ -123,11 +124,12 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
         width: round1(box.width * scale),
         height: round1(box.height * scale),
       },
-      landmarks: face.landmarks.map(toOrig),
+      landmarks,
       expressions: face.expressions,
       descriptor: face.descriptor,
       crops,
-      auEstimates: estimateAUs(face.landmarks, options.baseline),
+      // In the image's pixels (not the canvas'): the face's size there picks the reference (au-estimates LOW_RES).
+      auEstimates: estimateAUs(landmarks, options.baseline),
       phash: phashFromGray32(gray),
       backend,
       ms: Math.round(performance.now() - t0),
