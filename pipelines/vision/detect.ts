@@ -158,7 +158,14 @@ export async function findFace(faceapi: FaceApi, img: RgbImage, options: FindFac
     for (const pass of PADDED_PASSES) {
       const canvas = await paddedCanvas(img, pass.pad);
       const frame: Frame = { ...canvas, tensor: toTensor(canvas.rgb) };
-      const ds = await detect(faceapi, frame.tensor, pass.inputSize, CANDIDATE_THRESHOLD);
+      let ds: Detection[];
+      try {
+        ds = await detect(faceapi, frame.tensor, pass.inputSize, CANDIDATE_THRESHOLD);
+      } catch (err) {
+        frame.tensor.dispose();
+        weak?.frame.tensor.dispose();
+        throw err;
+      }
       const strong = ds.filter((d) => d.score >= PADDED_THRESHOLD);
       if (strong.length > 0) {
         weak?.frame.tensor.dispose();
