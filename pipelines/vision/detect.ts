@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { tf } from '../runtime/backend';
 import type { FaceApi } from './faceapi';
 import type { RgbImage } from './image';
+import { detectTinyFaces } from './tiny-face';
 
 export interface Box {
   x: number;
@@ -97,8 +98,7 @@ function toTensor(img: RgbImage): tf.Tensor3D {
 }
 
 async function detect(faceapi: FaceApi, input: tf.Tensor3D, inputSize: number, scoreThreshold: number): Promise<Detection[]> {
-  const found = await faceapi.detectAllFaces(input as never, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold }));
-  return found.map((d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height } }));
+  return detectTinyFaces(faceapi, input, inputSize, scoreThreshold);
 }
 
 /** The image scaled so its longer side is at least PADDED_MIN_SIDE, on a canvas of its mean grey, `padFraction` of that side each way. */

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { analyzeImage, prepareAnalyzer, type Box, type FaceAnalysis } from '../../pipelines/vision/analyze';
 import { boxToImage, frameToImage, paddedCanvas, PADDED_MIN_SIDE } from '../../pipelines/vision/detect';
-import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
+import { FACE_API_DIR, loadFaceApi } from '../../pipelines/vision/faceapi';
+import { detectTinyFaces } from '../../pipelines/vision/tiny-face';
+import { tf } from '../../pipelines/runtime/backend';
 
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const ASTRONAUT = path.join(SKIMAGE, 'astronaut.png');
@@ -102,6 +104,27 @@ describe('faces on 48×48 grayscale crops of real photos (face-api, wasm)', () =
       expect({ name, faceFound: r.faceFound, detection: r.detection }).toEqual({ name, faceFound: false, detection: 'none' });
       expect(r.box).toEqual({ x: 0, y: 0, width: 48, height: 48 });
       expect(r.landmarks).toHaveLength(68);
+    }
+  });
+
+  it("the fused tiny detector gives face-api's detections: same count, boxes and scores", async () => {
+    const { faceapi } = await loadFaceApi();
+    for (const name of ['sample1.jpg', 'sample3.jpg']) {
+      const { data, info } = await sharp(path.join(DEMO, name)).resize(640, 640, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const t = tf.tensor3d(Int32Array.from(data), [info.height, info.width, 3], 'int32');
+      try {
+        for (const inputSize of [160, 320, 416]) {
+          const theirs = (await faceapi.detectAllFaces(t as never, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.3 }))).sort((a, b) => b.score - a.score);
+          const ours = await detectTinyFaces(faceapi, t, inputSize, 0.3);
+          expect({ name, inputSize, n: ours.length }).toEqual({ name, inputSize, n: theirs.length });
+          ours.forEach((d, i) => {
+            expect(d.score).toBeCloseTo(theirs[i].score, 3);
+            for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(d.box[k] - theirs[i].box[k])).toBeLessThan(0.05);
+          });
+        }
+      } finally {
+        t.dispose();
+      }
     }
   });
 
