@@ -10,6 +10,7 @@ import { loadFaceApi, type FaceApi } from './faceapi';
 import { mapExpressions } from './expressions';
 import { decodeRgb, grayThumb, ImageRejected, probeImage, DEFAULT_PIXEL_LIMIT, type RgbImage } from './image';
 import { phashFromGray32 } from './phash';
+import { faceDescriptor } from './recognition';
 import type { Pt } from './geometry';
 
 export interface AnalyzeOptions {
@@ -163,7 +164,7 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
       const descriptor =
         options.descriptor === false
           ? null
-          : Float32Array.from((await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(faceTensor as never)) as Float32Array);
+          : await faceDescriptor(faceapi, faceTensor);
       return {
         frame: { rgb: frame.rgb, k: frame.k, pad: frame.pad },
         detection: found.detection,

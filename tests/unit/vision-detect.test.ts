@@ -6,6 +6,7 @@ import { analyzeImage, prepareAnalyzer, type Box, type FaceAnalysis } from '../.
 import { boxToImage, frameToImage, paddedCanvas, PADDED_MIN_SIDE } from '../../pipelines/vision/detect';
 import { FACE_API_DIR, loadFaceApi } from '../../pipelines/vision/faceapi';
 import { detectTinyFaces } from '../../pipelines/vision/tiny-face';
+import { faceDescriptor } from '../../pipelines/vision/recognition';
 import { tf } from '../../pipelines/runtime/backend';
 
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
@@ -125,6 +126,22 @@ describe('faces on 48×48 grayscale crops of real photos (face-api, wasm)', () =
       } finally {
         t.dispose();
       }
+    }
+  });
+
+  it("the folded recognition net gives face-api's descriptor", async () => {
+    const { faceapi } = await loadFaceApi();
+    // A non-square crop: face-api pads it centred before resizing to 150 px.
+    const { data, info } = await sharp(ASTRONAUT).extract({ left: 150, top: 60, width: 140, height: 150 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const t = tf.tensor3d(Int32Array.from(data), [info.height, info.width, 3], 'int32');
+    try {
+      const theirs = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(t as never)) as Float32Array;
+      const ours = await faceDescriptor(faceapi, t);
+      expect(ours).toHaveLength(128);
+      const maxDiff = Math.max(...Array.from(ours, (v, i) => Math.abs(v - theirs[i])));
+      expect(maxDiff).toBeLessThan(1e-4);
+    } finally {
+      t.dispose();
     }
   });
 
