@@ -1,13 +1,16 @@
 /**
  * Analysis throughput with 1 and with 2 workers on the same images in the same run (face-api demo photos at
- * 640 px + astronaut.png, each repeated). Prints one JSON object. Target: 2 workers ≥ 1.6 × 1 worker.
- * Usage: node dist/bench/analyze.js [--repeat N] [--workers 1,2]
+ * 640 px + astronaut.png, each repeated), with the recognition descriptor (the default) and without it, then on
+ * 48×48 grayscale crops of those images' faces (the tight-crop path). Prints one JSON object.
+ * Targets: one worker's mean time per image ≤ 100 ms; 2 workers ≥ 1.6 × 1 worker.
+ * Usage: node dist/bench/analyze.js [--repeat N] [--workers 1,2] [--descriptor on,off] [--crops on|off]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { Worker } from 'node:worker_threads';
+import type { AnalyzeOptions, FaceAnalysis } from '../pipelines/vision/analyze';
 import { AnalyzerPool } from '../pipelines/vision/pool';
 import { FACE_API_DIR } from '../pipelines/vision/faceapi';
 
@@ -28,35 +31,71 @@ async function images(): Promise<{ name: string; bytes: Buffer }[]> {
   return out;
 }
 
-async function measure(workers: number, set: { name: string; bytes: Buffer }[]) {
+type Img = { name: string; bytes: Buffer };
+
+/** 48×48 grayscale crops of each image's analysed face: a square around its box, 5 % margin, like FER/CK+ crops. */
+async function crops48(base: Img[], faces: (FaceAnalysis | null)[]): Promise<Img[]> {
+  const out: Img[] = [];
+  for (let i = 0; i < base.length; i++) {
+    const f = faces[i];
+    if (!f || !f.faceFound) continue;
+    const side = Math.round(Math.max(f.box.width, f.box.height) * 1.1);
+    const left = Math.max(0, Math.round(f.box.x + f.box.width / 2 - side / 2));
+    const top = Math.max(0, Math.round(f.box.y + f.box.height / 2 - side / 2));
+    const width = Math.min(side, f.width - left);
+    const height = Math.min(side, f.height - top);
+    const bytes = await sharp(base[i].bytes).extract({ left, top, width, height }).resize(48, 48, { fit: 'fill' }).grayscale().png().toBuffer();
+    out.push({ name: `${base[i].name}@48`, bytes });
+  }
+  return out;
+}
+
+async function measure(workers: number, set: Img[], options: AnalyzeOptions = {}) {
   const pool = new AnalyzerPool({ workers });
   const t0 = performance.now();
   const backend = await pool.ready();
   const startupMs = performance.now() - t0;
   // One warm-up image per worker: the first inference compiles kernels.
-  await Promise.all(Array.from({ length: workers }, () => pool.analyze(copy(set[0].bytes))));
+  await Promise.all(Array.from({ length: workers }, () => pool.analyze(copy(set[0].bytes), options)));
   const cpu0 = process.cpuUsage();
   const t1 = performance.now();
-  const results = await Promise.all(set.map((img) => pool.analyze(copy(img.bytes))));
+  const results = await Promise.all(set.map((img) => pool.analyze(copy(img.bytes), options)));
   const seconds = (performance.now() - t1) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await pool.close();
-  const ok = results.filter((r) => r.ok);
-  const faces = ok.filter((r) => r.ok && r.faceFound).length;
-  const msPerImage = ok.map((r) => (r.ok ? r.ms : 0));
+  const ok = results.filter((r): r is FaceAnalysis => r.ok);
+  const faces = ok.filter((r) => r.faceFound).length;
+  const msPerImage = ok.map((r) => r.ms);
+  const detection: Record<string, number> = {};
+  for (const r of ok) detection[r.detection] = (detection[r.detection] ?? 0) + 1;
   return {
-    workers,
-    backend,
-    images: set.length,
-    faces,
-    failed: set.length - ok.length,
-    seconds: round(seconds, 2),
-    facesPerSecond: round(faces / seconds, 2),
-    imagesPerSecond: round(set.length / seconds, 2),
-    meanMsPerImageInWorker: round(msPerImage.reduce((s, v) => s + v, 0) / Math.max(1, msPerImage.length), 1),
-    startupMs: Math.round(startupMs),
-    cpuSecondsUsed: round((cpu.user + cpu.system) / 1e6, 2),
+    summary: {
+      workers,
+      backend,
+      descriptor: options.descriptor !== false,
+      images: set.length,
+      faces,
+      detection,
+      failed: set.length - ok.length,
+      seconds: round(seconds, 2),
+      facesPerSecond: round(faces / seconds, 2),
+      imagesPerSecond: round(set.length / seconds, 2),
+      meanMsPerImageInWorker: round(msPerImage.reduce((s, v) => s + v, 0) / Math.max(1, msPerImage.length), 1),
+      startupMs: Math.round(startupMs),
+      cpuSecondsUsed: round((cpu.user + cpu.system) / 1e6, 2),
+      /** CPU time (all threads of this process) per image: less swayed than wall time by other load on a shared machine. */
+      cpuMsPerImage: round((cpu.user + cpu.system) / 1e3 / set.length, 1),
+    },
+    results: results.map((r) => (r.ok ? r : null)),
   };
+}
+
+type Run = Awaited<ReturnType<typeof measure>>['summary'];
+
+function speedup(runs: Run[]): number | null {
+  const one = runs.find((r) => r.workers === 1);
+  const two = runs.find((r) => r.workers === 2);
+  return one && two ? round(two.facesPerSecond / one.facesPerSecond, 2) : null;
 }
 
 /**
@@ -90,24 +129,48 @@ async function main(): Promise<void> {
   // per-run effects that do not amortise over a handful of images (first sizes seen by each worker) dominate small sets.
   const repeat = Math.max(1, Number(arg('repeat', '8')));
   const counts = arg('workers', '1,2').split(',').map(Number);
+  const descriptorModes = arg('descriptor', 'on,off').split(',').map((m) => m.trim() !== 'off');
+  const withCrops = arg('crops', 'on') !== 'off';
   const base = await images();
   const set = Array.from({ length: repeat }, () => base).flat();
   const load0 = os.loadavg()[0];
   const scalingBefore = await threadScaling();
-  const runs = [];
-  for (const w of counts) runs.push(await measure(w, set));
+  // Each configuration's 1- and 2-worker runs follow each other, so the machine's load is alike for the pair.
+  const byMode = new Map<boolean, Run[]>();
+  let firstResults: (FaceAnalysis | null)[] = [];
+  for (const descriptor of descriptorModes) {
+    const runs: Run[] = [];
+    for (const w of counts) {
+      const m = await measure(w, set, { descriptor });
+      if (firstResults.length === 0) firstResults = m.results;
+      runs.push(m.summary);
+    }
+    byMode.set(descriptor, runs);
+  }
+  let crops: Record<string, unknown> | null = null;
+  if (withCrops) {
+    const cropBase = await crops48(base, firstResults.slice(0, base.length));
+    const cropSet = Array.from({ length: repeat }, () => cropBase).flat();
+    const runs: Run[] = [];
+    for (const descriptor of descriptorModes) for (const w of counts) runs.push((await measure(w, cropSet, { descriptor })).summary);
+    crops = { size: 48, images: cropSet.length, runs };
+  }
   const scalingAfter = await threadScaling();
-  const one = runs.find((r) => r.workers === 1);
-  const two = runs.find((r) => r.workers === 2);
+  const main = byMode.get(true) ?? byMode.get(false) ?? [];
+  const without = byMode.get(false);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'analyze',
       cores: os.cpus().length,
       loadAverage1m: { before: round(load0, 2), after: round(os.loadavg()[0], 2) },
       images: set.length,
-      runs,
-      speedup2vs1: one && two ? round(two.facesPerSecond / one.facesPerSecond, 2) : null,
+      runs: main,
+      speedup2vs1: speedup(main),
       target: 1.6,
+      targetMsPerImage: 100,
+      /** The same images without the 128-d recognition descriptor (AnalyzeOptions.descriptor = false). */
+      withoutDescriptor: without && byMode.has(true) ? { runs: without, speedup2vs1: speedup(without) } : null,
+      crops48: crops,
       /** Pure-JS 2-thread vs 1-thread speed measured around the runs: the ceiling the machine allowed. */
       cpuThreadScaling: { before: scalingBefore, after: scalingAfter },
     })}\n`,

@@ -12,8 +12,9 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads (default and most: one per core)')
     .option('--max-pixels <n>', 'refuse images with more pixels than this, before decoding', '40000000')
     .option('--retry-failed', 'try images that were refused or undecodable in an earlier run again')
+    .option('--no-descriptor', "skip face-api's 128-d recognition descriptor (faster; the policy then trains without it)")
     .option('--json', 'print the summary as one JSON object on the last line')
-    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor: boolean; json?: boolean }) => {
       const workers = opts.workers === undefined ? undefined : Number(opts.workers);
       const maxWorkers = maxAnalysisWorkers();
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > maxWorkers)) {
@@ -34,6 +35,7 @@ export function register(program: Command): void {
             workers,
             pixelLimit,
             retryFailed: opts.retryFailed,
+            descriptor: opts.descriptor,
             signal: controller.signal,
             onProgress: (p) => {
               if (!bar && p.total > 0) bar = progressBar('analyze', p.total);
@@ -41,11 +43,11 @@ export function register(program: Command): void {
             },
           });
           (bar as ReturnType<typeof progressBar> | null)?.stop();
-          const { analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
+          const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
           if (opts.json) {
             // a failed image fails the command (exit 1): its JSON says so as every failure's does
             const error = !stopped && failed > 0 ? { code: 'analysis_errors', message: `${failed} image(s) failed to analyse` } : undefined;
-            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors, ...(error ? { error } : {}) });
+            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors, facesBySource, ...(error ? { error } : {}) });
           } else {
             for (const e of errors) process.stderr.write(`fea analyze: ${escapeForTerminal(`${e.image}: ${e.reason}`)}\n`);
             process.stdout.write(

@@ -46,6 +46,41 @@ export function countAnalyses(db: Database.Database): { total: number; failed: n
   ).get() as { total: number; failed: number; facesFound: number };
 }
 
+export interface SourceFaces {
+  /** Successful analyses of this source's images. */
+  analyzed: number;
+  facesFound: number;
+  /** Analyses by how the face was found ('direct', 'padded', 'whole-crop', 'none'; the box JSON's `detection`). */
+  detection: Record<string, number>;
+}
+
+/** The key under which images with no source (neither the image's nor any of its records') are counted. */
+export const NO_SOURCE = '(none)';
+
+/**
+ * Faces found per dataset source over every successful analysis in the workspace: the image's source, else its
+ * first record's. Analyses from before the box carried `detection` count as 'direct' when a face was found.
+ */
+export function facesBySource(db: Database.Database): Record<string, SourceFaces> {
+  const rows = stmt(
+    db,
+    `SELECT COALESCE(i.source, (SELECT r.source FROM records r WHERE r.image_id = i.id AND r.source IS NOT NULL ORDER BY r.id LIMIT 1)) AS source,
+            COALESCE(json_extract(a.box, '$.detection'), CASE WHEN a.face_found = 1 THEN 'direct' ELSE 'none' END) AS detection,
+            COUNT(*) AS n, SUM(a.face_found) AS found
+     FROM analyses a JOIN images i ON i.id = a.image_id
+     WHERE a.error IS NULL
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+  ).all() as { source: string | null; detection: string; n: number; found: number }[];
+  const out: Record<string, SourceFaces> = {};
+  for (const r of rows) {
+    const s = (out[r.source ?? NO_SOURCE] ??= { analyzed: 0, facesFound: 0, detection: {} });
+    s.analyzed += r.n;
+    s.facesFound += r.found;
+    s.detection[r.detection] = (s.detection[r.detection] ?? 0) + r.n;
+  }
+  return out;
+}
+
 /** Forgets failed analyses so that the next run tries those images again. */
 export function deleteFailedAnalyses(db: Database.Database): number {
   return stmt(db, 'DELETE FROM analyses WHERE error IS NOT NULL').run().changes;

@@ -37,7 +37,7 @@ port.on('message', (req: AnalyzeRequest) => {
     const transfer: ArrayBuffer[] = [];
     if (result.ok) {
       for (const a of [result.descriptor, result.crops.grayPng, result.crops.colorPng]) {
-        if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer) transfer.push(a.buffer);
+        if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer) transfer.push(a.buffer);
       }
     }
     port.postMessage({ type: 'result', id: req.id, result } satisfies WorkerMessage, transfer);

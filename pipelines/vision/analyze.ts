@@ -5,10 +5,12 @@
 import { tf } from '../runtime/backend';
 import { alignedCrops } from './align';
 import { estimateAUs, type AUEstimates, type Reference } from './au-estimates';
+import { boxToImage, clampBox, findFace, frameToImage, type Box, type DetectionMode, type Frame } from './detect';
 import { loadFaceApi, type FaceApi } from './faceapi';
 import { mapExpressions } from './expressions';
 import { decodeRgb, grayThumb, ImageRejected, probeImage, DEFAULT_PIXEL_LIMIT, type RgbImage } from './image';
 import { phashFromGray32 } from './phash';
+import { faceDescriptor } from './recognition';
 import type { Pt } from './geometry';
 
 export interface AnalyzeOptions {
@@ -18,17 +20,21 @@ export interface AnalyzeOptions {
   baseline?: Reference | null;
   /** Longest side the image is scaled to for detection and landmarks; coordinates are reported in original pixels. */
   workingSize?: number;
-  /** Tiny detector input size (multiple of 32). Default: 416, then 224 when 416 finds nothing. */
+  /**
+   * Force a single direct detector pass at this input size (multiple of 32), with no padded or whole-crop passes.
+   * Default: the passes of detect.ts (320, 224, 416 on the image, then padded canvases).
+   */
   inputSize?: number;
+  /** Score threshold of the direct passes (default 0.5). */
   scoreThreshold?: number;
+  /**
+   * Compute face-api's 128-d recognition descriptor (default true: the policy reads it as its frozen image
+   * feature, analyses.descriptor). It is the most expensive net after the detector; false skips it.
+   */
+  descriptor?: boolean;
 }
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box, DetectionMode } from './detect';
 
 export interface FaceAnalysis {
   ok: true;
@@ -36,6 +42,8 @@ export interface FaceAnalysis {
   height: number;
   /** False when the detector found nothing and the whole image was used as the face. */
   faceFound: boolean;
+  /** How the face was found: on the image, on a padded canvas (tight crops), as the whole crop, or 'none'. */
+  detection: DetectionMode;
   /** How many faces the detector saw; the largest one is analysed. */
   facesDetected: number;
   detectionScore: number | null;
@@ -43,7 +51,8 @@ export interface FaceAnalysis {
   landmarks: [number, number][];
   /** face-api's probabilities mapped to vocabulary labels (happiness, sadness, …). */
   expressions: Record<string, number>;
-  descriptor: Float32Array;
+  /** Null when options.descriptor is false. */
+  descriptor: Float32Array | null;
   crops: { size: number; grayPng: Uint8Array; colorPng: Uint8Array };
   auEstimates: AUEstimates;
   phash: string;
@@ -87,27 +96,38 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
   }
   try {
     const scale = probed.width / img.width;
+    // The hash's thumbnail is sharp's work on its own thread: started first, it overlaps the nets on this one.
+    const grayPending = grayThumb(img, 32);
+    grayPending.catch(() => undefined);
     const face = await analyzeDecoded(faceapi, img, options);
-    const toOrig = ([x, y]: Pt): [number, number] => [round1(x * scale), round1(y * scale)];
-    const [crops, gray] = await Promise.all([alignedCrops(img, face.landmarks), grayThumb(img, 32)]);
+    const toOrig = (p: Pt): [number, number] => {
+      const [x, y] = frameToImage(face.frame, p);
+      return [round1(x * scale), round1(y * scale)];
+    };
+    const box = boxToImage(face.frame, face.box, img);
+    const landmarks = face.landmarks.map(toOrig);
+    // Crops from the frame: a padded, upscaled canvas gives tight crops context and pixels for the 112 px warp.
+    const [crops, gray] = await Promise.all([alignedCrops(face.frame.rgb, face.landmarks), grayPending]);
     return {
       ok: true,
       width: probed.width,
       height: probed.height,
-      faceFound: face.faceFound,
+      faceFound: face.detection !== 'none',
+      detection: face.detection,
       facesDetected: face.facesDetected,
       detectionScore: face.detectionScore,
       box: {
-        x: round1(face.box.x * scale),
-        y: round1(face.box.y * scale),
-        width: round1(face.box.width * scale),
-        height: round1(face.box.height * scale),
+        x: round1(box.x * scale),
+        y: round1(box.y * scale),
+        width: round1(box.width * scale),
+        height: round1(box.height * scale),
       },
-      landmarks: face.landmarks.map(toOrig),
+      landmarks,
       expressions: face.expressions,
       descriptor: face.descriptor,
       crops,
-      auEstimates: estimateAUs(face.landmarks, options.baseline),
+      // In the image's pixels (not the canvas'): the face's size there picks the reference (au-estimates LOW_RES).
+      auEstimates: estimateAUs(landmarks, options.baseline),
       phash: phashFromGray32(gray),
       backend,
       ms: Math.round(performance.now() - t0),
@@ -118,58 +138,46 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
 }
 
 interface DecodedFace {
-  faceFound: boolean;
+  /** Where the face was found; box and landmarks are in its pixels. */
+  frame: Pick<Frame, 'rgb' | 'k' | 'pad'>;
+  detection: DetectionMode;
   facesDetected: number;
   detectionScore: number | null;
   box: Box;
   landmarks: Pt[];
   expressions: Record<string, number>;
-  descriptor: Float32Array;
+  descriptor: Float32Array | null;
 }
 
 async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeOptions): Promise<DecodedFace> {
-  const input = tf.tensor3d(Int32Array.from(img.data), [img.height, img.width, 3], 'int32');
+  const found = await findFace(faceapi, img, { inputSize: options.inputSize, scoreThreshold: options.scoreThreshold });
+  const { frame, box } = found;
   try {
-    const detect = (inputSize: number) =>
-      faceapi.detectAllFaces(input as never, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: options.scoreThreshold ?? 0.5 }));
-    let detections = await detect(options.inputSize ?? 416);
-    // Close-ups fill the frame, larger than the detector's anchors at 416: a second, coarser pass often finds them.
-    if (detections.length === 0 && options.inputSize === undefined) detections = await detect(224);
-    // Several faces (group photos): the largest is the subject.
-    const best = [...detections].sort((a, b) => b.box.area - a.box.area)[0];
-    const box: Box = best
-      ? clampBox({ x: best.box.x, y: best.box.y, width: best.box.width, height: best.box.height }, img)
-      : { x: 0, y: 0, width: img.width, height: img.height };
-
-    const landmarks = await landmarksIn(faceapi, input, box);
-    const aligned = clampBox(alignedBox(landmarks), img);
-    const faceTensor = tf.slice3d(input as tf.Tensor3D, [aligned.y, aligned.x, 0], [aligned.height, aligned.width, 3]);
+    const landmarks = await landmarksIn(faceapi, frame.tensor, box);
+    const aligned = clampBox(alignedBox(landmarks), frame.rgb);
+    const faceTensor = tf.slice3d(frame.tensor, [aligned.y, aligned.x, 0], [aligned.height, aligned.width, 3]);
     try {
       const expr = (await faceapi.nets.faceExpressionNet.predictExpressions(faceTensor as never)) as unknown as Record<string, number>;
-      const descriptor = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(faceTensor as never)) as Float32Array;
+      const descriptor =
+        options.descriptor === false
+          ? null
+          : await faceDescriptor(faceapi, faceTensor);
       return {
-        faceFound: !!best,
-        facesDetected: detections.length,
-        detectionScore: best ? Math.round(best.score * 1000) / 1000 : null,
+        frame: { rgb: frame.rgb, k: frame.k, pad: frame.pad },
+        detection: found.detection,
+        facesDetected: found.facesDetected,
+        detectionScore: found.score === null ? null : Math.round(found.score * 1000) / 1000,
         box,
         landmarks,
         expressions: mapExpressions({ ...expr }),
-        descriptor: Float32Array.from(descriptor),
+        descriptor,
       };
     } finally {
       faceTensor.dispose();
     }
   } finally {
-    input.dispose();
+    frame.tensor.dispose();
   }
-}
-
-function clampBox(b: Box, img: { width: number; height: number }): Box {
-  const x = Math.max(0, Math.floor(b.x));
-  const y = Math.max(0, Math.floor(b.y));
-  const x2 = Math.min(img.width, Math.ceil(b.x + b.width));
-  const y2 = Math.min(img.height, Math.ceil(b.y + b.height));
-  return { x, y, width: Math.max(1, x2 - x), height: Math.max(1, y2 - y) };
 }
 
 async function landmarksIn(faceapi: FaceApi, input: tf.Tensor3D, box: Box): Promise<Pt[]> {

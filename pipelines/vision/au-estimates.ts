@@ -4,7 +4,7 @@
  */
 import { faceGeometry, type FaceGeometry, type Pt } from './geometry';
 
-export const GEOMETRIC_AU_VERSION = 'geometric-au/2';
+export const GEOMETRIC_AU_VERSION = 'geometric-au/3';
 
 export interface AUEstimate {
   score: number;
@@ -33,6 +33,31 @@ export const POPULATION_REFERENCE: Readonly<Omit<FaceGeometry, 'iod' | 'roll'>> 
 };
 
 export type Reference = Omit<FaceGeometry, 'iod' | 'roll'>;
+
+/**
+ * Small faces (inter-ocular distance under `maxIod` image pixels: 48-px crops have 15–22) read differently: the
+ * landmark net pulls them towards its mean shape, so their neutral geometry and the size of a visible movement differ
+ * from those of photos. Without a subject baseline they are measured against this reference (medians of the neutral
+ * faces of a FER2013 sample, 48×48 in-the-wild crops) with these thresholds (chosen on that sample, checked on another
+ * half of it: AU-ESTIMATES.md §7). Other AUs keep their thresholds.
+ */
+export const LOW_RES = {
+  maxIod: 32,
+  reference: {
+    innerBrow: 0.34,
+    outerBrow: 0.295,
+    browGap: 0.559,
+    eyeOpen: 0.309,
+    upperLid: 0.17,
+    lowerLid: 0.14,
+    cornerLift: -0.012,
+    cornerVsCentre: 0.048,
+    mouthWidth: 0.776,
+    lipGap: 0.056,
+    jaw: 0.923,
+  } satisfies Reference as Readonly<Reference>,
+  thresholds: { AU4: 0.04, AU12: 0.07, AU25: 0.04 } as Readonly<Partial<Record<(typeof ESTIMATED_AUS)[number], number>>>,
+} as const;
 
 interface Rule {
   /** The raw measure: larger = more of the AU. */
@@ -83,15 +108,19 @@ export function baselineFromLandmarks(landmarks: Pt[]): Reference {
   return rest;
 }
 
-/** AU estimates for one face; `baseline` is the same subject's neutral geometry when known. */
+/**
+ * AU estimates for one face; `baseline` is the same subject's neutral geometry when known. Landmarks in the
+ * image's own pixels: the face's size there picks the population reference (see LOW_RES).
+ */
 export function estimateAUs(landmarks: Pt[], baseline?: Reference | null): AUEstimates {
   const g = faceGeometry(landmarks);
-  const ref = baseline ?? POPULATION_REFERENCE;
+  const lowRes = !baseline && g.iod < LOW_RES.maxIod;
+  const ref = baseline ?? (lowRes ? LOW_RES.reference : POPULATION_REFERENCE);
   const out: AUEstimates = {};
   for (const au of ESTIMATED_AUS) {
     const rule = AU_RULES[au];
     const raw = rule.raw(g, ref, !!baseline);
-    const threshold = baseline ? (rule.subjectThreshold ?? rule.threshold) : rule.threshold;
+    const threshold = baseline ? (rule.subjectThreshold ?? rule.threshold) : ((lowRes ? LOW_RES.thresholds[au] : undefined) ?? rule.threshold);
     const score = Number.isFinite(raw) ? logistic(raw, threshold) : 0;
     out[au] = { score, present: Number.isFinite(raw) && raw >= threshold };
   }

@@ -10,11 +10,13 @@ import {
   countAnalyses,
   deleteFailedAnalyses,
   ensureModel,
+  facesBySource,
   neutralReferenceImages,
   pendingImages,
   saveAnalysis,
   type NewPrediction,
   type PendingImage,
+  type SourceFaces,
 } from '../../db/repositories/analysis';
 import { getMeta, setMeta, vocabulary } from '../../db/repositories/vocabulary';
 import type { AnalysisResult, FaceAnalysis } from '../../pipelines/vision/analyze';
@@ -36,6 +38,11 @@ export interface AnalyzeRunOptions {
   pixelLimit?: number;
   /** Forget earlier failures (corrupt, refused) and try those images again. */
   retryFailed?: boolean;
+  /**
+   * Compute the 128-d recognition descriptor (default true: the policy's frozen image feature, analyses.descriptor).
+   * False saves its net's time per image; the policy then gets zeros with the presence flag off.
+   */
+  descriptor?: boolean;
   onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
@@ -50,6 +57,11 @@ export interface AnalyzeSummary {
   failed: number;
   /** Of the analysed images, those where the detector found a face (the rest used the whole image). */
   facesFound: number;
+  /**
+   * Every successful analysis in the workspace (this run and earlier ones) per dataset source (images.source, else
+   * records.source; '(none)'): analysed, faces found, and how they were found.
+   */
+  facesBySource: Record<string, SourceFaces>;
   /** Images that already had an analysis before this run. */
   alreadyAnalyzed: number;
   /** Images still without an analysis (after a stop). */
@@ -74,7 +86,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   const phases = [pending.filter((p) => referenceIds.has(p.id)), pending.filter((p) => !referenceIds.has(p.id))];
   const emotions = vocabulary(db, 'emotion');
   const summary: AnalyzeSummary = {
-    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, alreadyAnalyzed: before, remaining: pending.length,
+    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, facesBySource: {}, alreadyAnalyzed: before, remaining: pending.length,
     stopped: false, backend: 'unknown', workers: 0, seconds: 0, errors: [],
   };
   const total = pending.length;
@@ -85,6 +97,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
     summary.backend = getMeta(db, 'backend') ?? 'unknown';
     summary.stopped = !!options.signal?.aborted;
     summary.seconds = (Date.now() - t0) / 1000;
+    summary.facesBySource = facesBySource(db);
     return summary;
   }
 
@@ -124,7 +137,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
         if (options.signal?.aborted) break;
         const job = (async () => {
           const baseline = baselineFor(img);
-          const result = await analyzeOne(ws, pool, img, { pixelLimit, baseline });
+          const result = await analyzeOne(ws, pool, img, { pixelLimit, baseline, descriptor: options.descriptor });
           // A stop honoured mid-image still keeps the finished result: it is complete and costs one transaction.
           const ok = store(ws, img, result, baseline !== null, models, emotions, summary);
           done++;
@@ -142,6 +155,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   }
   summary.stopped = !!options.signal?.aborted;
   summary.remaining = pendingImages(db).length;
+  summary.facesBySource = facesBySource(db);
   summary.seconds = Math.round((Date.now() - t0) / 100) / 10;
   return summary;
 }
@@ -150,7 +164,7 @@ async function analyzeOne(
   ws: Workspace,
   pool: AnalyzerPool,
   img: PendingImage,
-  options: { pixelLimit: number; baseline: Reference | null },
+  options: { pixelLimit: number; baseline: Reference | null; descriptor?: boolean },
 ): Promise<AnalysisResult> {
   let bytes: Buffer;
   try {
@@ -207,7 +221,8 @@ function store(
     {
       imageId: img.id,
       faceFound: result.faceFound,
-      box: result.box,
+      // How the face was found travels with its box (no column of its own): 'direct', 'padded', 'whole-crop' or 'none'.
+      box: { ...result.box, detection: result.detection },
       landmarks: result.landmarks,
       descriptor: result.descriptor,
       cropGrayPath: crops.gray,

@@ -29,15 +29,21 @@ describe('fea analyze', () => {
     const ws = openWorkspace(wsDir, { create: true });
     const now = new Date().toISOString();
     for (let i = 0; i < N; i++) {
-      const bytes = await sharp(ASTRONAUT).resize(300 + 20 * i).jpeg().toBuffer();
+      // Three photos (images.source 'photos') and two 48-50 px grayscale face crops whose source is on their records only.
+      const crop = i >= 3;
+      const bytes = crop
+        ? await sharp(ASTRONAUT).extract({ left: 143, top: 56, width: 154, height: 154 }).resize(45 + i).grayscale().png().toBuffer()
+        : await sharp(ASTRONAUT).resize(300 + 20 * i).jpeg().toBuffer();
       const sha = crypto.createHash('sha256').update(bytes).digest('hex');
       const rel = `${sha.slice(0, 2)}/${sha}.jpg`;
       fs.mkdirSync(path.join(ws.mediaDir, sha.slice(0, 2)), { recursive: true });
       fs.writeFileSync(path.join(ws.mediaDir, rel), bytes);
       const id = ws.db
-        .prepare("INSERT INTO images (sha256, rel_path, width, height, original_name, created_at) VALUES (?, ?, 0, 0, ?, ?)")
-        .run(sha, rel, `a${i}.jpg`, now).lastInsertRowid;
-      ws.db.prepare("INSERT INTO records (id, image_id, question, status, created_at, updated_at) VALUES (?, ?, 'q', 'unlabeled', ?, ?)").run(`r${i}`, id, now, now);
+        .prepare('INSERT INTO images (sha256, rel_path, width, height, original_name, source, created_at) VALUES (?, ?, 0, 0, ?, ?, ?)')
+        .run(sha, rel, `a${i}.jpg`, crop ? null : 'photos', now).lastInsertRowid;
+      ws.db
+        .prepare("INSERT INTO records (id, image_id, source, question, status, created_at, updated_at) VALUES (?, ?, ?, 'q', 'unlabeled', ?, ?)")
+        .run(`r${i}`, id, crop ? 'crops' : null, now, now);
     }
     ws.close();
   });
@@ -103,6 +109,11 @@ describe('fea analyze', () => {
       errors: [],
     });
     expect(last.facesFound).toBe(N - afterKill.analyses);
+    // Faces per dataset source, over the whole workspace (both runs): the crops are found on a padded canvas.
+    expect(last.facesBySource).toEqual({
+      photos: { analyzed: 3, facesFound: 3, detection: { direct: 3 } },
+      crops: { analyzed: 2, facesFound: 2, detection: { padded: 2 } },
+    });
     expect(typeof last.seconds).toBe('number');
     expect(counts()).toEqual({ analyses: N, predictions: 2 * N });
   });

@@ -1,4 +1,4 @@
-import { estimateAUs, presentAUs, baselineFromLandmarks, ESTIMATED_AUS } from '../../pipelines/vision/au-estimates';
+import { estimateAUs, presentAUs, baselineFromLandmarks, ESTIMATED_AUS, LOW_RES } from '../../pipelines/vision/au-estimates';
 import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
 import { faceGeometry, type Pt } from '../../pipelines/vision/geometry';
 
@@ -118,5 +118,38 @@ describe('geometric AU estimates', () => {
     expect(meanY(eye.points)).toBeLessThan(meanY(mouth.points));
     for (const r of regions) expect(r.points.length).toBeGreaterThanOrEqual(3);
     expect(auRegionsFromLandmarks([], {})).toEqual([]);
+  });
+});
+
+describe('small faces (48-px crops): the low-resolution reference and thresholds', () => {
+  // The same fixed landmark sets at a photo's size (IOD 80 px) and at a 48-px crop's (IOD 18 px).
+  const at = (face: Pt[], iod: number, baseline?: Pt[]) =>
+    presentAUs(estimateAUs(toImage(face, iod, 0, 24, 20), baseline ? baselineFromLandmarks(toImage(baseline, iod, 0, 24, 20)) : null));
+
+  it('switches on the face size in image pixels, not on anything else', () => {
+    expect(LOW_RES.maxIod).toBeGreaterThan(22);
+    expect(LOW_RES.maxIod).toBeLessThan(40);
+    expect(faceGeometry(toImage(neutralFace(), 18)).iod).toBeCloseTo(18, 5);
+    // The template (the photo reference's geometry) is still neutral when small.
+    expect(at(neutralFace(), 18)).toEqual([]);
+    expect(at(neutralFace(), 80)).toEqual([]);
+  });
+
+  it('a slight smile, brow lowering and lip parting count on small faces, not on photo-sized ones', () => {
+    const smile = edit(neutralFace(), { 48: [-0.03, -0.03], 54: [0.03, -0.03] });
+    expect(at(smile, 80)).not.toContain('AU12');
+    expect(at(smile, 18)).toContain('AU12');
+    const browsDown = edit(neutralFace(), { 20: [0, 0.06], 21: [0, 0.06], 22: [0, 0.06], 23: [0, 0.06] });
+    expect(at(browsDown, 80)).toEqual([]);
+    expect(at(browsDown, 18)).toEqual(['AU4']);
+    const parted = edit(neutralFace(), { 65: [0, 0.05], 66: [0, 0.05], 67: [0, 0.05] });
+    expect(at(parted, 80)).toEqual([]);
+    expect(at(parted, 18)).toEqual(['AU25']);
+  });
+
+  it("a subject baseline takes precedence over the low-resolution reference", () => {
+    const browsDown = edit(neutralFace(), { 20: [0, 0.06], 21: [0, 0.06], 22: [0, 0.06], 23: [0, 0.06] });
+    expect(at(browsDown, 18, browsDown)).toEqual([]);
+    expect(at(edit(browsDown, { 48: [-0.1, -0.07], 54: [0.1, -0.07] }), 18, browsDown)).toEqual(['AU12']);
   });
 });
