@@ -102,7 +102,16 @@ test('--link: images are read-only hard links of the workspace media; a second e
   expect(st.mode & 0o222).toBe(0);
   await expect(exportEngine(ws, out, 'verl', { split: 'rafdb' })).rejects.toThrow(/already holds an export .*manifest\.json/);
   const again = await exportEngine(ws, out, 'easyr1', { split: 'rafdb', force: true });
-  expect(walk(out).filter((f) => !f.startsWith('images/')).sort()).toEqual(['manifest.json', 'rafdb_test.jsonl', 'rafdb_train.jsonl']);
+  expect(walk(out).filter((f) => !f.startsWith('images/')).sort()).toEqual([
+    'DATASHEET.md',
+    'datasheet-aus.svg',
+    'datasheet-emotions.svg',
+    'datasheet-provenance.svg',
+    'datasheet.json',
+    'manifest.json',
+    'rafdb_test.jsonl',
+    'rafdb_train.jsonl',
+  ]);
   expect(again.records).toBe(6);
 });
 
