@@ -78,11 +78,11 @@ e2e.test(
     await annotator.waitForCandidate();
     expect(await annotator.approveRefused()).toMatch(/lead role/);
 
-    // The lead opens the round; keys work on arrival. The queue is lowest agreement first.
-    const lea = await ctx.context.newPage();
-    await ctx.page.close();
-    Object.assign(ctx, { page: lea });
-    const review = await ReviewPage.open(ctx, { as: 'lea', round: story.roundId });
+    // The lead takes over the screen and opens the round; keys work on arrival. The queue is lowest agreement first.
+    const review = annotator;
+    await review.switchTo('lea');
+    await review.pickRound(story.roundId);
+    await review.waitForCandidate();
     const rows = await review.rows();
     expect(rows.length).toBeGreaterThanOrEqual(3);
     const { rows: served } = await api['review.queue']({ roundId: story.roundId });
@@ -106,23 +106,23 @@ e2e.test(
     await review.closeDialog();
     expect((await api['rounds.get']({ roundId: story.roundId })).accepted).toBe(0);
 
-    // One accepted, one fixed, one rejected; undo works as in the label view.
+    // One accepted, one fixed, one rejected. The second candidate is accepted by mistake: undo reopens it (and selects
+    // it again), and the lead fixes it instead.
     const accepted = await review.accept();
-    const undone = await review.accept();
-    await review.undo(undone.candidateId);
+    const mistaken = await review.accept();
+    await review.undo(mistaken.candidateId);
     await review.waitForCandidate();
-    expect((await review.selected()).candidateId).toBe(undone.candidateId);
+    expect((await review.selected()).candidateId).toBe(mistaken.candidateId);
     const fixed = await review.fix({ emotion: 'sadness' });
+    expect(fixed.candidateId).toBe(mistaken.candidateId);
     const rejected = await review.reject(1);
     await ctx.screenshot('review-decided');
     const after = await review.rows();
     const decisionOf = (id: number) => after.find((r) => r.candidateId === id)?.decision;
-    expect([decisionOf(accepted.candidateId), decisionOf(undone.candidateId), decisionOf(fixed.candidateId), decisionOf(rejected.candidateId)]).toEqual([
-      'accepted',
-      'pending',
-      'fixed',
-      'rejected',
-    ]);
+    expect([decisionOf(accepted.candidateId), decisionOf(fixed.candidateId), decisionOf(rejected.candidateId)]).toEqual(['accepted', 'fixed', 'rejected']);
+    expect(after.filter((r) => r.decision !== 'pending')).toHaveLength(3);
+    const mistakeHistory = (await api['review.candidate']({ candidateId: fixed.candidateId })).history.map((d) => d.decision);
+    expect(mistakeHistory).toEqual(['accepted', 'reopened', 'fixed']);
     const rejectedStatus = (await api['records.get']({ id: rejected.recordId })).row.status;
 
     // The lead approves in the UI: the snapshot id and its lineage are shown.
@@ -160,7 +160,8 @@ e2e.test(
     await ctx.screenshot('label-rejected-history');
 
     // The next SFT run trains on that snapshot: its run config names it.
-    const run = ok(['train', ctx.workspaceDir, '--stage', 'sft', '--snapshot', String(snapshotId), '--steps', '5'], 300_000);
+    // The round ran without a split, so the snapshot has none: --split names the part that evaluates the model.
+    const run = ok(['train', ctx.workspaceDir, '--stage', 'sft', '--snapshot', String(snapshotId), '--split', 'main', '--steps', '5'], 300_000);
     const { run: stored } = await api['runs.get']({ runId: run.runId });
     expect(stored.config.snapshot).toBe(snapshotId);
     console.log(`review-round story: ${((Date.now() - started) / 1000).toFixed(1)} s in the browser and after`);

@@ -48,6 +48,16 @@ export class ReviewPage {
     return review;
   }
 
+  /** Switches the profile in the top bar (as a second person at the same screen does); the view opens afresh. */
+  async switchTo(name: string): Promise<void> {
+    const { users } = await this.ctx.api['users.list']({});
+    const user = users.find((u) => u.name === name);
+    if (!user) throw new Error(`no user ${name} in the workspace`);
+    await this.page.selectOption('[data-testid="user-select"]', String(user.id));
+    this.userId = user.id;
+    await this.page.waitForSelector(`[data-testid="round-item"]`, { timeout: 15_000 });
+  }
+
   private get page(): Page {
     return this.ctx.page;
   }
