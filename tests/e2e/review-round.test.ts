@@ -14,14 +14,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REJECT_REASONS } from '../../pipelines/facs/vocabulary';
-import { fea } from '../support/cli';
+import { fea, type FeaRun } from '../support/cli';
 import { useE2E } from '../support/e2e';
 import { LabelPage } from '../support/label-page';
 import { ReviewPage, signInAsExisting } from '../support/review-page';
 
 const DEMO = 16;
 
-function ok(args: string[], timeoutMs = 120_000): any {
+function ok(args: string[], timeoutMs = 120_000): FeaRun['json'] {
   const r = fea([...args, '--json'], { timeoutMs });
   if (r.code !== 0) throw new Error(`fea ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
   return r.json;

@@ -183,7 +183,7 @@ describe('useReviewActions', () => {
     const fix = { emotion: 'sadness', aus: [{ au: 'AU15', intensity: null, side: null }], reasoning: 'r' };
     await act(async () => void (await hook.result.current.fix(5, fix)));
     await act(async () => void (await hook.result.current.reject(6, 'wrong emotion')));
-    expect(api['review.decide'].mock.calls.map(([i]) => i)).toEqual([
+    expect((api['review.decide'] as jest.Mock).mock.calls.map(([i]) => i as unknown)).toEqual([
       { candidateId: 4, decision: 'accept', userId: 3 },
       { candidateId: 5, decision: 'fix', fix, userId: 3 },
       { candidateId: 6, decision: 'reject', reason: 'wrong emotion', userId: 3 },
