@@ -89,16 +89,16 @@ e2e.test(
     expect(rows.map((r) => r.candidateId)).toEqual(served.map((r) => r.id));
     await ctx.screenshot('review-round-queue');
 
-    // Evidence: hovering an AU claim lights up its face region.
+    // Evidence: every AU claim in the reasoning is highlighted, those the estimator scores absent are flagged, and
+    // hovering a claim lights up its face region on the image.
     const claims = await review.claims();
-    if (claims.length > 0) {
-      const detail = await api['review.candidate']({ candidateId: rows[0].candidateId });
-      const withRegion = claims.find((c) => detail.auRegions.some((r) => r.au === c.au));
-      if (withRegion) {
-        expect(await review.hoverClaim(withRegion.au)).toEqual([withRegion.au]);
-        await ctx.screenshot('review-claim-region');
-      }
-    }
+    const detail = await api['review.candidate']({ candidateId: rows[0].candidateId });
+    expect(claims.length).toBeGreaterThan(0);
+    expect(claims.filter((c) => c.flagged).map((c) => c.au)).toEqual(claims.map((c) => c.au).filter((au) => detail.flaggedAUs.includes(au)));
+    const withRegion = claims.find((c) => detail.auRegions.some((r) => r.au === c.au));
+    expect(withRegion).toBeDefined();
+    expect(await review.hoverClaim(withRegion!.au)).toEqual([withRegion!.au]);
+    await ctx.screenshot('review-claim-region');
 
     // Batch accept shows its count before anything is accepted.
     const passing = await review.batchCount(0);
