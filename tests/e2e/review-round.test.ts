@@ -100,6 +100,15 @@ e2e.test(
     expect(await review.hoverClaim(withRegion!.au)).toEqual([withRegion!.au]);
     await ctx.screenshot('review-claim-region');
 
+    // The hallucination filter keeps the flagged candidates only, as the service counts them.
+    // (This seeded workspace's round has some flagged candidates and some not.)
+    const flaggedRows = served.filter((r) => r.hallucinations >= 1).length;
+    expect(flaggedRows).toBeGreaterThan(0);
+    expect(flaggedRows).toBeLessThan(served.length);
+    expect(await review.filterFlagged(true)).toHaveLength(flaggedRows);
+    expect(await review.filterFlagged(false)).toHaveLength(served.length);
+    await review.waitForCandidate();
+
     // Batch accept shows its count before anything is accepted.
     const passing = await review.batchCount(0);
     expect(passing).toBe(rows.length);

@@ -98,6 +98,19 @@ export class ReviewPage {
     );
   }
 
+  /** Shows only candidates with at least one hallucination flag (on), or all again (off); resolves to the rows' flag counts. */
+  async filterFlagged(on: boolean): Promise<number[]> {
+    await this.page.setChecked('[data-testid="filter-flags"]', on);
+    await this.page.waitForFunction(
+      (want) => {
+        const rows = [...document.querySelectorAll('[data-testid="candidate-row"]')];
+        return want ? rows.every((r) => Number(r.getAttribute('data-flags')) >= 1) : rows.some((r) => Number(r.getAttribute('data-flags')) === 0);
+      },
+      on,
+    );
+    return this.page.$$eval('[data-testid="candidate-row"]', (els) => els.map((e) => Number(e.getAttribute('data-flags'))));
+  }
+
   async next(): Promise<SelectedCandidate> {
     const before = (await this.selected()).candidateId;
     await this.page.keyboard.press('j');

@@ -44,6 +44,8 @@ export const CandidateTable = memo(function CandidateTable({ rows, selectedId, o
                 data-candidate-id={r.id}
                 data-record-id={r.recordId}
                 data-decision={r.decision}
+                data-flags={r.hallucinations}
+                data-emotion={r.emotion ?? ''}
                 data-selected={r.id === selectedId ? 'true' : 'false'}
                 onClick={() => onSelect(r.id)}
               >
