@@ -75,7 +75,9 @@ e2e.test(
     const annotator = new ReviewPage(ctx);
     await signInAsExisting(ctx, 'ann');
     await ctx.gotoApp('#/review');
-    await annotator.waitForCandidate();
+    const arrived = await annotator.waitForCandidate();
+    // Keys work on arrival, before any click: J moves down the queue.
+    expect((await annotator.next()).candidateId).not.toBe(arrived.candidateId);
     expect(await annotator.approveRefused()).toMatch(/lead role/);
 
     // The lead takes over the screen and opens the round; keys work on arrival. The queue is lowest agreement first.
