@@ -156,6 +156,13 @@ e2e.test(
     expect(held).not.toContain(rejected.recordId);
     const fixedRecord = await api['records.get']({ id: fixed.recordId });
     expect(fixedRecord.row.emotion).toBe('sadness');
+    // The revisions the approval wrote record the candidate they came from (a fix is the fixer's human revision).
+    const provenanceOf = (recordId: string) => {
+      const row = ctx.db().prepare('SELECT v.kind, v.provenance FROM records r JOIN revisions v ON v.id = r.current_revision_id WHERE r.id = ?').get(recordId) as { kind: string; provenance: string };
+      return { kind: row.kind, ...(JSON.parse(row.provenance) as { roundId: number; candidateId: number; reviewer: string }) };
+    };
+    expect(provenanceOf(fixed.recordId)).toMatchObject({ kind: 'human', roundId: story.roundId, candidateId: fixed.candidateId, reviewer: 'lea' });
+    expect(provenanceOf(accepted.recordId)).toMatchObject({ kind: 'synthesis', roundId: story.roundId, candidateId: accepted.candidateId, reviewer: 'lea' });
 
     // The rejected record is back in the label queue, its status unchanged and its rejection in its history.
     expect((await api['records.get']({ id: rejected.recordId })).row.status).toBe(rejectedStatus);
