@@ -14,18 +14,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REJECT_REASONS } from '../../pipelines/facs/vocabulary';
-import { fea, type FeaRun } from '../support/cli';
+import { fea, feaAsync, type FeaRun } from '../support/cli';
 import { useE2E } from '../support/e2e';
 import { LabelPage } from '../support/label-page';
 import { ReviewPage, signInAsExisting } from '../support/review-page';
 
 const DEMO = 16;
 
-function ok(args: string[], timeoutMs = 120_000): FeaRun['json'] {
-  const r = fea([...args, '--json'], { timeoutMs });
+function checked(args: string[], r: FeaRun): FeaRun['json'] {
   if (r.code !== 0) throw new Error(`fea ${args.join(' ')} exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
   return r.json;
 }
+/** Before the server starts (building the workspace). */
+const ok = (args: string[], timeoutMs = 120_000): FeaRun['json'] => checked(args, fea([...args, '--json'], { timeoutMs }));
+/** While the in-process server runs: its event loop must not be blocked. */
+const okAsync = async (args: string[], timeoutMs = 120_000): Promise<FeaRun['json']> => checked(args, await feaAsync([...args, '--json'], { timeoutMs }));
 
 /** Every line keeps its image; lines 8–10 keep only their emotion, 11–13 only their AUs, 14–16 nothing. */
 function stripLabels(jsonl: string): void {
@@ -143,7 +146,7 @@ e2e.test(
     await ctx.screenshot('review-approved');
 
     // The snapshot holds exactly the records labeled before plus the accepted and fixed ones (less the split's test part).
-    const snapshots = ok(['snapshots', ctx.workspaceDir]).snapshots as { id: number; records: number; lineage: { round: number; reviewer: string } }[];
+    const snapshots = (await okAsync(['snapshots', ctx.workspaceDir])).snapshots as { id: number; records: number; lineage: { round: number; reviewer: string } }[];
     const snap = snapshots.find((s) => s.id === snapshotId);
     expect(snap?.lineage).toMatchObject({ round: story.roundId, reviewer: 'lea' });
     const testPart = new Set(
@@ -179,7 +182,7 @@ e2e.test(
 
     // The next SFT run trains on that snapshot: its run config names it.
     // The round ran without a split, so the snapshot has none: --split names the part that evaluates the model.
-    const run = ok(['train', ctx.workspaceDir, '--stage', 'sft', '--snapshot', String(snapshotId), '--split', 'main', '--steps', '5'], 300_000);
+    const run = await okAsync(['train', ctx.workspaceDir, '--stage', 'sft', '--snapshot', String(snapshotId), '--split', 'main', '--steps', '5'], 300_000);
     const { run: stored } = await api['runs.get']({ runId: run.runId });
     expect(stored.config.snapshot).toBe(snapshotId);
     console.log(`review-round story: ${((Date.now() - started) / 1000).toFixed(1)} s in the browser and after`);
