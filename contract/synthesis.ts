@@ -139,6 +139,8 @@ export interface CandidateDetail extends CandidateSummary {
   imageSize: { width: number; height: number };
   /** The geometric AU estimates: score and present, per estimated AU. */
   auEstimates: Record<string, { score: number; present: boolean }>;
+  /** Image-space AU regions from the landmarks (as the label view's overlay has them), for the evidence highlights. */
+  auRegions: { au: string; points: [number, number][]; score: number; present: boolean }[];
 }
 
 export interface SnapshotSummary {

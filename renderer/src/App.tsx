@@ -12,6 +12,7 @@ import { VIEWS, routeHash, useRoute } from './shell/route';
 
 // Charts load on demand, so the label view starts without them.
 const DashboardView = lazy(() => import('./dashboard/DashboardView').then((m) => ({ default: m.DashboardView })));
+const ReviewView = lazy(() => import('./review/ReviewView').then((m) => ({ default: m.ReviewView })));
 const TrainingView = lazy(() => import('./training/TrainingView').then((m) => ({ default: m.TrainingView })));
 
 export function App() {
@@ -80,6 +81,11 @@ function Shell() {
       <main className="content" key={user.id}>
         {route.view === 'label' && <LabelView recordId={route.id} />}
         {route.view === 'queue' && <QueueView />}
+        {route.view === 'review' && (
+          <Suspense fallback={<div className="muted view-loading">Loading…</div>}>
+            <ReviewView />
+          </Suspense>
+        )}
         {route.view === 'dashboard' && (
           <Suspense fallback={<div className="muted view-loading">Loading…</div>}>
             <DashboardView />

@@ -38,6 +38,7 @@ import { addRevision, deriveStatus } from '../../db/repositories/revisions';
 import { createSnapshot, latestSnapshot, snapshotNameTaken, trainingSetPairs } from '../../db/repositories/snapshots';
 import { getUser, type UserRow } from '../../db/repositories/users';
 import { APPROVER_ROLES, INTENSITIES, SIDES, type AUMark } from '../../pipelines/facs/vocabulary';
+import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { EstimatesSchema } from './plan';
@@ -101,6 +102,8 @@ export function candidateDetail(ctx: ServiceContext, candidateId: number): Candi
   const c = getCandidate(ctx.ws.db, candidateId);
   if (!c) throw new ApiError('not_found', `candidate ${candidateId} does not exist`);
   const ev = candidateEvidence(ctx.ws.db, c.record_id);
+  const landmarks = parseStored(LandmarksSchema, ev?.landmarks) ?? [];
+  const auEstimates = parseStored(EstimatesSchema, ev?.au_estimates) ?? {};
   return {
     ...candidateSummary(c, ev?.rel_path ?? ''),
     checks: parseStored(z.array(CandidateCheckSchema), c.checks) ?? [],
@@ -108,9 +111,11 @@ export function candidateDetail(ctx: ServiceContext, candidateId: number): Candi
     attempts: parseStored(AttemptsSchema, c.attempts) ?? [],
     history: candidateDecisions(ctx.ws.db, c.id).map(entry),
     box: parseStored(BoxSchema, ev?.box),
-    landmarks: parseStored(LandmarksSchema, ev?.landmarks) ?? [],
+    landmarks,
     imageSize: { width: ev?.width ?? 0, height: ev?.height ?? 0 },
-    auEstimates: parseStored(EstimatesSchema, ev?.au_estimates) ?? {},
+    auEstimates,
+    // The same regions as the label view's overlay (services/analysis/overlay.ts), so the renderer needs no vision code.
+    auRegions: auRegionsFromLandmarks(landmarks, auEstimates),
   };
 }
 

@@ -32,6 +32,8 @@ export interface E2EOptions {
   seed?: number;
   /** 'child' runs `node bin/fea.js serve` (use it to test process kills); default in-process. */
   server?: 'in-process' | 'child';
+  /** Builds the workspace itself (e.g. with `fea` commands) in `tmp`, returning its folder; `demo`/`seed` are then unused. */
+  workspace?: (tmp: string) => string | Promise<string>;
 }
 
 export interface E2EContext {
@@ -80,7 +82,9 @@ export function useE2E(options: E2EOptions = {}): E2ESuite {
     fs.rmSync(artifactsDir, { recursive: true, force: true }); // no stale FAILED-* files from an earlier run
     fs.mkdirSync(artifactsDir, { recursive: true });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-e2e-'));
-    workspaceDir = await createWorkspace(path.join(tmp, 'workspace'), { demo: options.demo ?? 12, seed: options.seed ?? 1 });
+    workspaceDir = options.workspace
+      ? await options.workspace(tmp)
+      : await createWorkspace(path.join(tmp, 'workspace'), { demo: options.demo ?? 12, seed: options.seed ?? 1 });
     [server, browser] = await Promise.all([startServerFor(workspaceDir, options.server), launchChromium()]);
   });
 

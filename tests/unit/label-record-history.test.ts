@@ -6,7 +6,7 @@
  */
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ApiClient } from '../../contract/api';
-import type { ApiEvent, Revision } from '../../contract/types';
+import type { ApiEvent, ReviewDecisionEntry, Revision } from '../../contract/types';
 import { useRecordHistory } from '../../renderer/src/label/useRecordHistory';
 
 const listeners = new Set<(e: ApiEvent) => void>();
@@ -41,9 +41,9 @@ test('the answer for the record in the route is shown, and a late one for a reco
   expect(result.current).toBeNull();
   rerender({ id: 'b' });
   await answer('b', [revision(2, 'b')]);
-  await waitFor(() => expect(result.current).toEqual([revision(2, 'b')]));
+  await waitFor(() => expect(result.current?.revisions).toEqual([revision(2, 'b')]));
   await answer('a', [revision(1, 'a')]);
-  expect(result.current).toEqual([revision(2, 'b')]);
+  expect(result.current?.revisions).toEqual([revision(2, 'b')]);
 });
 
 test('a records.changed event for the record in the route reads its history again', async () => {
@@ -52,5 +52,17 @@ test('a records.changed event for the record in the route reads its history agai
   await answer('a', [revision(1, 'a')]);
   await emit({ type: 'records.changed', ids: ['a'] });
   await answer('a', [revision(2, 'a'), revision(1, 'a')]);
-  await waitFor(() => expect(result.current?.map((r) => r.id)).toEqual([2, 1]));
+  await waitFor(() => expect(result.current?.revisions.map((r) => r.id)).toEqual([2, 1]));
+});
+
+test('the record\'s review decisions come with its revisions (none when the answer has no reviews)', async () => {
+  const pending: ((h: { revisions: Revision[]; reviews?: ReviewDecisionEntry[] }) => void)[] = [];
+  const api: Pick<ApiClient, 'records.history'> = { 'records.history': () => new Promise((resolve) => pending.push(resolve)) };
+  const { result, rerender } = renderHook(({ token }) => useRecordHistory(api, 'a', token), { initialProps: { token: 0 } });
+  const rejected: ReviewDecisionEntry = { id: 9, candidateId: 3, roundId: 1, user: 'lea', decision: 'rejected', reason: 'wrong emotion', createdAt: '2026-01-01T00:00:00Z' };
+  await act(async () => pending.shift()?.({ revisions: [revision(1, 'a')], reviews: [rejected] }));
+  await waitFor(() => expect(result.current?.reviews).toEqual([rejected]));
+  rerender({ token: 1 });
+  await act(async () => pending.shift()?.({ revisions: [revision(1, 'a')] }));
+  await waitFor(() => expect(result.current?.reviews).toEqual([]));
 });

@@ -1,10 +1,10 @@
-/** A record's revisions: who, when, kind, and what changed from the one before. */
+/** A record's revisions (who, when, kind, and what changed from the one before) and its review decisions. */
 import { memo } from 'react';
-import type { Revision } from '../../../contract/types';
+import type { ReviewDecisionEntry, Revision } from '../../../contract/types';
 import { diffRevisions, markLabel } from './form';
 import { relativeTime } from './time';
 
-export const HistoryPanel = memo(function HistoryPanel({ revisions, loading }: { revisions: Revision[] | null; loading: boolean }) {
+export const HistoryPanel = memo(function HistoryPanel({ revisions, reviews = [], loading }: { revisions: Revision[] | null; reviews?: ReviewDecisionEntry[]; loading: boolean }) {
   const ordered = [...(revisions ?? [])].sort((a, b) => a.id - b.id);
   const items = ordered.map((r, i) => ({ r, diff: diffRevisions(i > 0 ? ordered[i - 1] : null, r) })).reverse();
   return (
@@ -45,6 +45,28 @@ export const HistoryPanel = memo(function HistoryPanel({ revisions, loading }: {
           </li>
         ))}
       </ol>
+      {reviews.length > 0 && (
+        <>
+          <div className="section-title">
+            Reviews <span className="muted">{reviews.length}</span>
+          </div>
+          <ol className="history" data-testid="review-history">
+            {[...reviews].sort((a, b) => b.id - a.id).map((d) => (
+              <li key={d.id} data-testid="review-history-item" data-decision={d.decision} data-candidate-id={d.candidateId}>
+                <div className="h-head">
+                  <span className={`kind decision-${d.decision}`}>{d.decision}</span>
+                  <span className="h-author">{d.user}</span>
+                  <span className="muted" title={d.createdAt}>
+                    {relativeTime(d.createdAt)}
+                  </span>
+                  <span className="badge">{d.roundId !== undefined ? `round ${d.roundId}` : `candidate ${d.candidateId}`}</span>
+                </div>
+                {d.reason && <div className="h-state muted" data-testid="review-reason">{d.reason}</div>}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </section>
   );
 });

@@ -233,7 +233,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
       <aside className="label-side">
         <SuggestionPanel suggestion={detail?.suggestion ?? null} accepted={accepted} acceptKey={keymap.accept} onAccept={actions.acceptSuggestion} />
         <RecentPanel decisions={recent.recent} currentId={recordId} undoKey={keymap.undo} onOpen={openRecord} onUndo={onUndoDecision} />
-        <HistoryPanel revisions={history} loading={!!recordId} />
+        <HistoryPanel revisions={history?.revisions ?? null} reviews={history?.reviews ?? []} loading={!!recordId} />
       </aside>
 
       {modal === 'confirm' && (
