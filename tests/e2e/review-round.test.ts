@@ -96,14 +96,22 @@ e2e.test(
 
     // Evidence: every AU claim in the reasoning is highlighted, those the estimator scores absent are flagged, and
     // hovering a claim lights up its face region on the image.
-    const claims = await review.claims();
-    const detail = await api['review.candidate']({ candidateId: rows[0].candidateId });
+    // (the first candidate with claims: a neutral face names none)
+    let claims = await review.claims();
+    let steps = 0;
+    while (claims.length === 0 && steps < rows.length - 1) {
+      await review.next();
+      steps++;
+      claims = await review.claims();
+    }
+    const detail = await api['review.candidate']({ candidateId: (await review.selected()).candidateId });
     expect(claims.length).toBeGreaterThan(0);
     expect(claims.filter((c) => c.flagged).map((c) => c.au)).toEqual(claims.map((c) => c.au).filter((au) => detail.flaggedAUs.includes(au)));
     const withRegion = claims.find((c) => detail.auRegions.some((r) => r.au === c.au));
     expect(withRegion).toBeDefined();
     expect(await review.hoverClaim(withRegion!.au)).toEqual([withRegion!.au]);
     await ctx.screenshot('review-claim-region');
+    for (; steps > 0; steps--) await review.previous();
 
     // The hallucination filter keeps the flagged candidates only, as the service counts them.
     // (This seeded workspace's round has some flagged candidates and some not.)
