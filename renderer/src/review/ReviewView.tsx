@@ -92,7 +92,7 @@ export function ReviewView() {
               >
                 <span className="round-name">Round {r.id}</span> <span className={`badge status-${r.status}`}>{r.status}</span>
                 <span className="muted small-text">
-                  {r.model === null ? 'face analysis' : `model ${r.model}`} · {r.inReview} to review · {r.accepted + r.fixed} kept · {r.rejected} rejected
+                  {r.model === null ? 'face analysis' : `model ${r.model}`} · {r.kept} of {r.candidates} kept · {r.inReview} to review · {r.accepted + r.fixed} accepted · {r.rejected} rejected
                 </span>
               </button>
             </li>
