@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .argument('<workspace>', 'workspace folder')
     .requiredOption('--format <format>', `facial-r1, csv, or a training engine's format: ${ENGINE_FORMATS.join(', ')}`)
     .requiredOption('--out <dir>', 'output folder')
-    .option('--split <name>', 'write one file (set) per part of this split (not csv)')
+    .option('--split <name>', "write one file (set) per part of this split (csv: the split whose part each row names; default the newest)")
     .option('--snapshot <id>', `engine formats: the records of this frozen snapshot, with the labels it froze`)
     .option('--link', 'hard-link images instead of copying them (the workspace media files are made read-only)')
     .option('--force', 'replace what is in the way: a previous export in --out is removed first, other files are overwritten')
@@ -26,11 +26,10 @@ export function register(program: Command): void {
       if (opts.snapshot !== undefined && !engine) throw new CliError(`--snapshot applies to the engine formats (${ENGINE_FORMATS.join(', ')})`);
       if (opts.snapshot !== undefined && !(Number.isInteger(Number(opts.snapshot)) && Number(opts.snapshot) > 0)) throw new CliError(`--snapshot: "${opts.snapshot}" is not a snapshot id`);
       if (opts.format !== 'facial-r1' && opts.format !== 'csv' && !engine) throw new CliError(`--format: "${opts.format}" is not one of facial-r1, csv, ${ENGINE_FORMATS.join(', ')}`);
-      if (opts.format === 'csv' && opts.split) throw new CliError('--split does not apply to --format csv');
       return withWorkspace(workspace, async ({ ws }) => {
         try {
           if (opts.format === 'csv') {
-            const result = await exportCsv(ws, opts.out, { force: opts.force });
+            const result = await exportCsv(ws, opts.out, { force: opts.force, split: opts.split });
             if (opts.json) printJson(result);
             else process.stdout.write(`${result.rows} rows written to ${result.file}\n`);
             return;

@@ -59,6 +59,9 @@ export interface CsvExportRow {
   face_found: number | null;
   a_error: string | null;
   phash: string | null;
+  reasoning: string | null;
+  author: string | null;
+  revision_kind: string | null;
 }
 
 /** Every record by id, with its part in `split` (none: no part), streamed: a CSV of 100k records need not sit in memory. */
@@ -78,8 +81,10 @@ export function csvExportRows(db: Database.Database, split: { id: number; name: 
      SELECT r.id, i.rel_path, i.original_name, i.subject, r.source, r.status, r.emotion, r.aus,
             CASE WHEN sa.part IS NULL THEN NULL ELSE @splitName END AS split_name, sa.part,
             pe.emotion AS p_emotion, pe.score AS p_score, pe.model AS p_model, pa.aus AS a_aus,
-            a.face_found, a.error AS a_error, a.phash
+            a.face_found, a.error AS a_error, a.phash, v.reasoning, u.name AS author, v.kind AS revision_kind
      FROM records r JOIN images i ON i.id = r.image_id
+     LEFT JOIN revisions v ON v.id = r.current_revision_id
+     LEFT JOIN users u ON u.id = v.author_id
      LEFT JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = @splitId
      LEFT JOIN pe ON pe.record_id = r.id AND pe.rn = 1
      LEFT JOIN pa ON pa.record_id = r.id AND pa.rn = 1

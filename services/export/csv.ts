@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { MEDIA_DIR } from '../../db/open';
-import { csvExportRows, newestSplit, parseJson } from '../../db/repositories';
-import { CSV_FILE, prepareOutput, type OutputOptions } from './output-guard';
+import { csvExportRows, getSplit, newestSplit, parseJson } from '../../db/repositories';
+import { CSV_FILE, ExportError, prepareOutput, type OutputOptions } from './output-guard';
 
 export const CSV_COLUMNS = [
   'id', 'image', 'original_name', 'subject', 'source', 'split', 'split_name', 'status', 'emotion', 'aus',
   'predicted_emotion', 'predicted_emotion_score', 'predicted_aus', 'predicted_model', 'face_found', 'phash',
+  'reasoning', 'author', 'revision_kind',
 ] as const;
 
 /** RFC 4180 quoting: fields with a comma, quote, CR or LF are quoted and quotes doubled. */
@@ -26,12 +26,17 @@ function csvLine(values: readonly unknown[]): string {
 }
 
 /**
- * Writes DIR/records.csv (atomically). `split` is the record's part in the newest split; predicted_* come from
+ * Writes DIR/records.csv (atomically). `split` is the record's part in the given split (default: the newest);
+ * `image` is relative to the CSV; `reasoning`, `author` and `revision_kind` are the current revision's; predicted_* come from
  * the newest prediction with an emotion (predicted_aus: present AUs of the newest prediction with AU scores);
  * face_found is 1/0, empty when the image has no successful analysis.
  */
-export async function exportCsv(ws: Workspace, outDir: string, options: OutputOptions = {}): Promise<{ rows: number; file: string }> {
+export async function exportCsv(ws: Workspace, outDir: string, options: OutputOptions & { split?: string } = {}): Promise<{ rows: number; file: string; split: string | null }> {
   const out = path.resolve(outDir);
+  const split = options.split === undefined ? newestSplit(ws.db) : getSplit(ws.db, options.split);
+  if (options.split !== undefined && !split) throw new ExportError(`No split named "${options.split}" (create it with "fea split")`);
+  // image paths are relative to the CSV, so the table opens where it is (a spreadsheet, pandas) without the workspace's layout
+  const mediaFromCsv = path.relative(out, ws.mediaDir).split(path.sep).join('/') || '.';
   const file = path.join(out, CSV_FILE);
   prepareOutput(out, [file], options);
   fs.mkdirSync(out, { recursive: true });
@@ -40,14 +45,14 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   let rows = 0;
   try {
     let buf = csvLine(CSV_COLUMNS);
-    for (const r of csvExportRows(ws.db, newestSplit(ws.db))) {
+    for (const r of csvExportRows(ws.db, split ? { id: split.id, name: split.name } : undefined)) {
       // Entries are {au, score, present}; a bare "AUn" string (a model that only names AUs) counts as present.
       const present = parseJson<({ au: string; present?: boolean } | string)[]>(r.a_aus, [])
         .map((a) => (typeof a === 'string' ? a : a.present === false ? null : a.au))
         .filter((a): a is string => !!a);
       buf += csvLine([
         r.id,
-        `${MEDIA_DIR}/${r.rel_path}`,
+        `${mediaFromCsv}/${r.rel_path}`,
         r.original_name,
         r.subject,
         r.source,
@@ -62,6 +67,9 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
         r.p_model,
         r.face_found === null || r.a_error !== null ? null : r.face_found,
         r.phash,
+        r.reasoning,
+        r.author,
+        r.revision_kind,
       ]);
       rows++;
       if (buf.length > 1 << 16) {
@@ -78,5 +86,5 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   }
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
-  return { rows, file };
+  return { rows, file, split: split?.name ?? null };
 }
