@@ -22,15 +22,17 @@ export function register(program: Command): void {
     .option('--copy-media', 'copy images into the workspace (the default; kept for scripts written when linking was)')
     .option('--allow-outside', 'accept image paths outside the images folder (.., absolute paths, symbolic links out of it)')
     .option('--max-image-mb <n>', 'largest image file to read, in MB', '100')
+    .option('--recursive', 'folders: also import images in subfolders of an emotion folder (under its label); without it they are reported')
     .option('--allow-errors', 'exit 0 even when some lines failed (they are still reported)')
     .option('--json', 'print the report as one JSON object on the last line (with "error" when lines failed)')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; allowErrors?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; allowErrors?: boolean; recursive?: boolean; json?: boolean }) => {
       if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format: "${opts.format}" is not one of ${IMPORT_FORMATS.join(', ')}`);
       const auThreshold = Number(opts.auThreshold);
       if (!Number.isInteger(auThreshold) || auThreshold < 1 || auThreshold > 5) throw new CliError(`--au-threshold: "${opts.auThreshold}" is not an integer 1–5`);
       if (opts.link && opts.copyMedia) throw new CliError('--link and --copy-media contradict each other');
       const maxImageMb = Number(opts.maxImageMb);
       if (!Number.isFinite(maxImageMb) || maxImageMb <= 0) throw new CliError(`--max-image-mb: "${opts.maxImageMb}" is not a positive number`);
+      if (opts.recursive && opts.format !== 'folders') throw new CliError('--recursive applies to --format folders only');
       if (opts.subjectPattern && opts.format !== 'folders') throw new CliError('--subject-pattern applies to --format folders only (JSONL subjects come from meta_info.subject)');
       if (opts.images && (opts.format === 'folders' || opts.format === 'fer2013' || opts.format === 'ferplus')) throw new CliError(`--images does not apply to --format ${opts.format}`);
       return withWorkspace(workspace, async ({ ws }) => {
@@ -43,6 +45,7 @@ export function register(program: Command): void {
             format: opts.format as ImportFormat,
             imagesDir: opts.images,
             subjectPattern: opts.subjectPattern,
+            recursive: opts.recursive,
             media: opts.link ? 'link' : 'copy',
             allowOutside: opts.allowOutside ?? false,
             maxImageBytes: Math.round(maxImageMb * 1024 * 1024),
@@ -57,6 +60,9 @@ export function register(program: Command): void {
           // the lines that failed fail the command (what went through stays imported)
           const failed = report.errors.length > 0 && !opts.allowErrors && !report.cancelled;
           const failure = { code: 'import_errors', message: `${report.errors.length} line(s) of ${input} failed to import (--allow-errors to accept that)` };
+          for (const n of report.nestedFolders ?? []) {
+            if (!n.imported) process.stderr.write(`fea import: ${escapeForTerminal(n.folder)}: ${n.images} image(s) in a subfolder were not imported (--recursive imports them under the emotion folder's label)\n`);
+          }
           if (opts.json) {
             printJson(failed ? { ...report, error: failure } : report);
           } else {

@@ -13,6 +13,28 @@ export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif
 export interface FolderScan {
   candidates: ImportCandidate[];
   errors: LineError[];
+  /** Subfolders below an emotion folder: imported (under the emotion folder's label) only with `recursive`. */
+  nestedFolders: { folder: string; images: number; imported: boolean }[];
+}
+
+/** Image files below `dir` (relative to it, '/'-separated), and the subfolders holding some, in name order. */
+function walkImages(dir: string, rel = ''): { files: string[]; folders: { folder: string; images: number }[] } {
+  const files: string[] = [];
+  const folders: { folder: string; images: number }[] = [];
+  const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isFile() && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) files.push(r);
+    else if (e.isDirectory()) {
+      const sub = walkImages(dir, r);
+      const direct = sub.files.filter((f) => !f.slice(r.length + 1).includes('/')).length;
+      if (direct) folders.push({ folder: r, images: direct });
+      files.push(...sub.files);
+      folders.push(...sub.folders);
+    }
+  }
+  return { files, folders };
 }
 
 export function compileSubjectPattern(pattern: string | undefined): RegExp | null {
@@ -33,9 +55,10 @@ export function subjectFromName(fileName: string, re: RegExp | null): string | n
   return m[1] ?? m[0] ?? null;
 }
 
-export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern: RegExp | null): FolderScan {
+export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern: RegExp | null, options: { recursive?: boolean } = {}): FolderScan {
   const candidates: ImportCandidate[] = [];
   const errors: LineError[] = [];
+  const nestedFolders: FolderScan['nestedFolders'] = [];
   const source = path.basename(path.resolve(root));
   const dirs = fs
     .readdirSync(root, { withFileTypes: true })
@@ -44,11 +67,9 @@ export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern
     .sort();
   let ordinal = 0;
   for (const dir of dirs) {
-    const files = fs
-      .readdirSync(path.join(root, dir), { withFileTypes: true })
-      .filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path.extname(f.name).toLowerCase()))
-      .map((f) => f.name)
-      .sort();
+    const walked = walkImages(path.join(root, dir));
+    for (const f of walked.folders) nestedFolders.push({ folder: `${dir}/${f.folder}`, images: f.images, imported: !!options.recursive });
+    const files = options.recursive ? walked.files : walked.files.filter((f) => !f.includes('/'));
     const label = checkLabel(dir, vocab);
     for (const file of files) {
       ordinal++;
@@ -58,6 +79,7 @@ export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern
         continue;
       }
       const id = `${dir}/${file.slice(0, file.length - path.extname(file).length)}`;
+      const name = path.basename(file);
       const longId = idTooLong(id);
       if (longId) {
         errors.push({ line: ordinal, file: rel, reason: longId });
@@ -71,13 +93,13 @@ export function scanFolders(root: string, vocab: LabelVocabulary, subjectPattern
         emotion: label.value,
         aus: [],
         reasoning: '',
-        subject: subjectFromName(file, subjectPattern),
+        subject: subjectFromName(name, subjectPattern),
         image: rel,
-        imagePath: path.join(root, dir, file),
+        imagePath: path.join(root, dir, ...file.split('/')),
         meta: { meta_info: {}, image: rel, folder: dir },
         normalised: label.normalised ? [{ field: 'label', from: dir, to: label.value }] : [],
       });
     }
   }
-  return { candidates, errors };
+  return { candidates, errors, nestedFolders };
 }

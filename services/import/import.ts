@@ -1,4 +1,5 @@
 /** `fea import` and the import job: Facial-R1 JSONL or folder trees into the workspace, idempotently. */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
@@ -6,7 +7,7 @@ import { vocabulary } from '../../db/repositories';
 import { MAX_LINE_BYTES } from '../../pipelines/formats/field-limits';
 import { parseFacialR1Line } from '../../pipelines/formats/facial-r1';
 import { compileSubjectPattern, scanFolders } from '../../pipelines/formats/folders';
-import type { LineError } from '../../pipelines/formats/types';
+import type { ImportCandidate, LineError } from '../../pipelines/formats/types';
 import { createIngestContext, ingestBatch, type IngestItem } from './ingest';
 import { countLines, readLines } from './lines';
 import type { MediaMode } from './media';
@@ -31,6 +32,8 @@ export interface ImportOptions {
    * the source) or link (a read-only hard link to the source; a copy where linking is not possible).
    */
   media?: MediaMode;
+  /** Folders: import the images of subfolders below an emotion folder too (under its label). */
+  recursive?: boolean;
   /** Accept image paths outside the images folder (`..`, absolute paths, symbolic links out of it). */
   allowOutside?: boolean;
   /** Largest image file read, in bytes (default 100 MB). */
@@ -64,6 +67,37 @@ export interface ImportReport {
   split?: { name: string; parts: Record<string, number> } | null;
   /** Dataset formats: the tables read. */
   files?: string[];
+  /** Folders: subfolders below an emotion folder, and whether they were imported (--recursive). */
+  nestedFolders?: { folder: string; images: number; imported: boolean }[];
+}
+
+/**
+ * Folder trees: the same bytes under two emotion folders is a conflict, not a silent relabel. Files are hashed only
+ * where another file has the same size. Returns an error per conflicting file (by its ordinal), naming the other.
+ */
+function labelConflicts(candidates: readonly ImportCandidate[]): Map<number, LineError> {
+  const bySize = new Map<number, ImportCandidate[]>();
+  for (const c of candidates) {
+    const size = fs.statSync(c.imagePath).size;
+    bySize.set(size, [...(bySize.get(size) ?? []), c]);
+  }
+  const out = new Map<number, LineError>();
+  for (const group of bySize.values()) {
+    if (group.length < 2) continue;
+    const byHash = new Map<string, ImportCandidate[]>();
+    for (const c of group) {
+      const h = createHash('sha256').update(fs.readFileSync(c.imagePath)).digest('hex');
+      byHash.set(h, [...(byHash.get(h) ?? []), c]);
+    }
+    for (const same of byHash.values()) {
+      if (new Set(same.map((c) => c.emotion)).size < 2) continue;
+      for (const c of same) {
+        const others = same.filter((o) => o !== c && o.emotion !== c.emotion).map((o) => `"${o.image}" (${o.emotion})`);
+        out.set(c.line, { line: c.line, file: c.image, reason: `the same image is also ${others.join(', ')}: conflicting labels, none of them imported` });
+      }
+    }
+  }
+  return out;
 }
 
 export { ImportInputError };
@@ -93,6 +127,7 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
   });
   let skipped = 0;
   let cancelled = false;
+  let nestedFolders: ImportReport['nestedFolders'];
 
   if (format === 'facial-r1') {
     // Read line by line (memory independent of the file's size); a first streaming pass counts lines for progress.
@@ -125,7 +160,11 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
     }
     if (!cancelled) await flush();
   } else {
-    const scan = scanFolders(abs, vocab, compileSubjectPattern(options.subjectPattern));
+    const scan = scanFolders(abs, vocab, compileSubjectPattern(options.subjectPattern), { recursive: options.recursive });
+    nestedFolders = scan.nestedFolders;
+    const conflicts = labelConflicts(scan.candidates);
+    scan.candidates = scan.candidates.filter((c) => !conflicts.has(c.line));
+    scan.errors.push(...conflicts.values());
     ctx.counters.errors.push(...scan.errors);
     const total = scan.candidates.length + scan.errors.length;
     for (let i = 0; i < scan.candidates.length; i += batchSize) {
@@ -141,6 +180,7 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
   const c = ctx.counters;
   c.errors.sort((a, b) => a.line - b.line);
   return {
+    ...(nestedFolders ? { nestedFolders } : {}),
     imported: c.imported,
     skipped,
     duplicates: c.duplicates,

@@ -15,7 +15,7 @@ import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
 import type { JobHandle } from '../jobs';
-import { splitExists } from '../../db/repositories/training-data';
+import { splitExists, trainingRecords } from '../../db/repositories/training-data';
 import { getSnapshot } from '../../db/repositories/snapshots';
 import { heldOutParts, splitsAllowingTestSuggestions } from '../../db/repositories/predictions';
 import { buildRunConfig, type StartOptions } from './run-config';
@@ -74,6 +74,13 @@ export class TrainingService {
     reapOrphanedRuns(db);
     if (opts.snapshot != null && !getSnapshot(db, opts.snapshot)) throw new ApiError('not_found', `snapshot ${opts.snapshot} does not exist (see "fea snapshots")`);
     if (!splitExists(this.ctx.ws.db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
+    // before a run exists: a split part with nothing to learn from is refused with what it lacks
+    if (cfg.snapshot === null && trainingRecords(db, { split: opts.split, part: cfg.trainPart, descriptorDim: 0, labeledOnly: true, limit: 1 }).length === 0) {
+      throw new ApiError(
+        'invalid_input',
+        `split "${opts.split}" has no trainable records in part "${cfg.trainPart}": training needs records labeled with an emotion and its AUs (a neutral face needs none), ideally with a reasoning. Label some in the Label view, or run a round 0 ("fea synth <workspace>") and approve it`,
+      );
+    }
     let from = opts.from ?? null;
     if (opts.stage === 'rl') {
       if (from === null) {
