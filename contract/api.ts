@@ -162,6 +162,7 @@ export const api = {
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
   'training.resume': method<{ jobId: string; runId: number; queued: boolean }>()(z.object({ runId: z.number().int() })),
   'runs.list': method<{ runs: T.RunSummary[] }>()(empty),
+  'runs.delete': method<{ deleted: boolean }>()(z.object({ runId: z.number().int() })),
   'runs.get': method<{ run: T.RunSummary; metrics: T.MetricPoint[] }>()(z.object({ runId: z.number().int() })),
   'models.list': method<{ models: T.ModelSummary[] }>()(empty),
   'models.eval': method<T.EvalReport>()(

@@ -209,6 +209,8 @@ export interface RunSummary {
   createdAt: string;
   updatedAt: string;
   error: string | null;
+  /** A checkpoint exists: resume continues from it (without one, a resume starts the run again). */
+  hasCheckpoint?: boolean;
   /** A finished run's result (RunResultSchema): null until it is done, and for runs finished before it was recorded. */
   result?: RunResult | null;
 }

@@ -224,3 +224,20 @@ export function listMetrics(db: Database.Database, runId: number): { step: numbe
   const rows = stmt(db, 'SELECT step, metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runId) as { step: number; metrics: string }[];
   return rows.map((r) => ({ step: r.step, values: parseJson<Record<string, number>>(r.metrics, {}) }));
 }
+
+/**
+ * Deletes a failed or stopped run that produced no model and no iteration names, with its metrics: true when deleted.
+ * A run something depends on is kept (its row is the provenance of that model or iteration).
+ */
+export function deleteUnusedRun(db: Database.Database, id: number): { deleted: boolean; reason?: string } {
+  return db.transaction(() => {
+    const r = getRun(db, id);
+    if (!r) return { deleted: false, reason: `run ${id} does not exist` };
+    if (r.status !== 'failed' && r.status !== 'stopped') return { deleted: false, reason: `run ${id} is ${r.status}: only failed or stopped runs can be deleted` };
+    if (r.model_id !== null || stmt(db, 'SELECT 1 FROM models WHERE run_id = ?').get(id)) return { deleted: false, reason: `run ${id} produced a model: it is kept as that model's provenance` };
+    if (stmt(db, 'SELECT 1 FROM iterations WHERE sft_run_id = ? OR rl_run_id = ?').get(id, id)) return { deleted: false, reason: `run ${id} is a step of an iteration: it is kept` };
+    stmt(db, 'DELETE FROM run_metrics WHERE run_id = ?').run(id);
+    stmt(db, 'DELETE FROM runs WHERE id = ?').run(id);
+    return { deleted: true };
+  })();
+}

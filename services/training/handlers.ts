@@ -1,15 +1,17 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
 import { z } from 'zod';
 import { EvalReportSchema } from '../../contract/eval-report';
 import { RunResultSchema, StoredRunSummarySchema, runResultOfMetrics } from '../../contract/run-result';
 import type { ModelSummary, RunResult, RunSummary } from '../../contract/types';
-import { getRun, listMetrics, listRuns, reapOrphanedRuns, type RunRow } from '../../db/repositories/runs';
+import { deleteUnusedRun, getRun, listMetrics, listRuns, reapOrphanedRuns, type RunRow } from '../../db/repositories/runs';
 import { getModel, latestEvals, listModels, type ModelRow } from '../../db/repositories/models';
 import type { ServiceContext } from '../context';
 import { trainingService } from './service';
 
-export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples' | 'models.suggest';
+export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.delete' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples' | 'models.suggest';
 
 /**
  * The contract's result of a finished run: the one the worker parsed and stored in its summary with status 'done',
@@ -52,6 +54,7 @@ export function runSummary(r: RunRow): RunSummary {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     error: r.error,
+    hasCheckpoint: r.checkpoint_path !== null,
     result: runResult(r),
   };
 }
@@ -94,6 +97,15 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
       reapOrphanedRuns(ctx.ws.db);
       svc().pump();
       return { runs: listRuns(ctx.ws.db).map(runSummary) };
+    },
+    'runs.delete': ({ runId }) => {
+      reapOrphanedRuns(ctx.ws.db);
+      if (svc().isLive(runId) || svc().isQueued(runId)) throw new ApiError('conflict', `run ${runId} is running or queued: stop it first`);
+      const r = deleteUnusedRun(ctx.ws.db, runId);
+      if (!r.deleted) throw new ApiError(r.reason?.includes('does not exist') ? 'not_found' : 'conflict', r.reason ?? `run ${runId} was not deleted`);
+      // its checkpoints go with it; nothing else refers to them
+      fs.rmSync(path.join(ctx.ws.dir, 'runs', String(runId)), { recursive: true, force: true });
+      return { deleted: true };
     },
     'runs.get': ({ runId }) => {
       reapOrphanedRuns(ctx.ws.db);

@@ -29,12 +29,16 @@ export function RunsTable({
   const [busy, setBusy] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  async function act(run: RunSummary, action: 'stop' | 'resume') {
+  async function act(run: RunSummary, action: 'stop' | 'resume' | 'delete') {
     setBusy(run.id);
     setError(null);
     try {
       if (action === 'stop') await api['training.stop']({ runId: run.id });
-      else await api['training.resume']({ runId: run.id });
+      else if (action === 'resume') await api['training.resume']({ runId: run.id });
+      else {
+        if (!window.confirm(`Delete ${run.stage.toUpperCase()} run #${run.id} and its metrics?`)) return;
+        await api['runs.delete']({ runId: run.id });
+      }
       onChanged(run.id);
     } catch (e) {
       setError(`Could not ${action} run #${run.id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -128,9 +132,23 @@ export function RunsTable({
                       Stop
                     </button>
                   ) : r.status === 'stopped' || r.status === 'failed' ? (
-                    <button type="button" className="dt-btn dt-btn--small" disabled={busy === r.id} onClick={() => void act(r, 'resume')} data-testid={`run-resume-${r.id}`}>
-                      Resume
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        className="dt-btn dt-btn--small"
+                        disabled={busy === r.id}
+                        onClick={() => void act(r, 'resume')}
+                        data-testid={`run-resume-${r.id}`}
+                        title={r.hasCheckpoint === false ? 'no checkpoint: the run starts again from step 0' : 'continue from the last checkpoint'}
+                      >
+                        {r.hasCheckpoint === false ? 'Restart' : 'Resume'}
+                      </button>
+                      {r.modelId === null ? (
+                        <button type="button" className="dt-btn dt-btn--small dt-btn--danger" disabled={busy === r.id} onClick={() => void act(r, 'delete')} data-testid={`run-delete-${r.id}`}>
+                          Delete
+                        </button>
+                      ) : null}
+                    </>
                   ) : null}
                 </td>
               </tr>
