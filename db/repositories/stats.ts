@@ -42,7 +42,11 @@ export function humanThroughput(db: Database.Database, hourAgo: string, dayAgo: 
     'stats.humanThroughput',
     `SELECT u.id AS userId, u.name AS name,
        SUM(v.created_at >= ?) AS lastHour, SUM(v.created_at >= ?) AS last24h, COUNT(*) AS total
-     FROM revisions v JOIN users u ON u.id = v.author_id WHERE v.kind = 'human' GROUP BY u.id ORDER BY total DESC, u.name`,
+     FROM revisions v JOIN users u ON u.id = v.author_id
+     WHERE v.kind = 'human'
+       -- an undone submission is not work done (the IN list is built once)
+       AND v.id NOT IN (SELECT revision_id FROM decisions WHERE undone_at IS NOT NULL AND revision_id IS NOT NULL)
+     GROUP BY u.id ORDER BY total DESC, u.name`,
   )
     .all<AnnotatorThroughput>(hourAgo, dayAgo)
     .map((t) => ({ ...t, lastHour: Number(t.lastHour), last24h: Number(t.last24h) }));

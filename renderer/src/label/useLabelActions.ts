@@ -188,7 +188,7 @@ export function useLabelActions({ api, cache, userId, detail, writer, nav, form,
         const res = await enqueue(() => api['decisions.undo']({ userId, decisionId }));
         cache.invalidate([res.recordId]);
         decided();
-        toast(`Undone: ${res.recordId} is back to ${res.restoredRevisionId === null ? 'no revision' : `revision ${res.restoredRevisionId}`}`);
+        toast(`Undone: ${res.recordId} is back to ${res.restoredRevisionId === null ? 'unlabeled' : 'its previous label'}`);
         if (res.recordId === shownId()) reload();
         else open(res.recordId);
       } catch (err) {
