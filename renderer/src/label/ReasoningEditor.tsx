@@ -20,13 +20,15 @@ const CHECK_TITLES: Record<ReasoningCheck['id'], string> = {
 
 export const ReasoningEditor = memo(
   forwardRef<HTMLTextAreaElement, Props>(function ReasoningEditor({ value, checks, composeKey, onChange, onCompose }, ref) {
-  const failing = checks.filter((c) => !c.ok).length;
+  // nothing written yet: the checks wait instead of failing (an empty form is not a wrong one)
+  const empty = value.trim() === '';
+  const failing = empty ? 0 : checks.filter((c) => !c.ok).length;
   return (
     <section className="panel-section reasoning">
       <div className="section-title">
         Reasoning
-        <span className={failing ? 'badge warn' : 'badge ok'} data-testid="checks-summary">
-          {failing ? `${failing} check${failing > 1 ? 's' : ''} failing` : 'all checks pass'}
+        <span className={empty ? 'badge' : failing ? 'badge warn' : 'badge ok'} data-testid="checks-summary">
+          {empty ? 'no reasoning yet' : failing ? `${failing} check${failing > 1 ? 's' : ''} failing` : 'all checks pass'}
         </span>
         <button type="button" className="small" tabIndex={-1} onClick={onCompose} data-testid="compose">
           Compose <Kbd k={composeKey} />
@@ -37,7 +39,7 @@ export const ReasoningEditor = memo(
         data-testid="reasoning"
         spellCheck={false}
         value={value}
-        placeholder="<think>The inner brows are raised (AU1) …</think><answer>sadness</answer>"
+        placeholder="<think>Name each visible movement with its AU, e.g. the brows are lowered (AU4) …</think><answer>the emotion</answer>"
         onChange={(e) => onChange(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') e.currentTarget.blur();
@@ -45,10 +47,10 @@ export const ReasoningEditor = memo(
       />
       <ul className="checks">
         {checks.map((c) => (
-          <li key={c.id} className={c.ok ? 'ok' : 'fail'} data-testid={`check-${c.id}`} data-ok={c.ok ? 'true' : 'false'}>
-            <span className="check-icon">{c.ok ? '✓' : '✗'}</span>
+          <li key={c.id} className={empty ? 'pending' : c.ok ? 'ok' : 'fail'} data-testid={`check-${c.id}`} data-ok={empty ? 'pending' : c.ok ? 'true' : 'false'}>
+            <span className="check-icon">{empty ? '·' : c.ok ? '✓' : '✗'}</span>
             <span className="check-title">{CHECK_TITLES[c.id]}</span>
-            <span className="check-msg">{c.message}</span>
+            <span className="check-msg">{empty ? 'checked once there is a reasoning' : c.message}</span>
           </li>
         ))}
       </ul>
