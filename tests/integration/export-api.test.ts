@@ -13,7 +13,9 @@ import { openWorkspace, type Workspace } from '../../db/open';
 import { createContext, type ServiceContext } from '../../services/context';
 import { createHandlers } from '../../services/handlers';
 import { importDataset } from '../../services/import/import';
-import { tempDir } from '../support/facial-r1';
+import sharp from 'sharp';
+import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
+import { tempDir, writeJsonl } from '../support/facial-r1';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'datasets');
 
@@ -24,10 +26,27 @@ beforeAll(async () => {
   ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
   await importDataset(ws, path.join(FIXTURES, 'rafdb', 'basic'), { format: 'rafdb' });
   await importDataset(ws, path.join(FIXTURES, 'au-csv', 'aus.csv'), { format: 'au-csv' });
+  await importDataset(ws, await nearDuplicates(path.join(tempDir(), 'near')));
   ctx = createContext(ws);
   handlers = createHandlers(ctx);
 }, 60_000);
 afterAll(() => ws.close());
+
+/** Photos, each with a smaller lossy copy (different bytes, same picture): near-duplicate pairs for the leakage report. */
+async function nearDuplicates(dir: string): Promise<string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = [];
+  for (const i of [1, 2, 3, 4, 5, 6]) {
+    const base = await sharp(path.join(FACE_API_DIR, 'demo', `sample${i}.jpg`)).resize({ width: 96 }).png().toBuffer();
+    fs.writeFileSync(path.join(dir, `base-${i}.png`), base);
+    fs.writeFileSync(path.join(dir, `near-${i}.jpg`), await sharp(base).resize({ width: 48 }).jpeg({ quality: 50 }).toBuffer());
+    for (const kind of ['base', 'near'])
+      lines.push({ id: `${kind}-${i}`, dataset: 'NEAR', image: `${kind}-${i}.${kind === 'base' ? 'png' : 'jpg'}`, question: 'What is the emotion of this face?', AUs: [], labels: ['happiness'], description: '', meta_info: { subject: `${kind}${i}` } });
+  }
+  const file = path.join(dir, 'near.jsonl');
+  writeJsonl(file, lines);
+  return file;
+}
 
 async function call<T>(name: string, input: unknown): Promise<T> {
   const r = await dispatch(handlers, name, input);
@@ -61,7 +80,10 @@ test('export.preview: the datasheet numbers per part and emotion, and the leakag
   for (const [, part] of Object.entries(p.datasheet.parts)) expect(Object.values(part.byEmotion).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(part.n);
   expect(p.leakage).not.toBeNull();
   expect(p.leakage!.nearDupThreshold).toBe(12);
-  for (const pair of [...p.leakage!.examples.nearDuplicates, ...p.leakage!.examples.exactDuplicates]) {
+  const pairs = [...p.leakage!.examples.nearDuplicates, ...p.leakage!.examples.exactDuplicates];
+  expect(p.leakage!.nearDuplicatePairs).toBeGreaterThan(0);
+  expect(pairs.length).toBeGreaterThan(0);
+  for (const pair of pairs) {
     for (const id of [pair.a, pair.b]) expect(fs.existsSync(path.join(ws.mediaDir, p.images[id]))).toBe(true);
   }
   expect(fs.readdirSync(ws.dir).sort()).toEqual(before);
