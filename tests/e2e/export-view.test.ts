@@ -1,8 +1,8 @@
 /**
  * The export view in Chromium against server mode on a demo workspace with a split: the preview shows the split's
- * parts and leakage report; exporting easyr1 from the UI runs as a job whose progress is shown; the files and the
+ * parts and leakage report with its near-duplicate pairs as thumbnails; exporting easyr1 from the UI runs as a job whose progress is shown; the files and the
  * datasheet are on disk, and the datasheet is shown. A second export into the same folder is refused until
- * "replace" is ticked. Screenshot: test-artifacts/export-view.png.
+ * "replace" is ticked. Screenshots: test-artifacts/export-view.png, test-artifacts/export-leakage.png.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,6 +27,16 @@ e2e.test('export easyr1 from the UI: preview, progress, files and datasheet on d
     await parts.locator('tr[data-part="test"]').waitFor();
     expect(await parts.locator('tbody tr').count()).toBe(2);
     await page.getByTestId('export-leakage-table').waitFor();
+    // Near-duplicate pairs across parts, side by side as thumbnails served from the workspace media.
+    const preview = await api['export.preview']({ split: SPLIT });
+    const pairs = [...preview.leakage!.examples.exactDuplicates, ...preview.leakage!.examples.nearDuplicates];
+    expect(pairs.length).toBeGreaterThan(0); // the demo's seed plants some (the checks below are not vacuous)
+    expect(await page.getByTestId('export-near-dups').innerText()).toBe(String(preview.leakage!.nearDuplicatePairs));
+    await page.getByTestId('export-leak-pair').first().locator('img').nth(1).waitFor();
+    expect(await page.getByTestId('export-leak-pair').count()).toBe(Math.min(12, pairs.length));
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="export-leak-pair"] img')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
+    fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await page.getByTestId('export-leakage').screenshot({ path: path.join(ARTIFACTS_DIR, 'export-leakage.png') });
 
     // Only easyr1 (the default); an output folder, then Export.
     for (const f of ['llama-factory', 'trl', 'verl']) expect(await page.getByTestId(`export-format-${f}`).isChecked()).toBe(false);
@@ -54,7 +64,6 @@ e2e.test('export easyr1 from the UI: preview, progress, files and datasheet on d
     for (const [part, c] of Object.entries(onDisk.parts)) expect(await shownParts.locator(`tr[data-part="${part}"] td`).nth(1).innerText()).toBe(String(c.n));
     expect(await sheet.innerText()).toContain(`${onDisk.records} records of split ${SPLIT}`);
     await sheet.locator('.recharts-bar-rectangle').first().waitFor();
-    fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'export-view.png'), fullPage: true });
 
     // The folder holds an export now: refused until "replace" is ticked.
