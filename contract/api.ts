@@ -7,7 +7,7 @@ import { CANDIDATE_DECISIONS, INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, U
 import type { ApiErrorDetails } from './api-error';
 import { DEFAULT_NEAR_DUP_THRESHOLD, MAX_NEAR_DUP_THRESHOLD, MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN, ratioSumProblem } from '../pipelines/splits/limits';
 import type * as T from './types';
-import { TRAINING_LIMITS } from './training-choices';
+import { ENGINE_FORMATS, TRAINING_LIMITS } from './training-choices';
 import { TrainingSettingsSchema } from './training-settings';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 import { KeymapSchema, LeadTimeSchema, PredictionIdSchema, SearchSchema } from './bounds';
@@ -59,6 +59,11 @@ const annotationBody = {
   parentPredictionId: PredictionIdSchema.nullable().optional(),
 };
 const empty = z.object({}).strict();
+const exportSelection = z.object({
+  split: z.string().min(1).max(64).nullable().optional(),
+  snapshot: z.number().int().positive().nullable().optional(),
+});
+const exportDir = z.string().trim().min(1).max(4096);
 
 export const api = {
   'workspace.info': method<T.WorkspaceInfo>()(empty),
@@ -225,6 +230,21 @@ export const api = {
   'snapshots.create': method<T.SnapshotSummary>()(
     z.object({ name: z.string().trim().min(1).max(64), split: z.string().nullable().optional(), part: z.string().nullable().optional(), userId: userId.optional() }),
   ),
+  /** The datasheet an export of these records would get, and the split's leakage report; writes nothing. */
+  'export.preview': method<T.ExportPreview>()(exportSelection),
+  /** An engine export as a job (progress, jobs.cancel); outDir is an absolute folder outside the workspace. */
+  'export.start': method<{ jobId: string }>()(
+    exportSelection.extend({
+      format: z.enum(ENGINE_FORMATS),
+      outDir: exportDir,
+      /** Replace the export already in outDir (refused without it). */
+      force: z.boolean().default(false),
+      link: z.boolean().default(false),
+      userId: userId.optional(),
+    }),
+  ),
+  /** The datasheet of the finished export in outDir: its JSON and DATASHEET.md. */
+  'export.datasheet': method<{ datasheet: T.ExportDatasheet; markdown: string }>()(z.object({ outDir: exportDir })),
   'iterations.list': method<{ iterations: T.IterationSummary[] }>()(empty),
   'iterations.advance': method<{ started: boolean; split: string }>()(
     z.object({ split: z.string().min(1), rounds: z.number().int().min(1).max(50).default(1), userId: userId.optional() }),

@@ -4,6 +4,8 @@
  */
 export { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS, type GrpoLossType, type SampleWeighting } from '../pipelines/rl/run-values';
 export { DECODERS, type DecoderKind } from '../pipelines/model/config';
+/** The training engines' export formats (export.start, the export view). */
+export { ENGINE_FORMATS, type EngineFormat } from '../pipelines/formats/engine-formats';
 export { RUN_STAGES, RUN_STATUSES, type RunStage, type RunStatus } from '../pipelines/facs/vocabulary';
 
 /**

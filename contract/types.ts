@@ -181,6 +181,30 @@ export interface SplitSummary {
   moved?: SplitMoved;
 }
 
+/** An export's datasheet (services/export/datasheet.ts): written as datasheet.json beside every engine export. */
+export interface ExportDatasheet {
+  format: string;
+  createdAt: string;
+  records: number;
+  parts: Record<string, { n: number; byEmotion: Record<string, number> }>;
+  byEmotion: Record<string, number>;
+  byAU: Record<string, number>;
+  provenance: { source: string; n: number; share: number }[];
+  annotators: { name: string; n: number; share: number }[];
+  split: { name: string; summary: unknown } | null;
+  snapshot: { id: number; name: string; parent: number | null; model: number | null; round: number | null; reviewer: string | null; createdAt: string } | null;
+  vocabulary: { emotions: string[]; aus: string[] };
+  auInventory: string[];
+}
+
+/** What an export would hold, before any file is written: its datasheet, and the split's leakage report. */
+export interface ExportPreview {
+  datasheet: ExportDatasheet;
+  leakage: SplitLeakage | null;
+  /** The image key of each record named in the leakage examples' pairs, for thumbnails. */
+  images: Record<string, string>;
+}
+
 export type JobKind = 'import' | 'export' | 'analyze' | 'train' | 'eval' | 'synth';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
 

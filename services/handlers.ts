@@ -12,6 +12,7 @@ import { analysisHandlers } from './analysis/handlers';
 import { trainingHandlers } from './training/handlers';
 import { synthesisHandlers } from './synthesis/handlers';
 import { suggestionHandlers } from './suggestions/handlers';
+import { exportHandlers } from './export/handlers';
 
 export function createHandlers(ctx: ServiceContext): ApiHandlers {
   return {
@@ -23,6 +24,7 @@ export function createHandlers(ctx: ServiceContext): ApiHandlers {
     ...trainingHandlers(ctx),
     ...synthesisHandlers(ctx),
     ...suggestionHandlers(ctx),
+    ...exportHandlers(ctx),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
     'jobs.cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
   };

@@ -7,8 +7,7 @@ import { composeReasoning } from '../facs/reasoning';
 import { sortAUs } from '../facs/vocabulary';
 import { toDescription } from './facial-r1-export';
 
-export const ENGINE_FORMATS = ['llama-factory', 'trl', 'verl', 'easyr1'] as const;
-export type EngineFormat = (typeof ENGINE_FORMATS)[number];
+export { ENGINE_FORMATS, type EngineFormat } from './engine-formats';
 
 export interface EngineRecord {
   id: string;

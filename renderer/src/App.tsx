@@ -13,6 +13,7 @@ import { VIEWS, routeHash, useRoute } from './shell/route';
 // Charts load on demand, so the label view starts without them.
 const DashboardView = lazy(() => import('./dashboard/DashboardView').then((m) => ({ default: m.DashboardView })));
 const ReviewView = lazy(() => import('./review/ReviewView').then((m) => ({ default: m.ReviewView })));
+const ExportView = lazy(() => import('./export/ExportView').then((m) => ({ default: m.ExportView })));
 const TrainingView = lazy(() => import('./training/TrainingView').then((m) => ({ default: m.TrainingView })));
 
 export function App() {
@@ -94,6 +95,11 @@ function Shell() {
         {route.view === 'training' && (
           <Suspense fallback={<div className="muted view-loading">Loading…</div>}>
             <TrainingView />
+          </Suspense>
+        )}
+        {route.view === 'export' && (
+          <Suspense fallback={<div className="muted view-loading">Loading…</div>}>
+            <ExportView />
           </Suspense>
         )}
         {route.view === 'settings' && <SettingsView />}

@@ -3,6 +3,7 @@
  * shares, the split with its leakage report, the vocabulary and AU inventory, creation time and lineage. Written as
  * `datasheet.json` and `DATASHEET.md`, with the distributions drawn as small SVG bar charts beside it.
  */
+import type { ExportDatasheet } from '../../contract/types';
 import type { Workspace } from '../../db/open';
 import { datasheetCounts } from '../../db/repositories/datasheet';
 import { getSnapshot } from '../../db/repositories/snapshots';
@@ -13,20 +14,8 @@ import { parseStoredSummary } from '../splits/stored-summary';
 
 export const DATASHEET_FILES = { json: 'datasheet.json', md: 'DATASHEET.md', emotions: 'datasheet-emotions.svg', aus: 'datasheet-aus.svg', provenance: 'datasheet-provenance.svg' } as const;
 
-export interface Datasheet {
-  format: string;
-  createdAt: string;
-  records: number;
-  parts: Record<string, { n: number; byEmotion: Record<string, number> }>;
-  byEmotion: Record<string, number>;
-  byAU: Record<string, number>;
-  provenance: { source: string; n: number; share: number }[];
-  annotators: { name: string; n: number; share: number }[];
-  split: { name: string; summary: unknown } | null;
-  snapshot: { id: number; name: string; parent: number | null; model: number | null; round: number | null; reviewer: string | null; createdAt: string } | null;
-  vocabulary: { emotions: string[]; aus: string[] };
-  auInventory: string[];
-}
+/** Declared in the contract, which returns it (export.preview, export.datasheet). */
+export type Datasheet = ExportDatasheet;
 
 const share = (n: number, total: number) => (total ? Number((n / total).toFixed(4)) : 0);
 
