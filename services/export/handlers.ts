@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
 import type { ExportDatasheet, ExportPreview, SplitLeakage } from '../../contract/types';
+import { recordImageKeys } from '../../db/repositories/rounds';
 import type { Workspace } from '../../db/open';
 import { getSnapshot } from '../../db/repositories/snapshots';
 import { getSplit } from '../../db/repositories/splits';
@@ -61,13 +62,7 @@ function checkSelection(ws: Workspace, i: { split?: string | null; snapshot?: nu
 }
 
 function imageKeys(ws: Workspace, ids: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const q = ws.db.prepare('SELECT i.rel_path AS key FROM records r JOIN images i ON i.id = r.image_id WHERE r.id = ?');
-  for (const id of new Set(ids)) {
-    const row = q.get(id) as { key: string } | undefined;
-    if (row) out[id] = row.key;
-  }
-  return out;
+  return Object.fromEntries([...recordImageKeys(ws.db, [...new Set(ids)])].filter(([, key]) => key !== ''));
 }
 
 export function exportPreview(ws: Workspace, i: { split?: string | null; snapshot?: number | null }): ExportPreview {
