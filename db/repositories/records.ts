@@ -120,15 +120,19 @@ export interface RecordQueryFilter {
   part?: string;
   /** User name of the current revision's author. */
   author?: string;
-  /** Substring of the record id. */
+  /** Substring of the record id, its image's subject or its source file name. */
   search?: string;
 }
 
-export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated';
+export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated' | 'todo';
 export interface RecordQuerySort {
   field: RecordSortField;
   dir: 'asc' | 'desc';
 }
+
+/** The to-do order: unlabeled first, then weak; labeled and reviewed records (done) last. */
+const TODO_RANK = "(CASE r.status WHEN 'unlabeled' THEN 0 WHEN 'weak' THEN 1 WHEN 'labeled' THEN 2 ELSE 3 END)";
+const TODO_OPEN = 2;
 
 const SORT_COLUMN: Record<RecordSortField, string> = {
   id: 'r.id',
@@ -136,6 +140,7 @@ const SORT_COLUMN: Record<RecordSortField, string> = {
   emotion: 'r.emotion',
   source: 'r.source',
   updated: 'r.updated_at',
+  todo: TODO_RANK,
 };
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -179,8 +184,12 @@ function filterClause(filter: RecordQueryFilter): { where: string; args: unknown
     args.push(filter.author);
   }
   if (filter.search) {
-    conds.push("r.id LIKE ? ESCAPE '\\'");
-    args.push(`%${escapeLike(filter.search)}%`);
+    // a substring search cannot use an index; the images side is one scan of images, not one per record
+    const pattern = `%${escapeLike(filter.search)}%`;
+    conds.push(
+      "(r.id LIKE ? ESCAPE '\\' OR r.image_id IN (SELECT i2.id FROM images i2 WHERE i2.subject LIKE ? ESCAPE '\\' OR i2.original_name LIKE ? ESCAPE '\\'))",
+    );
+    args.push(pattern, pattern, pattern);
   }
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
 }
@@ -223,6 +232,7 @@ export function nextRecordIds(
   count: number,
 ): string[] {
   const { where, args } = filterClause(filter);
+  if (sort.field === 'todo') return nextTodoIds(db, where, args, sort.dir === 'desc', afterId, count);
   if (afterId === null) {
     return named(db, 'records.queueFirst', `SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ?`).all<{ id: string }>(...args, count).map((r) => r.id);
   }
@@ -247,6 +257,36 @@ export function nextRecordIds(
   const fullWhere = where ? `${where} AND ${keyset}` : `WHERE ${keyset}`;
   return named(db, 'records.queueNext', `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort)} LIMIT ?`)
     .all<{ id: string }>(...args, ...keyArgs, count)
+    .map((r) => r.id);
+}
+
+/**
+ * The to-do queue: forward, only records that still need work (unlabeled, then weak), so a record just submitted
+ * (now done) continues with the open records after it. Backward walks ids down over every record, so "previous"
+ * reaches the record just labeled, which has left the to-do list.
+ */
+function nextTodoIds(db: Database.Database, where: string, args: unknown[], backward: boolean, afterId: string | null, count: number): string[] {
+  const and = (cond: string) => (where ? `${where} AND ${cond}` : `WHERE ${cond}`);
+  if (backward) {
+    const before = afterId === null ? '1' : 'r.id < ?';
+    return named(db, 'records.todoPrev', `SELECT r.id FROM records r ${and(before)} ORDER BY r.id DESC LIMIT ?`)
+      .all<{ id: string }>(...args, ...(afterId === null ? [] : [afterId]), count)
+      .map((r) => r.id);
+  }
+  if (afterId === null) {
+    return named(db, 'records.todoFirst', `SELECT r.id FROM records r ${and(`${TODO_RANK} < ${TODO_OPEN}`)} ORDER BY ${TODO_RANK}, r.id LIMIT ?`)
+      .all<{ id: string }>(...args, count)
+      .map((r) => r.id);
+  }
+  const anchor = named(db, 'records.todoAnchor', `SELECT ${TODO_RANK} AS k FROM records r WHERE r.id = ?`).get<{ k: number }>(afterId);
+  // a done (or vanished) anchor continues where it stood as an unlabeled record
+  const k = anchor && anchor.k < TODO_OPEN ? anchor.k : 0;
+  return named(
+    db,
+    'records.todoNext',
+    `SELECT r.id FROM records r ${and(`${TODO_RANK} < ${TODO_OPEN} AND (${TODO_RANK} > ? OR (${TODO_RANK} = ? AND r.id > ?))`)} ORDER BY ${TODO_RANK}, r.id LIMIT ?`,
+  )
+    .all<{ id: string }>(...args, k, k, afterId, count)
     .map((r) => r.id);
 }
 

@@ -1,7 +1,8 @@
 /** The labeling queue (filter + sort) shared by the queue view and the label view, kept across reloads. */
 import { useCallback, useSyncExternalStore } from 'react';
 import type { RecordFilter, RecordSort } from '../../../contract/api';
-import { DEFAULT_RECORD_SORT, type SortDirection } from '../../../contract/types';
+import type { RecordSortField, SortDirection } from '../../../contract/types';
+import { parseHash } from '../shell/route';
 
 export interface QueueSpec {
   filter: RecordFilter;
@@ -9,20 +10,34 @@ export interface QueueSpec {
 }
 
 const STORAGE_KEY = 'fea.queue';
-export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { ...DEFAULT_RECORD_SORT } };
+/** A new labeler's queue is a to-do list: unlabeled records, then weak ones. */
+export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { field: 'todo', dir: 'asc' } };
 
-function load(): QueueSpec {
+/** The orders the label view offers in one step, with their names. */
+export const QUEUE_ORDERS: { field: RecordSortField; title: string }[] = [
+  { field: 'todo', title: 'to do (unlabeled, then weak)' },
+  { field: 'id', title: 'by id' },
+];
+
+/**
+ * The queue kept from the last visit. A page opened on a record's URL (a link, a bookmark) starts without the old
+ * filter: that record may not be in it, and "next" would silently continue in a queue nobody chose this time.
+ */
+export function loadQueue(raw: string | null, hash: string): QueueSpec {
+  let spec = DEFAULT_QUEUE;
   try {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    if (!raw) return DEFAULT_QUEUE;
-    const parsed = JSON.parse(raw) as QueueSpec;
-    return { filter: parsed.filter ?? {}, sort: parsed.sort ?? DEFAULT_QUEUE.sort };
+    if (raw) {
+      const parsed = JSON.parse(raw) as Partial<QueueSpec>;
+      spec = { filter: parsed.filter ?? {}, sort: parsed.sort ?? DEFAULT_QUEUE.sort };
+    }
   } catch {
-    return DEFAULT_QUEUE;
+    spec = DEFAULT_QUEUE;
   }
+  const route = parseHash(hash);
+  return route.view === 'label' && route.id ? { filter: {}, sort: spec.sort } : spec;
 }
 
-let current: QueueSpec = load();
+let current: QueueSpec = loadQueue(localStorage.getItem(STORAGE_KEY), window.location.hash);
 const listeners = new Set<() => void>();
 
 export function getQueue(): QueueSpec {
@@ -52,8 +67,17 @@ export function queueKey(spec: QueueSpec): string {
 }
 
 export function describeQueue(spec: QueueSpec): string {
+  return `${describeFilter(spec)} · ${describeOrder(spec)}`;
+}
+
+export function describeFilter(spec: QueueSpec): string {
   const parts = Object.entries(spec.filter).map(([k, v]) => `${k}: ${v}`);
-  return `${parts.length ? parts.join(', ') : 'all records'} · ${spec.sort.field} ${spec.sort.dir}`;
+  return parts.length ? parts.join(', ') : 'all records';
+}
+
+export function describeOrder(spec: QueueSpec): string {
+  if (spec.sort.field === 'todo' && spec.sort.dir === 'asc') return 'to do (unlabeled, then weak)';
+  return `${spec.sort.field} ${spec.sort.dir}`;
 }
 
 export function reverseDirection(dir: SortDirection): SortDirection {

@@ -1,0 +1,66 @@
+/** The to-do queue order (unlabeled, then weak), the search over subjects and file names, and the queue kept across visits. */
+import * as path from 'node:path';
+import { openWorkspace } from '../../db/open';
+import { addRevision, insertImage, insertRecord, nextRecordIds, queryRecordRows, systemUserId } from '../../db/repositories';
+import { tempDir } from '../support/facial-r1';
+
+/** r1…r9: odd ids weak (an emotion, no AUs), r4 labeled, the rest unlabeled; subjects alternate 'alice' and 'bob'. */
+function setup() {
+  const ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
+  const db = ws.db;
+  const sys = systemUserId(db);
+  db.transaction(() => {
+    for (let i = 1; i <= 9; i++) {
+      const img = insertImage(db, { sha256: String(i).padStart(64, '0'), ext: 'png', width: 8, height: 8, originalName: `IMG_${100 + i}.jpg`, subject: i % 2 ? 'alice' : 'bob' });
+      insertRecord(db, { id: `r${i}`, imageId: img.id, source: 'A' });
+      if (i % 2) addRevision(db, { recordId: `r${i}`, emotion: 'fear', aus: [], reasoning: '', authorId: sys, kind: 'import' });
+    }
+    addRevision(db, { recordId: 'r4', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
+  })();
+  return db;
+}
+
+const todo = { field: 'todo', dir: 'asc' } as const;
+
+describe('the to-do queue', () => {
+  test('lists unlabeled records, then weak ones, then the done ones; queue.next offers only what needs work', () => {
+    const db = setup();
+    expect(queryRecordRows(db, {}, todo, 0, 100).rows.map((r) => r.id)).toEqual(['r2', 'r6', 'r8', 'r1', 'r3', 'r5', 'r7', 'r9', 'r4']);
+    expect(nextRecordIds(db, {}, todo, null, 3)).toEqual(['r2', 'r6', 'r8']);
+    expect(nextRecordIds(db, {}, todo, 'r2', 3)).toEqual(['r6', 'r8', 'r1']);
+    // r4 is done: the record after it is the next unlabeled one, never a labeled record
+    expect(nextRecordIds(db, {}, todo, 'r4', 100)).toEqual(['r6', 'r8', 'r1', 'r3', 'r5', 'r7', 'r9']);
+    expect(nextRecordIds(db, {}, todo, 'r7', 100)).toEqual(['r9']);
+    expect(nextRecordIds(db, {}, todo, 'r9', 100)).toEqual([]);
+  });
+
+  test('"Submit & next" skips a record that was labeled meanwhile, and "previous" reaches the record just labeled', () => {
+    const db = setup();
+    const sys = systemUserId(db);
+    addRevision(db, { recordId: 'r6', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
+    expect(nextRecordIds(db, {}, todo, 'r2', 2)).toEqual(['r8', 'r1']);
+    addRevision(db, { recordId: 'r2', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
+    expect(nextRecordIds(db, {}, todo, 'r2', 1)).toEqual(['r8']);
+    expect(nextRecordIds(db, {}, { field: 'todo', dir: 'desc' }, 'r8', 2)).toEqual(['r7', 'r6']);
+  });
+
+  test('filters still apply', () => {
+    const db = setup();
+    expect(nextRecordIds(db, { status: 'weak' }, todo, null, 100)).toEqual(['r1', 'r3', 'r5', 'r7', 'r9']);
+    expect(nextRecordIds(db, { search: 'bob' }, todo, null, 100)).toEqual(['r2', 'r6', 'r8']);
+  });
+});
+
+describe('search', () => {
+  const ids = (db: ReturnType<typeof setup>, search: string) => queryRecordRows(db, { search }, { field: 'id', dir: 'asc' }, 0, 100).rows.map((r) => r.id);
+  test('finds ids, subjects and source file names, as substrings, with LIKE wildcards taken literally', () => {
+    const db = setup();
+    expect(ids(db, 'r3')).toEqual(['r3']);
+    expect(ids(db, 'ALI')).toEqual(['r1', 'r3', 'r5', 'r7', 'r9']);
+    expect(ids(db, 'img_105')).toEqual(['r5']);
+    expect(ids(db, '.jpg')).toHaveLength(9);
+    expect(ids(db, '%')).toEqual([]);
+    expect(ids(db, 'IMG%105')).toEqual([]);
+    expect(queryRecordRows(db, { search: 'bob' }, { field: 'id', dir: 'asc' }, 0, 100).total).toBe(4);
+  });
+});
