@@ -130,9 +130,9 @@ export interface RecordQuerySort {
   dir: 'asc' | 'desc';
 }
 
-/** The to-do order: unlabeled first, then weak; labeled and reviewed records (done) last. */
-const TODO_RANK = "(CASE r.status WHEN 'unlabeled' THEN 0 WHEN 'weak' THEN 1 WHEN 'labeled' THEN 2 ELSE 3 END)";
-const TODO_OPEN = 2;
+/** The to-do order: unlabeled first, then weak; labeled and reviewed records (done) last, by id. */
+const TODO_RANK = "(CASE r.status WHEN 'unlabeled' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END)";
+const TODO_DONE = 2;
 
 const SORT_COLUMN: Record<RecordSortField, string> = {
   id: 'r.id',
@@ -261,33 +261,32 @@ export function nextRecordIds(
 }
 
 /**
- * The to-do queue: forward, only records that still need work (unlabeled, then weak), so a record just submitted
- * (now done) continues with the open records after it. Backward walks ids down over every record, so "previous"
- * reaches the record just labeled, which has left the to-do list.
+ * The to-do queue: records that still need work (unlabeled, then weak), then the done ones by id. A record just
+ * submitted (now done) continues with the open records after it, then every weak one, then the done records after
+ * it: never back to a done record before it, so "next" cannot cycle. Backward walks ids down over every record, so
+ * "previous" reaches the record just labeled.
  */
 function nextTodoIds(db: Database.Database, where: string, args: unknown[], backward: boolean, afterId: string | null, count: number): string[] {
   const and = (cond: string) => (where ? `${where} AND ${cond}` : `WHERE ${cond}`);
+  const ids = (name: string, sql: string, params: unknown[]) => named(db, name, sql).all<{ id: string }>(...params).map((r) => r.id);
   if (backward) {
-    const before = afterId === null ? '1' : 'r.id < ?';
-    return named(db, 'records.todoPrev', `SELECT r.id FROM records r ${and(before)} ORDER BY r.id DESC LIMIT ?`)
-      .all<{ id: string }>(...args, ...(afterId === null ? [] : [afterId]), count)
-      .map((r) => r.id);
+    if (afterId === null) return ids('records.todoLast', `SELECT r.id FROM records r ${where} ORDER BY r.id DESC LIMIT ?`, [...args, count]);
+    return ids('records.todoPrev', `SELECT r.id FROM records r ${and('r.id < ?')} ORDER BY r.id DESC LIMIT ?`, [...args, afterId, count]);
   }
-  if (afterId === null) {
-    return named(db, 'records.todoFirst', `SELECT r.id FROM records r ${and(`${TODO_RANK} < ${TODO_OPEN}`)} ORDER BY ${TODO_RANK}, r.id LIMIT ?`)
-      .all<{ id: string }>(...args, count)
-      .map((r) => r.id);
-  }
+  const order = `ORDER BY ${TODO_RANK}, r.id`;
+  if (afterId === null) return ids('records.todoFirst', `SELECT r.id FROM records r ${where} ${order} LIMIT ?`, [...args, count]);
   const anchor = named(db, 'records.todoAnchor', `SELECT ${TODO_RANK} AS k FROM records r WHERE r.id = ?`).get<{ k: number }>(afterId);
-  // a done (or vanished) anchor continues where it stood as an unlabeled record
-  const k = anchor && anchor.k < TODO_OPEN ? anchor.k : 0;
-  return named(
-    db,
-    'records.todoNext',
-    `SELECT r.id FROM records r ${and(`${TODO_RANK} < ${TODO_OPEN} AND (${TODO_RANK} > ? OR (${TODO_RANK} = ? AND r.id > ?))`)} ORDER BY ${TODO_RANK}, r.id LIMIT ?`,
-  )
-    .all<{ id: string }>(...args, k, k, afterId, count)
-    .map((r) => r.id);
+  if (anchor && anchor.k < TODO_DONE) {
+    return ids('records.todoNext', `SELECT r.id FROM records r ${and(`(${TODO_RANK} > ? OR (${TODO_RANK} = ? AND r.id > ?))`)} ${order} LIMIT ?`, [
+      ...args,
+      anchor.k,
+      anchor.k,
+      afterId,
+      count,
+    ]);
+  }
+  // a done (or vanished) anchor: the unlabeled records after it, every weak one, the done ones after it
+  return ids('records.todoAfterDone', `SELECT r.id FROM records r ${and(`(${TODO_RANK} = 1 OR r.id > ?)`)} ${order} LIMIT ?`, [...args, afterId, count]);
 }
 
 export function getRecordListRow(db: Database.Database, id: string): RecordListRow | undefined {

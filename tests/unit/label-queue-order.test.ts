@@ -23,15 +23,24 @@ function setup() {
 const todo = { field: 'todo', dir: 'asc' } as const;
 
 describe('the to-do queue', () => {
-  test('lists unlabeled records, then weak ones, then the done ones; queue.next offers only what needs work', () => {
+  test('lists unlabeled records, then weak ones, then the done ones; queue.next follows that order', () => {
     const db = setup();
     expect(queryRecordRows(db, {}, todo, 0, 100).rows.map((r) => r.id)).toEqual(['r2', 'r6', 'r8', 'r1', 'r3', 'r5', 'r7', 'r9', 'r4']);
     expect(nextRecordIds(db, {}, todo, null, 3)).toEqual(['r2', 'r6', 'r8']);
     expect(nextRecordIds(db, {}, todo, 'r2', 3)).toEqual(['r6', 'r8', 'r1']);
-    // r4 is done: the record after it is the next unlabeled one, never a labeled record
+    // r4 is done: what follows it is the next unlabeled record, then the weak ones
     expect(nextRecordIds(db, {}, todo, 'r4', 100)).toEqual(['r6', 'r8', 'r1', 'r3', 'r5', 'r7', 'r9']);
-    expect(nextRecordIds(db, {}, todo, 'r7', 100)).toEqual(['r9']);
-    expect(nextRecordIds(db, {}, todo, 'r9', 100)).toEqual([]);
+    expect(nextRecordIds(db, {}, todo, 'r7', 100)).toEqual(['r9', 'r4']);
+    expect(nextRecordIds(db, {}, todo, 'r9', 100)).toEqual(['r4']);
+  });
+
+  test('once nothing needs work it walks the done records by id, and never cycles back', () => {
+    const db = setup();
+    const sys = systemUserId(db);
+    for (const id of ['r1', 'r2', 'r3', 'r5', 'r6', 'r7', 'r8', 'r9']) addRevision(db, { recordId: id, emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
+    expect(nextRecordIds(db, {}, todo, null, 2)).toEqual(['r1', 'r2']);
+    expect(nextRecordIds(db, {}, todo, 'r2', 2)).toEqual(['r3', 'r4']);
+    expect(nextRecordIds(db, {}, todo, 'r9', 2)).toEqual([]);
   });
 
   test('"Submit & next" skips a record that was labeled meanwhile, and "previous" reaches the record just labeled', () => {
@@ -40,14 +49,14 @@ describe('the to-do queue', () => {
     addRevision(db, { recordId: 'r6', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
     expect(nextRecordIds(db, {}, todo, 'r2', 2)).toEqual(['r8', 'r1']);
     addRevision(db, { recordId: 'r2', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
-    expect(nextRecordIds(db, {}, todo, 'r2', 1)).toEqual(['r8']);
+    expect(nextRecordIds(db, {}, todo, 'r2', 3)).toEqual(['r8', 'r1', 'r3']);
     expect(nextRecordIds(db, {}, { field: 'todo', dir: 'desc' }, 'r8', 2)).toEqual(['r7', 'r6']);
   });
 
   test('filters still apply', () => {
     const db = setup();
     expect(nextRecordIds(db, { status: 'weak' }, todo, null, 100)).toEqual(['r1', 'r3', 'r5', 'r7', 'r9']);
-    expect(nextRecordIds(db, { search: 'bob' }, todo, null, 100)).toEqual(['r2', 'r6', 'r8']);
+    expect(nextRecordIds(db, { search: 'bob' }, todo, null, 100)).toEqual(['r2', 'r6', 'r8', 'r4']);
   });
 });
 
