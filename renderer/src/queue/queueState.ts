@@ -19,25 +19,30 @@ export const QUEUE_ORDERS: { field: RecordSortField; title: string }[] = [
   { field: 'id', title: 'by id' },
 ];
 
+function parse(raw: string | null): QueueSpec | null {
+  try {
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<QueueSpec>;
+    return { filter: parsed.filter ?? {}, sort: parsed.sort ?? DEFAULT_QUEUE.sort };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The queue kept from the last visit. A page opened on a record's URL (a link, a bookmark) starts without the old
+ * The queue at start: a reload keeps this tab's queue (`tab`, session storage). A new tab or window keeps the last
+ * visit's queue (`last`), except that one opened on a record's URL (a link, a bookmark) starts without the old
  * filter: that record may not be in it, and "next" would silently continue in a queue nobody chose this time.
  */
-export function loadQueue(raw: string | null, hash: string): QueueSpec {
-  let spec = DEFAULT_QUEUE;
-  try {
-    if (raw) {
-      const parsed = JSON.parse(raw) as Partial<QueueSpec>;
-      spec = { filter: parsed.filter ?? {}, sort: parsed.sort ?? DEFAULT_QUEUE.sort };
-    }
-  } catch {
-    spec = DEFAULT_QUEUE;
-  }
+export function loadQueue(saved: { tab: string | null; last: string | null }, hash: string): QueueSpec {
+  const tab = parse(saved.tab);
+  if (tab) return tab;
+  const spec = parse(saved.last) ?? DEFAULT_QUEUE;
   const route = parseHash(hash);
   return route.view === 'label' && route.id ? { filter: {}, sort: spec.sort } : spec;
 }
 
-let current: QueueSpec = loadQueue(localStorage.getItem(STORAGE_KEY), window.location.hash);
+let current: QueueSpec = loadQueue({ tab: sessionStorage.getItem(STORAGE_KEY), last: localStorage.getItem(STORAGE_KEY) }, window.location.hash);
 const listeners = new Set<() => void>();
 
 export function getQueue(): QueueSpec {
@@ -48,6 +53,7 @@ export function setQueue(spec: QueueSpec): void {
   const filter = Object.fromEntries(Object.entries(spec.filter).filter(([, v]) => v !== undefined && v !== '')) as RecordFilter;
   current = { filter, sort: spec.sort };
   localStorage.setItem(STORAGE_KEY, JSON.stringify(current));
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(current));
   for (const l of listeners) l();
 }
 
