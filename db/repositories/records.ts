@@ -124,7 +124,7 @@ export interface RecordQueryFilter {
   search?: string;
 }
 
-export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated' | 'todo';
+export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated' | 'todo' | 'uncertain';
 export interface RecordQuerySort {
   field: RecordSortField;
   dir: 'asc' | 'desc';
@@ -133,6 +133,17 @@ export interface RecordQuerySort {
 /** The to-do order: unlabeled first, then weak; labeled and reviewed records (done) last, by id. */
 const TODO_RANK = "(CASE r.status WHEN 'unlabeled' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END)";
 const TODO_DONE = 2;
+/** The suggestion source's policy (meta `suggestion_model`), or null: the face analysis' models (not policies). */
+const CHOSEN_POLICY = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'suggestion_model' AND CAST(value AS INTEGER) > 0)";
+/**
+ * The lowest top-emotion probability the suggestion source gave the record (2 when it gave none: unscored last).
+ * One indexed look-up per record (predictions_record_purpose).
+ */
+const UNCERTAINTY = `COALESCE((SELECT MIN(p.score) FROM predictions p JOIN models m ON m.id = p.model_id
+  WHERE p.record_id = r.id AND p.purpose = 'suggestion' AND p.score IS NOT NULL
+    AND (p.model_id = ${CHOSEN_POLICY} OR (${CHOSEN_POLICY} IS NULL AND m.kind <> 'policy'))), 2)`;
+/** Uncertain first: records that need work first (as in the to-do order), each group by that probability, lowest first. */
+const UNCERTAIN_KEY = `(${TODO_RANK} * 10 + ${UNCERTAINTY})`;
 
 const SORT_COLUMN: Record<RecordSortField, string> = {
   id: 'r.id',
@@ -141,6 +152,7 @@ const SORT_COLUMN: Record<RecordSortField, string> = {
   source: 'r.source',
   updated: 'r.updated_at',
   todo: TODO_RANK,
+  uncertain: UNCERTAIN_KEY,
 };
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -233,6 +245,17 @@ export function nextRecordIds(
 ): string[] {
   const { where, args } = filterClause(filter);
   if (sort.field === 'todo') return nextTodoIds(db, where, args, sort.dir === 'desc', afterId, count);
+  if (sort.field === 'uncertain' && afterId !== null && sort.dir === 'asc') {
+    const anchor = named(db, 'records.uncertainAnchor', `SELECT ${UNCERTAIN_KEY} AS k FROM records r WHERE r.id = ?`).get<{ k: number }>(afterId);
+    if (anchor && anchor.k >= TODO_DONE * 10) {
+      // a done anchor (just submitted): the open records after where it stood when it needed work, then the done ones after it
+      const s = anchor.k - TODO_DONE * 10;
+      const keyset = `((${UNCERTAIN_KEY} > ? AND ${UNCERTAIN_KEY} < ?) OR (${UNCERTAIN_KEY} = ? AND r.id > ?) OR ${UNCERTAIN_KEY} > ? OR (${UNCERTAIN_KEY} = ? AND r.id > ?))`;
+      return named(db, 'records.uncertainAfterDone', `SELECT r.id FROM records r ${where ? `${where} AND ${keyset}` : `WHERE ${keyset}`} ${orderBy(sort)} LIMIT ?`)
+        .all<{ id: string }>(...args, s, TODO_DONE * 10, s, afterId, anchor.k, anchor.k, afterId, count)
+        .map((r) => r.id);
+    }
+  }
   if (afterId === null) {
     return named(db, 'records.queueFirst', `SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ?`).all<{ id: string }>(...args, count).map((r) => r.id);
   }

@@ -368,8 +368,8 @@ export class LabelPage {
     return { filter, order, filtered: (await bar.getAttribute('class'))?.includes('filtered') ?? false };
   }
 
-  /** Picks the queue's order in the label view (one step): `todo` or `id`. */
-  async setQueueOrder(field: 'todo' | 'id'): Promise<void> {
+  /** Picks the queue's order in the label view (one step). */
+  async setQueueOrder(field: 'todo' | 'uncertain' | 'id'): Promise<void> {
     await this.page.getByTestId('label-queue-order').selectOption(field);
   }
 

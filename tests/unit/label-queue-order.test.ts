@@ -1,7 +1,8 @@
 /** The to-do queue order (unlabeled, then weak), the search over subjects and file names, and the queue kept across visits. */
 import * as path from 'node:path';
 import { openWorkspace } from '../../db/open';
-import { addRevision, insertImage, insertRecord, nextRecordIds, queryRecordRows, systemUserId } from '../../db/repositories';
+import { ensureModel } from '../../db/repositories/analysis';
+import { addRevision, insertImage, insertRecord, nextRecordIds, queryRecordRows, setSuggestionModel, systemUserId, upsertPrediction } from '../../db/repositories';
 import { tempDir } from '../support/facial-r1';
 
 /** r1…r9: odd ids weak (an emotion, no AUs), r4 labeled, the rest unlabeled; subjects alternate 'alice' and 'bob'. */
@@ -57,6 +58,34 @@ describe('the to-do queue', () => {
     const db = setup();
     expect(nextRecordIds(db, { status: 'weak' }, todo, null, 100)).toEqual(['r1', 'r3', 'r5', 'r7', 'r9']);
     expect(nextRecordIds(db, { search: 'bob' }, todo, null, 100)).toEqual(['r2', 'r6', 'r8', 'r4']);
+  });
+});
+
+describe('uncertain first', () => {
+  const uncertain = { field: 'uncertain', dir: 'asc' } as const;
+  const predict = (db: ReturnType<typeof setup>, modelId: number, recordId: string, score: number, purpose: 'suggestion' | 'eval' = 'suggestion') =>
+    upsertPrediction(db, recordId, modelId, { emotion: 'fear', score, emotionScores: { fear: score }, aus: [], reasoning: '' }, undefined, purpose);
+
+  test("open records first, each group by the suggestion source's top-emotion probability, lowest first; unscored last", () => {
+    const db = setup();
+    const face = ensureModel(db, { name: 'expression-net', version: '1', kind: 'expression' });
+    const policy = ensureModel(db, { name: 'policy-1', version: '1', kind: 'policy' });
+    predict(db, face, 'r8', 0.3);
+    predict(db, face, 'r6', 0.9);
+    predict(db, face, 'r3', 0.2);
+    predict(db, face, 'r4', 0.1);
+    predict(db, policy, 'r2', 0.05); // a policy: not the source until chosen
+    predict(db, face, 'r9', 0.01, 'eval'); // an eval output never orders the queue
+    expect(queryRecordRows(db, {}, uncertain, 0, 100).rows.map((r) => r.id)).toEqual(['r8', 'r6', 'r2', 'r3', 'r1', 'r5', 'r7', 'r9', 'r4']);
+    expect(nextRecordIds(db, {}, uncertain, null, 3)).toEqual(['r8', 'r6', 'r2']);
+    expect(nextRecordIds(db, {}, uncertain, 'r6', 3)).toEqual(['r2', 'r3', 'r1']);
+
+    // r8 just labeled: continue after where it stood, never at the done records before it
+    addRevision(db, { recordId: 'r8', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: systemUserId(db), kind: 'import' });
+    expect(nextRecordIds(db, {}, uncertain, 'r8', 100)).toEqual(['r6', 'r2', 'r3', 'r1', 'r5', 'r7', 'r9']);
+
+    setSuggestionModel(db, policy);
+    expect(queryRecordRows(db, {}, uncertain, 0, 100).rows.map((r) => r.id)).toEqual(['r2', 'r6', 'r1', 'r3', 'r5', 'r7', 'r9', 'r4', 'r8']);
   });
 });
 

@@ -16,6 +16,7 @@ export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { field: 'todo', dir
 /** The orders the label view offers in one step, with their names. */
 export const QUEUE_ORDERS: { field: RecordSortField; title: string }[] = [
   { field: 'todo', title: 'to do (unlabeled, then weak)' },
+  { field: 'uncertain', title: 'uncertain first (to do, least sure suggestion first)' },
   { field: 'id', title: 'by id' },
 ];
 
@@ -82,7 +83,8 @@ export function describeFilter(spec: QueueSpec): string {
 }
 
 export function describeOrder(spec: QueueSpec): string {
-  if (spec.sort.field === 'todo' && spec.sort.dir === 'asc') return 'to do (unlabeled, then weak)';
+  const named = spec.sort.dir === 'asc' ? QUEUE_ORDERS.find((o) => o.field === spec.sort.field) : undefined;
+  if (named && named.field !== 'id') return named.title;
   return `${spec.sort.field} ${spec.sort.dir}`;
 }
 
