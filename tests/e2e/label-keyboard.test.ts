@@ -252,7 +252,10 @@ e2e.test('"Submit & next" goes to the records that still need work, skipping lab
   await label.setQueueOrder('id');
   expect((await label.queueShown()).order).toBe('by id');
   expect(await label.next()).toBe('demo-000002');
+  await label.setQueueOrder('uncertain');
+  expect((await label.queueShown()).order).toMatch(/^uncertain first/);
   await label.setQueueOrder('todo');
+  expect((await label.queueShown()).order).toBe('to do (unlabeled, then weak)');
 });
 
 e2e.test('queue keys work on arrival, search finds subjects, and a record URL in a new tab does not inherit the filter', async (ctx) => {
