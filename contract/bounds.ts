@@ -10,7 +10,7 @@ export const LeadTimeSchema = z.number().int().min(0).max(LEAD_TIME_MAX_MS);
 
 export const PredictionIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** Record ids are at most 256 characters, so a longer search matches nothing; SQLite refuses LIKE patterns over 50,000 bytes. */
+/** Searches record ids, image subjects and source file names; SQLite refuses LIKE patterns over 50,000 bytes. */
 export const SEARCH_MAX = 1024;
 export const SearchSchema = z.string().max(SEARCH_MAX);
 

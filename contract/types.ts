@@ -24,7 +24,11 @@ export interface WorkspaceInfo {
  * The queue's choice lists, zod-free so the renderer can list them: the API's RecordSortSchema is built from these
  * (RecordFilter and RecordSort, the shapes, are inferred from the schemas in api.ts).
  */
-export const RECORD_SORT_FIELDS = ['id', 'status', 'emotion', 'source', 'updated'] as const;
+/**
+ * `todo`: records that still need work first (unlabeled, then weak); the label view's default queue. `uncertain`: the
+ * same groups, each with the lowest top-emotion probability of the suggestion source's prediction first (unscored last).
+ */
+export const RECORD_SORT_FIELDS = ['id', 'status', 'emotion', 'source', 'updated', 'todo', 'uncertain'] as const;
 export type RecordSortField = (typeof RECORD_SORT_FIELDS)[number];
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];

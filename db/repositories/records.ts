@@ -120,15 +120,30 @@ export interface RecordQueryFilter {
   part?: string;
   /** User name of the current revision's author. */
   author?: string;
-  /** Substring of the record id. */
+  /** Substring of the record id, its image's subject or its source file name. */
   search?: string;
 }
 
-export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated';
+export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated' | 'todo' | 'uncertain';
 export interface RecordQuerySort {
   field: RecordSortField;
   dir: 'asc' | 'desc';
 }
+
+/** The to-do order: unlabeled first, then weak; labeled and reviewed records (done) last, by id. */
+const TODO_RANK = "(CASE r.status WHEN 'unlabeled' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END)";
+const TODO_DONE = 2;
+/** The suggestion source's policy (meta `suggestion_model`), or null: the face analysis' models (not policies). */
+const CHOSEN_POLICY = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'suggestion_model' AND CAST(value AS INTEGER) > 0)";
+/**
+ * The lowest top-emotion probability the suggestion source gave the record (2 when it gave none: unscored last).
+ * One indexed look-up per record (predictions_record_purpose).
+ */
+const UNCERTAINTY = `COALESCE((SELECT MIN(p.score) FROM predictions p JOIN models m ON m.id = p.model_id
+  WHERE p.record_id = r.id AND p.purpose = 'suggestion' AND p.score IS NOT NULL
+    AND (p.model_id = ${CHOSEN_POLICY} OR (${CHOSEN_POLICY} IS NULL AND m.kind <> 'policy'))), 2)`;
+/** Uncertain first: records that need work first (as in the to-do order), each group by that probability, lowest first. */
+const UNCERTAIN_KEY = `(${TODO_RANK} * 10 + ${UNCERTAINTY})`;
 
 const SORT_COLUMN: Record<RecordSortField, string> = {
   id: 'r.id',
@@ -136,6 +151,8 @@ const SORT_COLUMN: Record<RecordSortField, string> = {
   emotion: 'r.emotion',
   source: 'r.source',
   updated: 'r.updated_at',
+  todo: TODO_RANK,
+  uncertain: UNCERTAIN_KEY,
 };
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -179,8 +196,12 @@ function filterClause(filter: RecordQueryFilter): { where: string; args: unknown
     args.push(filter.author);
   }
   if (filter.search) {
-    conds.push("r.id LIKE ? ESCAPE '\\'");
-    args.push(`%${escapeLike(filter.search)}%`);
+    // a substring search cannot use an index; the images side is one scan of images, not one per record
+    const pattern = `%${escapeLike(filter.search)}%`;
+    conds.push(
+      "(r.id LIKE ? ESCAPE '\\' OR r.image_id IN (SELECT i2.id FROM images i2 WHERE i2.subject LIKE ? ESCAPE '\\' OR i2.original_name LIKE ? ESCAPE '\\'))",
+    );
+    args.push(pattern, pattern, pattern);
   }
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
 }
@@ -223,6 +244,18 @@ export function nextRecordIds(
   count: number,
 ): string[] {
   const { where, args } = filterClause(filter);
+  if (sort.field === 'todo') return nextTodoIds(db, where, args, sort.dir === 'desc', afterId, count);
+  if (sort.field === 'uncertain' && afterId !== null && sort.dir === 'asc') {
+    const anchor = named(db, 'records.uncertainAnchor', `SELECT ${UNCERTAIN_KEY} AS k FROM records r WHERE r.id = ?`).get<{ k: number }>(afterId);
+    if (anchor && anchor.k >= TODO_DONE * 10) {
+      // a done anchor (just submitted): the open records after where it stood when it needed work, then the done ones after it
+      const s = anchor.k - TODO_DONE * 10;
+      const keyset = `((${UNCERTAIN_KEY} > ? AND ${UNCERTAIN_KEY} < ?) OR (${UNCERTAIN_KEY} = ? AND r.id > ?) OR ${UNCERTAIN_KEY} > ? OR (${UNCERTAIN_KEY} = ? AND r.id > ?))`;
+      return named(db, 'records.uncertainAfterDone', `SELECT r.id FROM records r ${where ? `${where} AND ${keyset}` : `WHERE ${keyset}`} ${orderBy(sort)} LIMIT ?`)
+        .all<{ id: string }>(...args, s, TODO_DONE * 10, s, afterId, anchor.k, anchor.k, afterId, count)
+        .map((r) => r.id);
+    }
+  }
   if (afterId === null) {
     return named(db, 'records.queueFirst', `SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ?`).all<{ id: string }>(...args, count).map((r) => r.id);
   }
@@ -248,6 +281,35 @@ export function nextRecordIds(
   return named(db, 'records.queueNext', `SELECT r.id FROM records r ${fullWhere} ${orderBy(sort)} LIMIT ?`)
     .all<{ id: string }>(...args, ...keyArgs, count)
     .map((r) => r.id);
+}
+
+/**
+ * The to-do queue: records that still need work (unlabeled, then weak), then the done ones by id. A record just
+ * submitted (now done) continues with the open records after it, then every weak one, then the done records after
+ * it: never back to a done record before it, so "next" cannot cycle. Backward walks ids down over every record, so
+ * "previous" reaches the record just labeled.
+ */
+function nextTodoIds(db: Database.Database, where: string, args: unknown[], backward: boolean, afterId: string | null, count: number): string[] {
+  const and = (cond: string) => (where ? `${where} AND ${cond}` : `WHERE ${cond}`);
+  const ids = (name: string, sql: string, params: unknown[]) => named(db, name, sql).all<{ id: string }>(...params).map((r) => r.id);
+  if (backward) {
+    if (afterId === null) return ids('records.todoLast', `SELECT r.id FROM records r ${where} ORDER BY r.id DESC LIMIT ?`, [...args, count]);
+    return ids('records.todoPrev', `SELECT r.id FROM records r ${and('r.id < ?')} ORDER BY r.id DESC LIMIT ?`, [...args, afterId, count]);
+  }
+  const order = `ORDER BY ${TODO_RANK}, r.id`;
+  if (afterId === null) return ids('records.todoFirst', `SELECT r.id FROM records r ${where} ${order} LIMIT ?`, [...args, count]);
+  const anchor = named(db, 'records.todoAnchor', `SELECT ${TODO_RANK} AS k FROM records r WHERE r.id = ?`).get<{ k: number }>(afterId);
+  if (anchor && anchor.k < TODO_DONE) {
+    return ids('records.todoNext', `SELECT r.id FROM records r ${and(`(${TODO_RANK} > ? OR (${TODO_RANK} = ? AND r.id > ?))`)} ${order} LIMIT ?`, [
+      ...args,
+      anchor.k,
+      anchor.k,
+      afterId,
+      count,
+    ]);
+  }
+  // a done (or vanished) anchor: the unlabeled records after it, every weak one, the done ones after it
+  return ids('records.todoAfterDone', `SELECT r.id FROM records r ${and(`(${TODO_RANK} = 1 OR r.id > ?)`)} ${order} LIMIT ?`, [...args, afterId, count]);
 }
 
 export function getRecordListRow(db: Database.Database, id: string): RecordListRow | undefined {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { composeReasoning } from '../../pipelines/facs/reasoning';
 import { ARTIFACTS_DIR } from '../support/browser';
 import { useE2E } from '../support/e2e';
-import { LabelPage, signInAs } from '../support/label-page';
+import { LabelPage, QueuePage, signInAs } from '../support/label-page';
 import { currentOf, humanRevisions } from '../support/revisions';
 
 const e2e = useE2E({ demo: 10, seed: 3 });
@@ -218,4 +218,85 @@ e2e.test('the queue filters and opens a record with the filter as the labeling q
   const label = new LabelPage(ctx);
   expect(await label.waitForRecord()).toBe(ids[0]);
   if (ids.length > 1) expect(await label.next()).toBe(ids[1]);
+});
+
+e2e.test('"Submit & next" goes to the records that still need work, skipping labeled ones; the label view shows the queue', async (ctx) => {
+  const { db, api } = ctx;
+  // two records made weak (an emotion without AUs): every other demo record is labeled
+  const userId = await signInAs(ctx, 'wes');
+  for (const recordId of ['demo-000003', 'demo-000007']) {
+    const base = currentOf(db(), recordId).current_revision_id;
+    await api['annotations.submit']({ recordId, userId, emotion: 'anger', aus: [], reasoning: '', baseRevisionId: base });
+    expect(currentOf(db(), recordId).status).toBe('weak');
+  }
+  const label = await LabelPage.open(ctx, { as: 'wes', record: 'demo-000001' });
+  expect(await label.queueShown()).toEqual({ filter: 'all records', order: 'to do (unlabeled, then weak)', filtered: false });
+
+  const visited: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    await label.clearForm();
+    await label.pickEmotion('happiness');
+    await label.toggleAU(6);
+    await label.toggleAU(12);
+    await label.composeReasoning();
+    visited.push(await label.submitAndNext());
+  }
+  // the weak ones first; with nothing left to do, the done records by id
+  expect(visited).toEqual(['demo-000003', 'demo-000007', 'demo-000001']);
+  for (const id of ['demo-000003', 'demo-000007']) {
+    await label.waitUntilStored(id);
+    expect(currentOf(db(), id).status).toBe('labeled');
+  }
+
+  // the other order is one step away
+  await label.setQueueOrder('id');
+  expect((await label.queueShown()).order).toBe('by id');
+  expect(await label.next()).toBe('demo-000002');
+  await label.setQueueOrder('uncertain');
+  expect((await label.queueShown()).order).toMatch(/^uncertain first/);
+  await label.setQueueOrder('todo');
+  expect((await label.queueShown()).order).toBe('to do (unlabeled, then weak)');
+});
+
+e2e.test('queue keys work on arrival, search finds subjects, and a record URL in a new tab does not inherit the filter', async (ctx) => {
+  const { page, db, context, gotoApp } = ctx;
+  await signInAs(ctx, 'xia');
+  const queue = await QueuePage.open(ctx);
+  const ids = await queue.rowIds();
+  // nothing clicked: the keys go to the list
+  await queue.press('ArrowDown', 'ArrowDown');
+  expect(await queue.selectedId()).toBe(ids[2]);
+  await queue.press('ArrowUp');
+  expect(await queue.selectedId()).toBe(ids[1]);
+
+  const subjects = db().prepare('SELECT i.subject, COUNT(*) AS n FROM records r JOIN images i ON i.id = r.image_id GROUP BY i.subject ORDER BY n DESC, i.subject').all() as { subject: string; n: number }[];
+  const { subject, n } = subjects[0];
+  const ofSubject = (db().prepare('SELECT r.id FROM records r JOIN images i ON i.id = r.image_id WHERE i.subject = ? ORDER BY r.id').all(subject) as { id: string }[]).map((r) => r.id);
+  expect(ofSubject.length).toBe(n);
+  await queue.search(subject, n);
+  expect(new Set(await queue.rowIds())).toEqual(new Set(ofSubject));
+  const fileName = (db().prepare('SELECT i.original_name AS f FROM records r JOIN images i ON i.id = r.image_id WHERE r.id = ?').get(ids[4]) as { f: string }).f;
+  await queue.search(fileName, 1);
+  expect(await queue.rowIds()).toEqual([ids[4]]);
+
+  // Enter from the search field goes to the list, Enter again opens the record with the search as the queue
+  await queue.press('Enter', 'Enter');
+  const label = new LabelPage(ctx);
+  expect(await label.waitForRecord()).toBe(ids[4]);
+  expect(await label.queueShown()).toMatchObject({ filter: `search: ${fileName}`, filtered: true });
+  // a reload keeps this tab's queue
+  await page.reload();
+  await label.waitForRecord({ id: ids[4] });
+  expect((await label.queueShown()).filtered).toBe(true);
+
+  // the same record's URL in a new tab starts without the old filter
+  const other = await context.newPage();
+  await other.goto(`${ctx.url}#/label/${ids[1]}`);
+  await other.getByTestId('label-queue-filter').waitFor();
+  await other.waitForFunction(() => document.querySelector('[data-testid="label-queue-filter"]')?.textContent === 'all records');
+  await other.close();
+
+  await label.clearQueueFilter();
+  expect(await label.queueShown()).toMatchObject({ filter: 'all records', filtered: false });
+  await gotoApp('#/queue');
 });

@@ -357,4 +357,73 @@ export class LabelPage {
     else await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid="history-item"]').length === n, count);
     return this.page.locator('[data-testid="history-item"]').allTextContents();
   }
+
+  // ---- the labeling queue, as shown under the image -----------------------------------------------------------
+
+  /** The queue's filter and order as the label view shows them. */
+  async queueShown(): Promise<{ filter: string; order: string; filtered: boolean }> {
+    const bar = this.page.getByTestId('label-queue');
+    const filter = (await this.page.getByTestId('label-queue-filter').textContent()) ?? '';
+    const order = await this.page.getByTestId('label-queue-order').evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? '');
+    return { filter, order, filtered: (await bar.getAttribute('class'))?.includes('filtered') ?? false };
+  }
+
+  /** Picks the queue's order in the label view (one step). */
+  async setQueueOrder(field: 'todo' | 'uncertain' | 'id'): Promise<void> {
+    await this.page.getByTestId('label-queue-order').selectOption(field);
+  }
+
+  /** Clears the queue's filter from the label view. */
+  async clearQueueFilter(): Promise<void> {
+    await this.page.getByTestId('label-queue-clear').click();
+    await this.page.getByTestId('label-queue-clear').waitFor({ state: 'detached' });
+  }
+}
+
+/** The queue view, driven by its keys. */
+export class QueuePage {
+  constructor(private readonly ctx: E2EContext) {}
+
+  /** Opens the queue view and waits until its rows are loaded; nothing is clicked. */
+  static async open(ctx: E2EContext): Promise<QueuePage> {
+    const q = new QueuePage(ctx);
+    await ctx.gotoApp('#/queue');
+    await q.waitForRows();
+    return q;
+  }
+
+  private get page(): Page {
+    return this.ctx.page;
+  }
+
+  async waitForRows(): Promise<void> {
+    await this.page.locator('[data-testid="queue-row"][data-record-id]').first().waitFor();
+    await this.page.waitForFunction(() => !document.querySelector('.queue-row.placeholder'));
+  }
+
+  async press(...keys: string[]): Promise<void> {
+    for (const k of keys) await this.page.keyboard.press(k);
+  }
+
+  /** The ids listed, in order. */
+  async rowIds(): Promise<string[]> {
+    return this.page.locator('[data-testid="queue-row"][data-record-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-record-id')!));
+  }
+
+  /** The id of the row the keys have selected. */
+  async selectedId(): Promise<string | null> {
+    return this.page.locator('[data-testid="queue-row"].selected').getAttribute('data-record-id');
+  }
+
+  /** Types into the search field by its key (/) and waits until the list shows `count` records. */
+  async search(text: string, count: number): Promise<void> {
+    const field = this.page.getByTestId('queue-search');
+    if (!(await field.evaluate((el) => el === document.activeElement))) await this.page.keyboard.press('/');
+    if (!(await field.evaluate((el) => el === document.activeElement))) throw new Error('/ did not focus the search field');
+    await field.fill(text);
+    await this.page.waitForFunction(
+      (n) => document.querySelector('[data-testid="queue-total"]')?.textContent?.replace(/\D/g, '') === String(n) && document.querySelectorAll('[data-testid="queue-row"][data-record-id]').length === n,
+      count,
+    );
+  }
 }

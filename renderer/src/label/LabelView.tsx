@@ -46,7 +46,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const { info, keymap } = useSession();
   const user = useUser();
   const toast = useToast();
-  const [queue] = useQueue();
+  const [queue, setQueue] = useQueue();
   const cache = useMemo(() => recordCacheFor(api, mediaUrl), [api, mediaUrl]);
   const [modal, setModal] = useState<LabelModal>(null);
   const [overlay, toggleOverlay] = useOverlaySetting();
@@ -209,7 +209,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
         ) : (
           <div className="stage loading">{nav.loadError ? '' : 'Loading…'}</div>
         )}
-        <StageBar overlay={overlay} keymap={keymap} queue={queue} run={run} />
+        <StageBar overlay={overlay} keymap={keymap} queue={queue} setQueue={setQueue} run={run} />
       </div>
 
       <div className="label-form" data-testid="label-form">

@@ -1,17 +1,23 @@
 /** Below the image: overlay and zoom buttons, the labeling queue, key help; each button runs the same command as its key. */
 import { Kbd } from '../components/Kbd';
 import type { Keymap } from '../keymap/keymap';
-import { describeQueue, type QueueSpec } from '../queue/queueState';
+import { describeFilter, QUEUE_ORDERS, type QueueSpec } from '../queue/queueState';
+import type { RecordSortField } from '../../../contract/types';
 import type { LabelCommand } from './commands';
 
 interface Props {
   overlay: boolean;
   keymap: Keymap;
   queue: QueueSpec;
+  /** Changes the labeling queue (its order, or clears its filter). */
+  setQueue(spec: QueueSpec): void;
   run(command: LabelCommand): void;
 }
 
-export function StageBar({ overlay, keymap, queue, run }: Props) {
+export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
+  const filtered = Object.keys(queue.filter).length > 0;
+  const known = QUEUE_ORDERS.some((o) => o.field === queue.sort.field) && queue.sort.dir === 'asc';
+  const orderValue = known ? queue.sort.field : '';
   return (
     <div className="stage-bar">
       <button type="button" className={`small${overlay ? ' on' : ''}`} tabIndex={-1} data-testid="overlay-toggle" onClick={() => run({ type: 'overlay' })}>
@@ -27,8 +33,31 @@ export function StageBar({ overlay, keymap, queue, run }: Props) {
         reset <Kbd k={keymap.zoomReset} />
       </button>
       <span className="grow" />
-      <span className="muted stage-question" title="The labeling queue (change it in Queue)">
-        queue: {describeQueue(queue)}
+      <span className={`stage-queue${filtered ? ' filtered' : ''}`} data-testid="label-queue" title="The labeling queue: Submit & next goes to its next record (filters in Queue)">
+        queue: <span data-testid="label-queue-filter">{describeFilter(queue)}</span>
+        {filtered && (
+          <button type="button" className="small" tabIndex={-1} data-testid="label-queue-clear" onClick={() => setQueue({ filter: {}, sort: queue.sort })}>
+            clear filter
+          </button>
+        )}
+        <select
+          tabIndex={-1}
+          data-testid="label-queue-order"
+          aria-label="Queue order"
+          value={orderValue}
+          onChange={(e) => {
+            // the label keys go back to the form at once
+            e.target.blur();
+            if (e.target.value) setQueue({ filter: queue.filter, sort: { field: e.target.value as RecordSortField, dir: 'asc' } });
+          }}
+        >
+          {!known && <option value="">{`${queue.sort.field} ${queue.sort.dir}`}</option>}
+          {QUEUE_ORDERS.map((o) => (
+            <option key={o.field} value={o.field}>
+              {o.title}
+            </option>
+          ))}
+        </select>
       </span>
       <button type="button" className="small" tabIndex={-1} onClick={() => run({ type: 'help' })}>
         Keys <Kbd k={keymap.help} />

@@ -1,4 +1,4 @@
-/** The queue: filters, sort, id search and a virtualized list over records.query; Enter opens the label view. */
+/** The queue: filters, sort, a search over ids, subjects and file names, a virtualized list over records.query; Enter opens the label view. */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { RecordFilter } from '../../../contract/api';
@@ -31,7 +31,7 @@ export function QueueView() {
     api['splits.list']({}).then((s) => setSplits(s.splits), () => undefined);
   }, [api]);
 
-  // The id search waits for a pause in typing.
+  // The search waits for a pause in typing.
   useEffect(() => {
     if ((spec.filter.search ?? '') === search) return;
     const t = setTimeout(() => setSpec({ ...spec, filter: { ...spec.filter, search: search || undefined } }), 250);
@@ -54,6 +54,11 @@ export function QueueView() {
     const t = setTimeout(() => ensure(first, last), 40);
     return () => clearTimeout(t);
   }, [first, last, ensure, total]);
+
+  // The keys (/, ↑↓, Enter) work on arrival: the list has the focus, not the page body.
+  useEffect(() => {
+    if (!(document.activeElement instanceof HTMLInputElement)) scrollRef.current?.focus({ preventScroll: true });
+  }, []);
 
   // Another queue starts at its top.
   const specKey = queueKey(spec);
@@ -105,7 +110,7 @@ export function QueueView() {
           ref={searchRef}
           className="search"
           data-testid="queue-search"
-          placeholder="Search id  ( / )"
+          placeholder="Search id, subject, file  ( / )"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />

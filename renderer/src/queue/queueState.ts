@@ -1,7 +1,8 @@
 /** The labeling queue (filter + sort) shared by the queue view and the label view, kept across reloads. */
 import { useCallback, useSyncExternalStore } from 'react';
 import type { RecordFilter, RecordSort } from '../../../contract/api';
-import { DEFAULT_RECORD_SORT, type SortDirection } from '../../../contract/types';
+import type { RecordSortField, SortDirection } from '../../../contract/types';
+import { parseHash } from '../shell/route';
 
 export interface QueueSpec {
   filter: RecordFilter;
@@ -9,20 +10,40 @@ export interface QueueSpec {
 }
 
 const STORAGE_KEY = 'fea.queue';
-export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { ...DEFAULT_RECORD_SORT } };
+/** A new labeler's queue is a to-do list: unlabeled records, then weak ones. */
+export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { field: 'todo', dir: 'asc' } };
 
-function load(): QueueSpec {
+/** The orders the label view offers in one step, with their names. */
+export const QUEUE_ORDERS: { field: RecordSortField; title: string }[] = [
+  { field: 'todo', title: 'to do (unlabeled, then weak)' },
+  { field: 'uncertain', title: 'uncertain first (to do, least sure suggestion first)' },
+  { field: 'id', title: 'by id' },
+];
+
+function parse(raw: string | null): QueueSpec | null {
   try {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    if (!raw) return DEFAULT_QUEUE;
-    const parsed = JSON.parse(raw) as QueueSpec;
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<QueueSpec>;
     return { filter: parsed.filter ?? {}, sort: parsed.sort ?? DEFAULT_QUEUE.sort };
   } catch {
-    return DEFAULT_QUEUE;
+    return null;
   }
 }
 
-let current: QueueSpec = load();
+/**
+ * The queue at start: a reload keeps this tab's queue (`tab`, session storage). A new tab or window keeps the last
+ * visit's queue (`last`), except that one opened on a record's URL (a link, a bookmark) starts without the old
+ * filter: that record may not be in it, and "next" would silently continue in a queue nobody chose this time.
+ */
+export function loadQueue(saved: { tab: string | null; last: string | null }, hash: string): QueueSpec {
+  const tab = parse(saved.tab);
+  if (tab) return tab;
+  const spec = parse(saved.last) ?? DEFAULT_QUEUE;
+  const route = parseHash(hash);
+  return route.view === 'label' && route.id ? { filter: {}, sort: spec.sort } : spec;
+}
+
+let current: QueueSpec = loadQueue({ tab: sessionStorage.getItem(STORAGE_KEY), last: localStorage.getItem(STORAGE_KEY) }, window.location.hash);
 const listeners = new Set<() => void>();
 
 export function getQueue(): QueueSpec {
@@ -33,6 +54,7 @@ export function setQueue(spec: QueueSpec): void {
   const filter = Object.fromEntries(Object.entries(spec.filter).filter(([, v]) => v !== undefined && v !== '')) as RecordFilter;
   current = { filter, sort: spec.sort };
   localStorage.setItem(STORAGE_KEY, JSON.stringify(current));
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(current));
   for (const l of listeners) l();
 }
 
@@ -52,8 +74,18 @@ export function queueKey(spec: QueueSpec): string {
 }
 
 export function describeQueue(spec: QueueSpec): string {
+  return `${describeFilter(spec)} · ${describeOrder(spec)}`;
+}
+
+export function describeFilter(spec: QueueSpec): string {
   const parts = Object.entries(spec.filter).map(([k, v]) => `${k}: ${v}`);
-  return `${parts.length ? parts.join(', ') : 'all records'} · ${spec.sort.field} ${spec.sort.dir}`;
+  return parts.length ? parts.join(', ') : 'all records';
+}
+
+export function describeOrder(spec: QueueSpec): string {
+  const named = spec.sort.dir === 'asc' ? QUEUE_ORDERS.find((o) => o.field === spec.sort.field) : undefined;
+  if (named && named.field !== 'id') return named.title;
+  return `${spec.sort.field} ${spec.sort.dir}`;
 }
 
 export function reverseDirection(dir: SortDirection): SortDirection {
