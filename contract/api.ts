@@ -138,6 +138,8 @@ export const api = {
       stratify: z.enum(['emotion']).nullable().default('emotion'),
       group: z.enum(['subject']).nullable().default('subject'),
       seed: z.number().int().default(0),
+      /** Split a frozen snapshot's records (with the labels it froze). */
+      fromSnapshot: z.number().int().positive().optional(),
       // pHash distance (of 64 bits) at or below which two images are near-duplicates
       nearDupThreshold: z.number().int().min(0).max(MAX_NEAR_DUP_THRESHOLD).default(DEFAULT_NEAR_DUP_THRESHOLD),
       // move every group of records leaking across parts into one part

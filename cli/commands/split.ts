@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .description('create a named, seeded split: stratified by emotion, subjects kept within one part')
     .argument('<workspace>', 'workspace folder')
     .requiredOption('--name <name>', 'split name')
+    .option('--snapshot <id>', "split this frozen snapshot's records, with the labels it froze")
     .requiredOption('--ratios <ratios>', 'parts and their fractions, adding up to 1, e.g. train=0.7,val=0.1,test=0.2')
     .option('--stratify <field>', 'emotion, or none', 'emotion')
     .option('--group <field>', 'subject, or none', 'subject')
@@ -23,7 +24,7 @@ export function register(program: Command): void {
     .option('--near-dup-threshold <bits>', `pHash distance (of 64 bits) at or below which two images are near-duplicates (0–${MAX_NEAR_DUP_THRESHOLD})`, String(DEFAULT_NEAR_DUP_THRESHOLD))
     .option('--fix', 'move every group leaking across parts (shared subject, same or near-duplicate image) into one part')
     .option('--json', 'print the summary as one JSON object on the last line')
-    .action((workspace: string, opts: { name: string; ratios: string; stratify: string; group: string; seed: string; nearDupThreshold: string; fix?: boolean; json?: boolean }) => {
+    .action((workspace: string, opts: { name: string; ratios: string; stratify: string; group: string; seed: string; nearDupThreshold: string; fix?: boolean; snapshot?: string; json?: boolean }) => {
       let ratios: Record<string, number>;
       try {
         ratios = parseRatios(opts.ratios);
@@ -35,6 +36,8 @@ export function register(program: Command): void {
       if (!/^-?\d+$/.test(opts.seed.trim())) throw new CliError(`--seed: "${opts.seed}" is not a whole number`);
       const t = opts.nearDupThreshold.trim();
       if (!/^\d+$/.test(t) || Number(t) > MAX_NEAR_DUP_THRESHOLD) throw new CliError(`--near-dup-threshold: "${t}" is not a whole number 0–${MAX_NEAR_DUP_THRESHOLD}`);
+      const fromSnapshot = opts.snapshot === undefined ? undefined : Number(opts.snapshot);
+      if (fromSnapshot !== undefined && !(Number.isInteger(fromSnapshot) && fromSnapshot > 0)) throw new CliError(`--snapshot: "${opts.snapshot}" is not a snapshot id`);
       const name = opts.name.trim();
       if (!name || name.length > 64) throw new CliError('--name must be 1–64 characters');
       return withWorkspace(workspace, async (ctx) => {
@@ -52,6 +55,7 @@ export function register(program: Command): void {
           seed: Number(opts.seed),
           nearDupThreshold: Number(t),
           fix: opts.fix === true,
+          ...(fromSnapshot === undefined ? {} : { fromSnapshot }),
         });
         if (opts.json) printJson(summary);
         else {

@@ -48,7 +48,18 @@ export interface LeakageRecord {
 }
 
 /** The splittable records (see splittableRecords) with their emotion, image and its hashes, by id. */
-export function leakageRecords(db: Database.Database): LeakageRecord[] {
+export function leakageRecords(db: Database.Database, snapshotId: number | null = null): LeakageRecord[] {
+  if (snapshotId !== null) {
+    // a frozen snapshot's records, with the emotion of the revision it froze
+    return named(
+      db,
+      'imageHashes.snapshotLeakageRecords',
+      `SELECT r.id, v.emotion AS label, i.subject, r.image_id AS imageId, h.pixel_sha256 AS pixelHash, h.phash
+       FROM snapshot_records sr JOIN revisions v ON v.id = sr.revision_id JOIN records r ON r.id = sr.record_id
+       JOIN images i ON i.id = r.image_id LEFT JOIN image_hashes h ON h.image_id = r.image_id
+       WHERE sr.snapshot_id = ? AND v.emotion IS NOT NULL ORDER BY r.id`,
+    ).all<LeakageRecord>(snapshotId);
+  }
   return named(
     db,
     'imageHashes.leakageRecords',

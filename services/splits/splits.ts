@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { getSnapshot } from '../../db/repositories/snapshots';
 import { ApiError } from '../../contract/dispatch';
 import type { SplitSummary } from '../../contract/types';
 import { appendAudit, getSplit, insertSplit, leakageRecords, listSplits, nowIso, splitAssignments, type LeakageRecord } from '../../db/repositories';
@@ -33,6 +34,8 @@ export interface SplitRequest {
   /** Default DEFAULT_NEAR_DUP_THRESHOLD. */
   nearDupThreshold?: number;
   fix?: boolean;
+  /** Split this frozen snapshot's records (with the labels it froze) instead of the current labels. */
+  fromSnapshot?: number;
 }
 
 export interface SplitConfig extends SplitRequest {
@@ -87,9 +90,12 @@ export function createSplit(db: Database.Database, req: SplitRequest, actor = 's
   const sumProblem = ratioSumProblem(req.ratios);
   if (sumProblem) throw invalid(sumProblem);
   if (!Number.isInteger(threshold) || threshold < 0 || threshold > MAX_NEAR_DUP_THRESHOLD) throw invalid(`near-duplicate threshold must be a whole number 0–${MAX_NEAR_DUP_THRESHOLD}, got ${threshold}`);
-  const records = leakageRecords(db);
+  if (req.fromSnapshot !== undefined && !getSnapshot(db, req.fromSnapshot)) throw new ApiError('not_found', `snapshot ${req.fromSnapshot} does not exist (see "fea snapshots")`);
+  const records = leakageRecords(db, req.fromSnapshot ?? null);
   const items: SplitItem[] = records.map((r) => ({ id: r.id, label: r.label, subject: r.subject }));
-  if (items.length === 0) throw new ApiError('empty', 'No records with an emotion label (labeled, weak or reviewed) to split');
+  if (items.length === 0) {
+    throw new ApiError('empty', req.fromSnapshot !== undefined ? `snapshot ${req.fromSnapshot} has no records with an emotion to split` : 'No records with an emotion label (labeled, weak or reviewed) to split');
+  }
   const result = computeSplit(items, { ratios: req.ratios, stratify: req.stratify === 'emotion', group: req.group === 'subject', seed: req.seed });
   const partNames = Object.keys(req.ratios);
   let assignments = result.assignments;

@@ -147,6 +147,15 @@ describe('round 0, review and approval', () => {
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['DATASHEET.md', 'datasheet.json', 'datasheet-aus.svg']));
   });
 
+  test('a split of the snapshot holds exactly its records', () => {
+    const r = ok(['split', s.ws, '--name', 'of-snapshot', '--snapshot', '1', '--ratios', 'train=0.5,test=0.5', '--seed', '1', '--json']);
+    const n = query<{ n: number }>('SELECT records AS n FROM snapshots WHERE id = 1')[0].n;
+    expect(Object.values(r.parts as Record<string, { n: number }>).reduce((a, p) => a + p.n, 0)).toBe(n);
+    const inSplit = query<{ record_id: string }>("SELECT record_id FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = 'of-snapshot' ORDER BY record_id");
+    expect(inSplit.map((x) => x.record_id)).toEqual(query<{ record_id: string }>('SELECT record_id FROM snapshot_records WHERE snapshot_id = 1 ORDER BY record_id').map((x) => x.record_id));
+    expect(fea(['split', s.ws, '--name', 'nope', '--snapshot', '99', '--ratios', 'train=1', '--json']).json.error.code).toBe('not_found');
+  });
+
   test('a decision on an approved round is refused', () => {
     const r = fea(['review', s.ws, '--round', String(round), '--accept', String(rejected), '--user', 'lea', '--json']);
     expect(r.code).toBe(1);
