@@ -99,6 +99,28 @@ function Preview({ preview }: { preview: ExportPreview }) {
   );
 }
 
+/** A two-column table: a name and its record count. */
+function CountTable({ label, rows }: { label: string; rows: [string, number][] }) {
+  return (
+    <table className="dt-table">
+      <thead>
+        <tr>
+          <th>{label}</th>
+          <th>records</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([name, n]) => (
+          <tr key={name}>
+            <td>{name}</td>
+            <td>{n}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Datasheet({ run }: { run: ExportRun }) {
   if (!run.datasheet) return null;
   const sheet = run.datasheet.datasheet;
@@ -111,54 +133,9 @@ function Datasheet({ run }: { run: ExportRun }) {
       <PartsTable sheet={sheet} testId={`export-datasheet-parts-${run.format}`} />
       <EmotionChart byEmotion={sheet.byEmotion} emotions={sheet.vocabulary.emotions} />
       <div className="ex-sheet-cols">
-        <table className="dt-table">
-          <thead>
-            <tr>
-              <th>AU</th>
-              <th>records</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(sheet.byAU).map(([au, n]) => (
-              <tr key={au}>
-                <td>{au}</td>
-                <td>{n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table className="dt-table">
-          <thead>
-            <tr>
-              <th>source</th>
-              <th>records</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sheet.provenance.map((p) => (
-              <tr key={p.source}>
-                <td>{p.source}</td>
-                <td>{p.n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table className="dt-table">
-          <thead>
-            <tr>
-              <th>annotator</th>
-              <th>records</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sheet.annotators.map((a) => (
-              <tr key={a.name}>
-                <td>{a.name}</td>
-                <td>{a.n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable label="AU" rows={Object.entries(sheet.byAU)} />
+        <CountTable label="source" rows={sheet.provenance.map((p) => [p.source, p.n])} />
+        <CountTable label="annotator" rows={sheet.annotators.map((a) => [a.name, a.n])} />
       </div>
       <details>
         <summary>DATASHEET.md</summary>
