@@ -1,4 +1,4 @@
-/** `--set KEY=VALUE` pairs of the training commands (train, iterate). */
+/** Flags of the training commands (train, iterate): `--set KEY=VALUE` pairs and step counts. */
 import { CliError } from './output';
 
 /** KEY=VALUE pairs as own properties (Object.fromEntries defines them: `__proto__=…` stays a key); the service checks the names. */
@@ -12,4 +12,13 @@ export function parseSets(sets: string[] | undefined): Record<string, number | s
     out.set(key, raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
   }
   return Object.fromEntries(out);
+}
+
+/** A positive whole-number flag (undefined when not given), at most `max`. */
+export function positiveInt(name: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name}: "${v}" is not a positive whole number`);
+  if (n > max) throw new CliError(`${name}: ${n} is more than the limit of ${max}`);
+  return n;
 }

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { getUserByName } from '../../db/repositories/users';
 import { CliError, printJson, progressBar } from '../output';
-import { parseSets } from '../settings';
+import { parseSets, positiveInt } from '../settings';
 import { withWorkspace } from '../workspace';
 
 interface IterateOpts {
@@ -18,13 +18,6 @@ interface IterateOpts {
   set?: string[];
   user?: string;
   json?: boolean;
-}
-
-function positive(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name}: "${v}" is not a positive whole number`);
-  return n;
 }
 
 export function register(program: Command): void {
@@ -41,12 +34,12 @@ export function register(program: Command): void {
     .option('--user <name>', 'who runs it (recorded with the round and snapshot)')
     .option('--json', 'print {iteration, step, runIds, roundId, waitingForApproval} as JSON')
     .action(async (workspace: string, opts: IterateOpts) => {
-      const rounds = positive('--rounds', opts.rounds) ?? 1;
+      const rounds = positiveInt('--rounds', opts.rounds) ?? 1;
       const config = {
-        sftSteps: positive('--sft-steps', opts.sftSteps),
-        rlSteps: positive('--rl-steps', opts.rlSteps),
+        sftSteps: positiveInt('--sft-steps', opts.sftSteps),
+        rlSteps: positiveInt('--rl-steps', opts.rlSteps),
         set: parseSets(opts.set),
-        synth: { limit: positive('--synth-limit', opts.synthLimit) },
+        synth: { limit: positiveInt('--synth-limit', opts.synthLimit) },
         userId: null as number | null,
       };
       return withWorkspace(workspace, async (ctx) => {

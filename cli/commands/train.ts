@@ -5,7 +5,7 @@ import { TRAINING_LIMITS } from '../../contract/training-choices';
 import { evalLine } from '../eval-line';
 import { call, withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
-import { parseSets } from '../settings';
+import { parseSets, positiveInt } from '../settings';
 import { checkModelRef, resolveModelRef } from '../model-ref';
 
 interface TrainOpts {
@@ -19,14 +19,6 @@ interface TrainOpts {
   resume?: string;
   set?: string[];
   json?: boolean;
-}
-
-function positiveInt(name: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name}: "${v}" is not a positive whole number`);
-  if (n > max) throw new CliError(`${name}: ${n} is more than the limit of ${max}`);
-  return n;
 }
 
 export function register(program: Command): void {
