@@ -19,7 +19,7 @@ import { RAFDB_SPLIT, alignedName, parseRafDbLine } from '../../pipelines/format
 import type { DatasetCandidate, DatasetOutcome, LineError } from '../../pipelines/formats/types';
 import { ImportInputError } from './errors';
 import type { ImportOptions, ImportReport } from './import';
-import { createIngestContext, ingestBatch, type IngestContext, type IngestItem } from './ingest';
+import { countersReport, createIngestContext, ingestBatch, type IngestContext, type IngestItem } from './ingest';
 import { countLines, readLines, type LineEvent } from './lines';
 import { readImageFile } from './media';
 
@@ -321,21 +321,8 @@ export async function importNativeDataset(ws: Workspace, abs: string, format: Da
     ws.db.transaction(() => setSplitSummary(ws.db, splitId!, { parts, maxStratDeviation: 0, sharedSubjects: 0, fractions })).immediate();
     split = { name: plan.splitName, parts: Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.n])) };
   }
-  const c = ctx.counters;
-  c.errors.sort((a, b) => a.line - b.line);
   return {
-    imported: c.imported,
-    skipped,
-    duplicates: c.duplicates,
-    weak: c.weak,
-    normalised: c.normalised,
-    errors: c.errors,
-    labeled: c.labeled,
-    unlabeled: c.unlabeled,
-    normalisedLabels: c.normalisedLabels,
-    normalisedAUs: c.normalisedAUs,
-    images: { new: c.imagesNew, reused: c.imagesReused, linked: c.mediaLinked, copied: c.mediaCopied },
-    vocabularyAdded: c.vocabularyAdded,
+    ...countersReport(ctx, skipped),
     format,
     input: abs,
     cancelled,

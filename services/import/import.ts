@@ -8,7 +8,7 @@ import { MAX_LINE_BYTES } from '../../pipelines/formats/field-limits';
 import { parseFacialR1Line } from '../../pipelines/formats/facial-r1';
 import { compileSubjectPattern, scanFolders } from '../../pipelines/formats/folders';
 import type { ImportCandidate, LineError } from '../../pipelines/formats/types';
-import { createIngestContext, ingestBatch, type IngestItem } from './ingest';
+import { countersReport, createIngestContext, ingestBatch, type IngestItem } from './ingest';
 import { countLines, readLines } from './lines';
 import type { MediaMode } from './media';
 import { ImportInputError } from './errors';
@@ -177,22 +177,9 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
       }
     }
   }
-  const c = ctx.counters;
-  c.errors.sort((a, b) => a.line - b.line);
   return {
     ...(nestedFolders ? { nestedFolders } : {}),
-    imported: c.imported,
-    skipped,
-    duplicates: c.duplicates,
-    weak: c.weak,
-    normalised: c.normalised,
-    errors: c.errors,
-    labeled: c.labeled,
-    unlabeled: c.unlabeled,
-    normalisedLabels: c.normalisedLabels,
-    normalisedAUs: c.normalisedAUs,
-    images: { new: c.imagesNew, reused: c.imagesReused, linked: c.mediaLinked, copied: c.mediaCopied },
-    vocabularyAdded: c.vocabularyAdded,
+    ...countersReport(ctx, skipped),
     format,
     input: abs,
     cancelled,

@@ -307,3 +307,23 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
     });
   }).immediate();
 }
+
+/** The counters every import reports, errors in line order; `skipped` is the caller's (lines it chose not to ingest). */
+export function countersReport(ctx: IngestContext, skipped: number) {
+  const c = ctx.counters;
+  c.errors.sort((a, b) => a.line - b.line);
+  return {
+    imported: c.imported,
+    skipped,
+    duplicates: c.duplicates,
+    weak: c.weak,
+    normalised: c.normalised,
+    errors: c.errors,
+    labeled: c.labeled,
+    unlabeled: c.unlabeled,
+    normalisedLabels: c.normalisedLabels,
+    normalisedAUs: c.normalisedAUs,
+    images: { new: c.imagesNew, reused: c.imagesReused, linked: c.mediaLinked, copied: c.mediaCopied },
+    vocabularyAdded: c.vocabularyAdded,
+  };
+}
