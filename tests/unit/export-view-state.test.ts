@@ -38,7 +38,7 @@ const sheet = (records: number): ExportDatasheet => ({
 });
 const job = (id: string, status: Job['status'], done: number, total = 10): Job => ({ id, kind: 'export', status, done, total, message: `${done} of ${total}`, startedAt: '2026-01-01T00:00:00Z' });
 
-function fakeApi(opts: { refuse?: string; beforeReply?: (jobId: string) => Promise<void> } = {}) {
+function fakeApi(opts: { refuse?: string; beforeReply?: (jobId: string) => Promise<void>; afterReply?: (jobId: string) => void } = {}) {
   let n = 0;
   const calls = { preview: [] as Input<'export.preview'>[], start: [] as Input<'export.start'>[], datasheet: [] as string[], cancel: [] as string[] };
   const api: ExportApi = {
@@ -53,6 +53,8 @@ function fakeApi(opts: { refuse?: string; beforeReply?: (jobId: string) => Promi
       if (opts.refuse) throw new Error(opts.refuse);
       const jobId = `job-${++n}`;
       await opts.beforeReply?.(jobId);
+      // Two ticks: after start() has taken the reply and queued its run, before React renders it.
+      if (opts.afterReply) queueMicrotask(() => queueMicrotask(() => opts.afterReply!(jobId)));
       return { jobId };
     },
     'export.datasheet': async ({ outDir }) => {
@@ -139,6 +141,18 @@ test('a job that finishes before export.start replies still gets its datasheet; 
   ]);
   await waitFor(() => expect(result.current.runs.every((r) => r.datasheet !== null)).toBe(true));
   expect(calls.datasheet.sort()).toEqual(['/tmp/out/easyr1', '/tmp/out/trl']);
+});
+
+test('a done event that lands after the reply but before the next render is not lost (the CI race)', async () => {
+  // Delivered outside act, in the same task as the reply: the view has not rendered the new run yet.
+  const { api, calls } = fakeApi({ afterReply: (jobId) => listeners.forEach((l) => l({ type: 'job.progress', job: job(jobId, 'done', 10) })) });
+  const { result } = renderHook(() => useExport(api));
+  act(() => result.current.setOutDir('/tmp/out'));
+  await act(() => result.current.start());
+  await waitFor(() => expect(result.current.runs[0]?.job?.status).toBe('done'));
+  await waitFor(() => expect(result.current.runs[0]?.datasheet).not.toBeNull());
+  expect(calls.datasheet).toEqual(['/tmp/out']);
+  expect(result.current.busy).toBe(false);
 });
 
 test('a refused export (the folder holds one, replace not ticked) shows the service\'s message', async () => {

@@ -3,7 +3,7 @@
  * and the split's leakage report), the formats and output folder, the export jobs with their progress, and the
  * datasheet of each finished export.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../../../contract/api';
 import type { ExportDatasheet, ExportPreview, Job, SnapshotSummary, SplitSummary } from '../../../contract/types';
 import type { EngineFormat } from '../../../contract/training-choices';
@@ -71,7 +71,7 @@ export function useExport(api: ExportApi, userId?: number): ExportState {
   const [formats, setFormats] = useState<EngineFormat[]>(['easyr1']);
   const [outDir, setOutDir] = useState('');
   const [replace, setReplace] = useState(false);
-  const [runs, setRuns] = useState<ExportRun[]>([]);
+  const [started, setStarted] = useState<Pick<ExportRun, 'format' | 'outDir' | 'jobId'>[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
 
@@ -96,34 +96,36 @@ export function useExport(api: ExportApi, userId?: number): ExportState {
     };
   }, [api, split, snapshot]);
 
-  const fetched = useRef(new Set<string>());
-  const fetchDatasheet = useCallback(
-    (jobId: string, dir: string) => {
-      if (fetched.current.has(jobId)) return;
-      fetched.current.add(jobId);
-      api['export.datasheet']({ outDir: dir }).then(
-        (d) => setRuns((rs) => rs.map((r) => (r.jobId === jobId ? { ...r, datasheet: d } : r))),
-        (e) => setRuns((rs) => rs.map((r) => (r.jobId === jobId ? { ...r, error: message(e) } : r))),
-      );
-    },
-    [api],
-  );
-
-  // A small export can finish before export.start's reply arrives: its events wait here until the run is known.
-  const seen = useRef(new Map<string, Job>());
-  const applyJob = useCallback(
-    (run: ExportRun, job: Job): ExportRun => {
-      if (job.status === 'done' && run.job?.status !== 'done') fetchDatasheet(run.jobId, run.outDir);
-      return { ...run, job, error: job.status === 'failed' ? job.message : run.error };
-    },
-    [fetchDatasheet],
-  );
+  // Every export job's latest state, by id, whether or not its run is known yet: a small export can finish before
+  // export.start's reply arrives, or between the reply and the next render.
+  const [jobs, setJobs] = useState<ReadonlyMap<string, Job>>(new Map());
   useApiEvents((event) => {
     if (event.type !== 'job.progress' || event.job.kind !== 'export') return;
-    seen.current.set(event.job.id, event.job);
-    const run = runs.find((r) => r.jobId === event.job.id);
-    if (run) setRuns((rs) => rs.map((r) => (r.jobId === event.job.id ? applyJob(r, event.job) : r)));
+    setJobs((m) => new Map(m).set(event.job.id, event.job));
   });
+  const [datasheets, setDatasheets] = useState<ReadonlyMap<string, ExportRun['datasheet'] | string>>(new Map());
+  const runs = useMemo(
+    () =>
+      started.map((r): ExportRun => {
+        const job = jobs.get(r.jobId) ?? null;
+        const sheet = datasheets.get(r.jobId);
+        const error = typeof sheet === 'string' ? sheet : job?.status === 'failed' ? job.message : null;
+        return { ...r, job, datasheet: typeof sheet === 'string' ? null : sheet ?? null, error };
+      }),
+    [started, jobs, datasheets],
+  );
+
+  const fetched = useRef(new Set<string>());
+  useEffect(() => {
+    for (const r of runs) {
+      if (r.job?.status !== 'done' || fetched.current.has(r.jobId)) continue;
+      fetched.current.add(r.jobId);
+      api['export.datasheet']({ outDir: r.outDir }).then(
+        (d) => setDatasheets((m) => new Map(m).set(r.jobId, d)),
+        (e) => setDatasheets((m) => new Map(m).set(r.jobId, message(e))),
+      );
+    }
+  }, [api, runs]);
 
   const toggleFormat = useCallback((f: EngineFormat) => setFormats((fs) => (fs.includes(f) ? fs.filter((x) => x !== f) : [...fs, f])), []);
   const busy = starting || runs.some(active);
@@ -133,21 +135,19 @@ export function useExport(api: ExportApi, userId?: number): ExportState {
     if (blocked) return;
     setError(null);
     setStarting(true);
-    setRuns([]);
+    setStarted([]);
     try {
       for (const format of formats) {
         const dir = outDirFor(outDir, format, formats.length);
         const { jobId } = await api['export.start']({ format, outDir: dir, split, snapshot, force: replace, ...(userId === undefined ? {} : { userId }) });
-        const fresh: ExportRun = { format, outDir: dir, jobId, job: null, datasheet: null, error: null };
-        const early = seen.current.get(jobId);
-        setRuns((rs) => [...rs, early ? applyJob(fresh, early) : fresh]);
+        setStarted((rs) => [...rs, { format, outDir: dir, jobId }]);
       }
     } catch (e) {
       setError(message(e));
     } finally {
       setStarting(false);
     }
-  }, [api, applyJob, blocked, formats, outDir, replace, snapshot, split, userId]);
+  }, [api, blocked, formats, outDir, replace, snapshot, split, userId]);
 
   const cancel = useCallback((jobId: string) => void api['jobs.cancel']({ jobId }).catch((e: unknown) => setError(message(e))), [api]);
 
