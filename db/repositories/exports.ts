@@ -25,19 +25,19 @@ const FACIAL_R1_COLUMNS = `r.id, r.source, r.question, r.emotion, r.aus, r.meta,
 const FACIAL_R1_FROM = `records r JOIN images i ON i.id = r.image_id
   LEFT JOIN revisions v ON v.id = r.current_revision_id LEFT JOIN users u ON u.id = v.author_id`;
 
-/** Every record, by id. */
-export function facialR1ExportRows(db: Database.Database): FacialR1ExportRow[] {
-  return named(db, 'export.facialR1Rows', `SELECT ${FACIAL_R1_COLUMNS}, NULL AS part FROM ${FACIAL_R1_FROM} ORDER BY r.id`).all<FacialR1ExportRow>();
+/** Every record, by id, streamed (an export of a million records holds one row at a time). */
+export function facialR1ExportRows(db: Database.Database): Generator<FacialR1ExportRow, void, undefined> {
+  return named(db, 'export.facialR1Rows', `SELECT ${FACIAL_R1_COLUMNS}, NULL AS part FROM ${FACIAL_R1_FROM} ORDER BY r.id`).iterate<FacialR1ExportRow>();
 }
 
-/** The records assigned to a split, by part then id. */
-export function facialR1SplitExportRows(db: Database.Database, splitId: number): FacialR1ExportRow[] {
+/** The records assigned to a split, by part then id, streamed. */
+export function facialR1SplitExportRows(db: Database.Database, splitId: number): Generator<FacialR1ExportRow, void, undefined> {
   return named(
     db,
     'export.facialR1SplitRows',
     `SELECT ${FACIAL_R1_COLUMNS}, sa.part AS part FROM ${FACIAL_R1_FROM}
      JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ? ORDER BY sa.part, r.id`,
-  ).all<FacialR1ExportRow>(splitId);
+  ).iterate<FacialR1ExportRow>(splitId);
 }
 
 /** A records.csv row before formatting: p_* from the newest prediction with an emotion, a_aus from the newest with AU scores. */

@@ -133,15 +133,11 @@ export interface RecordQuerySort {
 /** The to-do order: unlabeled first, then weak; labeled and reviewed records (done) last, by id. */
 const TODO_RANK = "(CASE r.status WHEN 'unlabeled' THEN 0 WHEN 'weak' THEN 1 ELSE 2 END)";
 const TODO_DONE = 2;
-/** The suggestion source's policy (meta `suggestion_model`), or null: the face analysis' models (not policies). */
-const CHOSEN_POLICY = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'suggestion_model' AND CAST(value AS INTEGER) > 0)";
 /**
- * The lowest top-emotion probability the suggestion source gave the record (2 when it gave none: unscored last).
- * One indexed look-up per record (predictions_record_purpose).
+ * The lowest top-emotion probability the suggestion source gave the record (2 when it gave none: unscored last),
+ * kept on the record by triggers (migration 011), so the order is an index walk (records_uncertain).
  */
-const UNCERTAINTY = `COALESCE((SELECT MIN(p.score) FROM predictions p JOIN models m ON m.id = p.model_id
-  WHERE p.record_id = r.id AND p.purpose = 'suggestion' AND p.score IS NOT NULL
-    AND (p.model_id = ${CHOSEN_POLICY} OR (${CHOSEN_POLICY} IS NULL AND m.kind <> 'policy'))), 2)`;
+const UNCERTAINTY = 'COALESCE(r.suggestion_score, 2)';
 /** Uncertain first: records that need work first (as in the to-do order), each group by that probability, lowest first. */
 const UNCERTAIN_KEY = `(${TODO_RANK} * 10 + ${UNCERTAINTY})`;
 
@@ -183,13 +179,9 @@ function filterClause(filter: RecordQueryFilter): { where: string; args: unknown
     args.push(filter.source);
   }
   if (filter.split) {
-    if (filter.part) {
-      conds.push('r.id IN (SELECT sa.record_id FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = ? AND sa.part = ?)');
-      args.push(filter.split, filter.part);
-    } else {
-      conds.push('r.id IN (SELECT sa.record_id FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = ?)');
-      args.push(filter.split);
-    }
+    // a probe of the assignment's primary key per record walked: a page stops after its rows, no IN list is built first
+    conds.push(`EXISTS (SELECT 1 FROM split_assignments sa WHERE sa.split_id = (SELECT id FROM splits WHERE name = ?) AND sa.record_id = r.id${filter.part ? ' AND sa.part = ?' : ''})`);
+    args.push(filter.split, ...(filter.part ? [filter.part] : []));
   }
   if (filter.author) {
     conds.push('r.author_id = (SELECT id FROM users WHERE name = ?)');
@@ -216,6 +208,39 @@ function orderBy(sort: RecordQuerySort): string {
   return sort.field === 'id' ? `ORDER BY r.id ${dir}` : `ORDER BY ${col} ${dir}, r.id ${dir}`;
 }
 
+/**
+ * Per connection: the count of each filter, with the database state it was taken in. Paging and re-sorting a filter
+ * (what the queue does on every scroll) reuses it until something changes: a count of a million rows is a walk of a
+ * whole index, paid once per change instead of once per page.
+ */
+const counts = new WeakMap<Database.Database, Map<string, { stamp: string; n: number }>>();
+const COUNT_CACHE_LIMIT = 64;
+
+/** Changes since the connection opened (this connection's, triggers included) and commits by other connections. */
+function changeStamp(db: Database.Database): string {
+  const mine = (stmt(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
+  return `${db.pragma('data_version', { simple: true }) as number}:${mine}`;
+}
+
+function filterCount(db: Database.Database, filter: RecordQueryFilter, where: string, args: unknown[]): number {
+  let perDb = counts.get(db);
+  if (!perDb) counts.set(db, (perDb = new Map()));
+  const key = JSON.stringify([where, args]);
+  const stamp = changeStamp(db);
+  const hit = perDb.get(key);
+  if (hit && hit.stamp === stamp) return hit.n;
+  const onlySplit = filter.split && Object.entries(filter).every(([k, v]) => k === 'split' || k === 'part' || v === undefined || v === '');
+  const n = onlySplit
+    ? // every assignment names an existing record (a foreign key): the part's own index range is the count
+      named(db, 'records.countSplit', `SELECT COUNT(*) AS n FROM split_assignments sa WHERE sa.split_id = (SELECT id FROM splits WHERE name = ?)${filter.part ? ' AND sa.part = ?' : ''}`).get<{
+        n: number;
+      }>(filter.split, ...(filter.part ? [filter.part] : []))!.n
+    : named(db, 'records.count', `SELECT COUNT(*) AS n FROM records r ${where}`).get<{ n: number }>(...args)!.n;
+  if (perDb.size >= COUNT_CACHE_LIMIT) perDb.clear();
+  perDb.set(key, { stamp, n });
+  return n;
+}
+
 export function queryRecordRows(
   db: Database.Database,
   filter: RecordQueryFilter,
@@ -224,13 +249,14 @@ export function queryRecordRows(
   limit: number,
 ): { total: number; rows: RecordListRow[] } {
   const { where, args } = filterClause(filter);
-  const total = named(db, 'records.count', `SELECT COUNT(*) AS n FROM records r ${where}`).get<{ n: number }>(...args)!.n;
-  // Page over records alone (an index walk), then join the page: joins are not paid for skipped rows.
+  const total = filterCount(db, filter, where, args);
+  // Page over the ids alone (a covering index walk: a deep OFFSET skips index entries, not table rows), then
+  // join the page: rows and joins are read only for the rows shown.
   const rows = named(
     db,
     'records.page',
-    `SELECT ${LIST_COLUMNS} FROM (SELECT r.* FROM records r ${where} ${orderBy(sort)} LIMIT ? OFFSET ?) r
-     JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
+    `SELECT ${LIST_COLUMNS} FROM (SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ? OFFSET ?) page
+     JOIN records r ON r.id = page.id JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
   ).all<RecordListRow>(...args, limit, offset);
   return { total, rows };
 }

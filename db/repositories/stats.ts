@@ -8,14 +8,15 @@ export function emotionCounts(db: Database.Database): Map<string, number> {
   return new Map(rows.map((r) => [r.emotion, r.n]));
 }
 
-/** Records per AU of their current revision. */
+/**
+ * Records per AU of their current revision, from records.aus (the current revision's AUs, kept on the record): one
+ * walk of the records_aus index grouping equal AU sets, each set split here; not a revision_aus look-up per record.
+ */
 export function currentAUCounts(db: Database.Database): Map<string, number> {
-  const rows = named(
-    db,
-    'stats.currentAUCounts',
-    'SELECT ra.au, COUNT(*) AS n FROM records r JOIN revision_aus ra ON ra.revision_id = r.current_revision_id GROUP BY ra.au',
-  ).all<{ au: string; n: number }>();
-  return new Map(rows.map((r) => [r.au, r.n]));
+  const rows = named(db, 'stats.currentAUCounts', "SELECT aus, COUNT(*) AS n FROM records WHERE aus <> '' GROUP BY aus").all<{ aus: string; n: number }>();
+  const out = new Map<string, number>();
+  for (const r of rows) for (const au of r.aus.split(' ')) out.set(au, (out.get(au) ?? 0) + r.n);
+  return out;
 }
 
 /** Human revisions per UTC day (YYYY-MM-DD), oldest first. */

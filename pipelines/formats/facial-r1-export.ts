@@ -59,23 +59,36 @@ export interface RegistryEntry {
  * the GRPO loader weights samples by inverse AU frequency).
  */
 export function registryEntry(records: readonly Pick<ExportRecord, 'emotion' | 'aus'>[], emotionVocabulary: readonly string[]): RegistryEntry {
-  const n = records.length;
-  const emo = new Map<string, number>();
-  const au = new Map<string, number>();
-  let labeled = 0;
-  for (const r of records) {
+  const counts = new RegistryCounts();
+  for (const r of records) counts.add(r);
+  return counts.entry(emotionVocabulary);
+}
+
+/** registryEntry's counts gathered one record at a time, so an export can stream its records instead of holding them. */
+export class RegistryCounts {
+  private n = 0;
+  private labeled = 0;
+  private readonly emo = new Map<string, number>();
+  private readonly au = new Map<string, number>();
+
+  add(r: Pick<ExportRecord, 'emotion' | 'aus'>): void {
+    this.n++;
     if (r.emotion) {
-      labeled++;
-      emo.set(r.emotion, (emo.get(r.emotion) ?? 0) + 1);
+      this.labeled++;
+      this.emo.set(r.emotion, (this.emo.get(r.emotion) ?? 0) + 1);
     }
-    for (const a of new Set(r.aus)) au.set(a, (au.get(a) ?? 0) + 1);
+    for (const a of new Set(r.aus)) this.au.set(a, (this.au.get(a) ?? 0) + 1);
   }
-  const emotions: Record<string, number> = {};
-  for (const e of emotionVocabulary) emotions[e] = labeled ? round((emo.get(e) ?? 0) / labeled) : 0;
-  for (const [e, c] of emo) if (!(e in emotions)) emotions[e] = round(c / labeled);
-  const AUs: Record<string, number> = {};
-  for (const a of sortAUs(au.keys())) AUs[a] = round(au.get(a)! / n);
-  return { emotions, AUs };
+
+  entry(emotionVocabulary: readonly string[]): RegistryEntry {
+    const { n, labeled, emo, au } = this;
+    const emotions: Record<string, number> = {};
+    for (const e of emotionVocabulary) emotions[e] = labeled ? round((emo.get(e) ?? 0) / labeled) : 0;
+    for (const [e, c] of emo) if (!(e in emotions)) emotions[e] = round(c / labeled);
+    const AUs: Record<string, number> = {};
+    for (const a of sortAUs(au.keys())) AUs[a] = round(au.get(a)! / n);
+    return { emotions, AUs };
+  }
 }
 
 function round(x: number): number {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseJson, vocabulary } from '../../db/repositories';
-import { registryEntry, toFacialR1Line, type ExportRecord, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
+import { RegistryCounts, toFacialR1Line, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
 import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
 
 export { ExportError, OutputExistsError } from './output-guard';
@@ -61,6 +61,43 @@ function placeImage(src: string, dst: string, link: boolean, stats: { linked: nu
   stats.copied++;
 }
 
+/** A JSONL file written under `${file}.tmp` in 64 KB writes and renamed when complete. */
+class LineFile {
+  lines = 0;
+  private readonly fd: number;
+  private buf = '';
+
+  constructor(readonly file: string) {
+    this.fd = fs.openSync(this.tmp, 'w');
+  }
+
+  private get tmp(): string {
+    return `${this.file}.tmp`;
+  }
+
+  write(line: string): void {
+    this.buf += `${line}\n`;
+    this.lines++;
+    if (this.buf.length > 1 << 16) this.flush();
+  }
+
+  private flush(): void {
+    fs.writeSync(this.fd, this.buf);
+    this.buf = '';
+  }
+
+  finish(): void {
+    this.flush();
+    fs.closeSync(this.fd);
+    fs.renameSync(this.tmp, this.file);
+  }
+
+  abort(): void {
+    fs.closeSync(this.fd);
+    fs.rmSync(this.tmp, { force: true });
+  }
+}
+
 export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOptions = {}): ExportReport {
   const db = ws.db;
   const out = path.resolve(outDir);
@@ -71,43 +108,30 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     splitId = s.id;
   }
   const wsName = getMeta(db, 'name') ?? path.basename(ws.dir);
-  const rows = splitId !== null ? facialR1SplitExportRows(db, splitId) : facialR1ExportRows(db);
+  const emotions = vocabulary(db, 'emotion');
+  const rows = () => (splitId !== null ? facialR1SplitExportRows(db, splitId) : facialR1ExportRows(db));
 
-  const byPart = new Map<string | null, ExportRecord[]>();
+  // Two passes over the rows, holding one at a time (a million records never sit in memory): the first maps the
+  // images and counts each part's registry entry, the second writes the lines. Only the image map is held.
   const usedPaths = new Map<string, string>(); // export path → media rel path
   const placed = new Map<string, string>(); // export path → media file
+  const counts = new Map<string | null, RegistryCounts>();
   let skippedUnlabeled = 0;
-  for (const r of rows) {
+  for (const r of rows()) {
     if (r.current_revision_id === null) {
       skippedUnlabeled++;
       continue;
     }
-    const meta = parseJson<Record<string, unknown>>(r.meta, {});
-    let rel = safeRelative(meta.image);
+    let rel = safeRelative(parseJson<Record<string, unknown>>(r.meta, {}).image);
     if (rel === null || (usedPaths.has(rel) && usedPaths.get(rel) !== r.rel_path)) rel = r.rel_path;
     usedPaths.set(rel, r.rel_path);
     if (!placed.has(rel)) placed.set(rel, path.join(ws.mediaDir, ...r.rel_path.split('/')));
-    const prov = parseJson<Record<string, unknown>>(r.provenance, {});
-    const metaInfo = meta.meta_info && typeof meta.meta_info === 'object' ? { ...(meta.meta_info as Record<string, unknown>) } : {};
-    const rec: ExportRecord = {
-      id: r.id,
-      dataset: r.source,
-      image: rel,
-      question: r.question,
-      emotion: r.emotion,
-      aus: r.aus ? r.aus.split(' ') : [],
-      description: r.reasoning ?? '',
-      subject: r.subject,
-      metaInfo,
-      provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: (prov.source as string | undefined) ?? r.kind },
-      extra: meta.extra && typeof meta.extra === 'object' ? (meta.extra as Record<string, unknown>) : undefined,
-    };
-    const list = byPart.get(r.part) ?? [];
-    list.push(rec);
-    byPart.set(r.part, list);
+    let c = counts.get(r.part);
+    if (!c) counts.set(r.part, (c = new RegistryCounts()));
+    c.add({ emotion: r.emotion, aus: r.aus ? r.aus.split(' ') : [] });
   }
 
-  const parts = splitId !== null ? [...byPart.keys()].sort() : [null];
+  const parts = splitId !== null ? [...counts.keys()].sort() : [null];
   const jsonlName = (part: string | null) => (part === null ? `${safeName(wsName)}.jsonl` : `${safeName(options.split!)}-${safeName(part)}.jsonl`);
   const configPath = path.join(out, REGISTRY_FILE);
   const imageFile = (rel: string) => path.join(out, IMAGES_DIR, ...rel.split('/'));
@@ -123,18 +147,43 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   }
   options.onProgress?.(placed.size, placed.size);
 
-  const emotions = vocabulary(db, 'emotion');
+  const writers = new Map(parts.map((part) => [part, new LineFile(path.join(out, jsonlName(part)))]));
+  try {
+    for (const r of rows()) {
+      if (r.current_revision_id === null) continue;
+      const meta = parseJson<Record<string, unknown>>(r.meta, {});
+      // the first pass's choice: the record's own path unless an earlier record's different image took it
+      let rel = safeRelative(meta.image);
+      if (rel === null || usedPaths.get(rel) !== r.rel_path) rel = r.rel_path;
+      const prov = parseJson<Record<string, unknown>>(r.provenance, {});
+      const metaInfo = meta.meta_info && typeof meta.meta_info === 'object' ? { ...(meta.meta_info as Record<string, unknown>) } : {};
+      writers.get(r.part)!.write(
+        toFacialR1Line({
+          id: r.id,
+          dataset: r.source,
+          image: rel,
+          question: r.question,
+          emotion: r.emotion,
+          aus: r.aus ? r.aus.split(' ') : [],
+          description: r.reasoning ?? '',
+          subject: r.subject,
+          metaInfo,
+          provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: (prov.source as string | undefined) ?? r.kind },
+          extra: meta.extra && typeof meta.extra === 'object' ? (meta.extra as Record<string, unknown>) : undefined,
+        }),
+      );
+    }
+  } catch (err) {
+    for (const w of writers.values()) w.abort();
+    throw err;
+  }
   const registry: Record<string, RegistryEntry> = {};
   const files: ExportReport['files'] = [];
   for (const part of parts) {
-    const recs = byPart.get(part) ?? [];
-    const name = jsonlName(part);
-    const file = path.join(out, name);
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, recs.map((r) => `${toFacialR1Line(r)}\n`).join(''));
-    fs.renameSync(tmp, file);
-    registry[name] = registryEntry(recs, emotions);
-    files.push({ file, part, records: recs.length });
+    const w = writers.get(part)!;
+    w.finish();
+    registry[jsonlName(part)] = (counts.get(part) ?? new RegistryCounts()).entry(emotions);
+    files.push({ file: w.file, part, records: w.lines });
   }
   fs.writeFileSync(configPath, `${JSON.stringify(registry, null, 2)}\n`);
   const report: ExportReport = {
