@@ -251,12 +251,13 @@ export function queryRecordRows(
   const { where, args } = filterClause(filter);
   const total = filterCount(db, filter, where, args);
   // Page over the ids alone (a covering index walk: a deep OFFSET skips index entries, not table rows), then
-  // join the page: rows and joins are read only for the rows shown.
+  // join the page: rows and joins are read only for the rows shown. CROSS JOIN keeps the page the outer loop: with
+  // a bound LIMIT the planner cannot tell the page is small and would scan every record, probing the page.
   const rows = named(
     db,
     'records.page',
     `SELECT ${LIST_COLUMNS} FROM (SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ? OFFSET ?) page
-     JOIN records r ON r.id = page.id JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
+     CROSS JOIN records r ON r.id = page.id JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
   ).all<RecordListRow>(...args, limit, offset);
   return { total, rows };
 }
