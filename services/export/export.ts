@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseJson, vocabulary } from '../../db/repositories';
 import { registryEntry, toFacialR1Line, type ExportRecord, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
+import { datasheetPaths, writeDatasheet } from './datasheet';
 import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
 
 export { ExportError, OutputExistsError } from './output-guard';
@@ -31,6 +32,8 @@ export interface ExportReport {
   /** Records with no annotation at all (no current revision), not written. */
   skippedUnlabeled: number;
   config: string;
+  /** DATASHEET.md beside the export (datasheet.json and its SVG charts next to it). */
+  datasheet: string;
 }
 
 function safeName(s: string): string {
@@ -112,7 +115,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const configPath = path.join(out, REGISTRY_FILE);
   const imageFile = (rel: string) => path.join(out, IMAGES_DIR, ...rel.split('/'));
   // Everything this export writes is known before the first byte is: the one overwrite rule checks all of it.
-  prepareOutput(out, [...parts.map((p) => path.join(out, jsonlName(p))), configPath, ...[...placed.keys()].map(imageFile)], { force: options.force });
+  prepareOutput(out, [...parts.map((p) => path.join(out, jsonlName(p))), configPath, ...datasheetPaths(out), ...[...placed.keys()].map(imageFile)], { force: options.force });
 
   fs.mkdirSync(path.join(out, IMAGES_DIR), { recursive: true });
   const stats = { linked: 0, copied: 0 };
@@ -137,6 +140,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     files.push({ file, part, records: recs.length });
   }
   fs.writeFileSync(configPath, `${JSON.stringify(registry, null, 2)}\n`);
+  const datasheet = writeDatasheet(ws, out, { format: 'facial-r1', split: options.split });
   const report: ExportReport = {
     outDir: out,
     files,
@@ -146,6 +150,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     copied: stats.copied,
     skippedUnlabeled,
     config: configPath,
+    datasheet,
   };
   appendAudit(db, {
     actor: options.actor ?? 'system',

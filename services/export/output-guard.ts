@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseJson } from '../../db/repositories';
+import { datasheetPaths } from './datasheet';
 
 export class ExportError extends Error {}
 
@@ -95,6 +96,8 @@ export function previousExport(out: string): { marker: string; files: string[] }
     marker ??= csv;
     files.add(csv);
   }
+  // The JSONL and CSV exports keep their datasheet beside them, unlisted (the engine exports list theirs in the manifest).
+  if (marker !== null) for (const f of datasheetPaths(out)) if (isFile(f)) files.add(f);
   return marker === null ? null : { marker, files: [...files] };
 }
 
