@@ -3,7 +3,8 @@
  * each validated at the boundary with its zod input schema.
  */
 import { z } from 'zod';
-import { CANDIDATE_DECISIONS, INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import { AUMarkSchema } from '../pipelines/facs/mark-schema';
+import { CANDIDATE_DECISIONS, RECORD_STATUSES, RUN_STAGES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type { ApiErrorDetails } from './api-error';
 import { DEFAULT_NEAR_DUP_THRESHOLD, MAX_NEAR_DUP_THRESHOLD, MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN, ratioSumProblem } from '../pipelines/splits/limits';
 import type * as T from './types';
@@ -22,11 +23,7 @@ function method<O>() {
   return <I extends z.ZodType>(input: I): Method<I, O> => ({ input });
 }
 
-export const AUMarkSchema = z.object({
-  au: z.string().regex(/^AU\d+$/),
-  intensity: z.enum(INTENSITIES).nullable().optional(),
-  side: z.enum(SIDES).nullable().optional(),
-});
+export { AUMarkSchema };
 
 export const RecordFilterSchema = z
   .object({

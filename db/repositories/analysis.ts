@@ -3,8 +3,11 @@
  * that analysis writes for the image's records.
  */
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { upsertPrediction } from './predictions';
-import { nowIso, parseJson, stmt } from './statements';
+import { nowIso, parseStored, stmt } from './statements';
+
+const LandmarksSchema = z.array(z.tuple([z.number(), z.number()]));
 
 export interface PendingImage {
   id: number;
@@ -112,8 +115,8 @@ export function getAnalysis(db: Database.Database, imageId: number): AnalysisRow
 export function analysisLandmarks(db: Database.Database, imageId: number): [number, number][] | null {
   const row = stmt(db, 'SELECT landmarks FROM analyses WHERE image_id = ? AND error IS NULL').get(imageId) as { landmarks: string } | undefined;
   if (!row) return null;
-  const lm = parseJson<[number, number][]>(row.landmarks, []);
-  return lm.length === 68 ? lm : null;
+  const lm = parseStored(LandmarksSchema, row.landmarks, `landmarks of image ${imageId}`);
+  return lm?.length === 68 ? lm : null;
 }
 
 /** The id of a model row, created on first use (models are unique by name and version). */

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseJson, vocabulary } from '../../db/repositories';
+import { z } from 'zod';
+import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
 import { registryEntry, toFacialR1Line, type ExportRecord, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
 import { datasheetPaths, writeDatasheet } from './datasheet';
 import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
@@ -35,6 +36,11 @@ export interface ExportReport {
   /** DATASHEET.md beside the export (datasheet.json and its SVG charts next to it). */
   datasheet: string;
 }
+
+/** What the export reads of a record's stored meta (an imported line's fields) and of a revision's provenance. */
+const JsonObject = z.record(z.string(), z.unknown());
+const RecordMeta = z.object({ image: z.unknown().optional(), meta_info: JsonObject.optional().catch(undefined), extra: JsonObject.optional().catch(undefined) });
+const Provenance = z.object({ source: z.string().optional().catch(undefined) });
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -85,13 +91,13 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
       skippedUnlabeled++;
       continue;
     }
-    const meta = parseJson<Record<string, unknown>>(r.meta, {});
+    const meta = parseStored(RecordMeta, r.meta, `meta of record ${r.id}`) ?? {};
     let rel = safeRelative(meta.image);
     if (rel === null || (usedPaths.has(rel) && usedPaths.get(rel) !== r.rel_path)) rel = r.rel_path;
     usedPaths.set(rel, r.rel_path);
     if (!placed.has(rel)) placed.set(rel, path.join(ws.mediaDir, ...r.rel_path.split('/')));
-    const prov = parseJson<Record<string, unknown>>(r.provenance, {});
-    const metaInfo = meta.meta_info && typeof meta.meta_info === 'object' ? { ...(meta.meta_info as Record<string, unknown>) } : {};
+    const prov = parseStored(Provenance, r.provenance, `provenance of revision ${r.current_revision_id}`) ?? {};
+    const metaInfo = { ...meta.meta_info };
     const rec: ExportRecord = {
       id: r.id,
       dataset: r.source,
@@ -102,8 +108,8 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
       description: r.reasoning ?? '',
       subject: r.subject,
       metaInfo,
-      provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: (prov.source as string | undefined) ?? r.kind },
-      extra: meta.extra && typeof meta.extra === 'object' ? (meta.extra as Record<string, unknown>) : undefined,
+      provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: prov.source ?? r.kind },
+      extra: meta.extra,
     };
     const list = byPart.get(r.part) ?? [];
     list.push(rec);

@@ -50,8 +50,8 @@ function imagesNamedBy(jsonl: string): string[] {
   const out: string[] = [];
   for (const line of fs.readFileSync(jsonl, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
-    const rec = parseJson<{ image?: unknown } | null>(line, null);
-    const rel = safeRelative(rec?.image);
+    const rec = parseJson<unknown>(line, null);
+    const rel = safeRelative(rec !== null && typeof rec === 'object' && 'image' in rec ? rec.image : null);
     if (rel !== null) out.push(rel);
   }
   return out;

@@ -22,6 +22,7 @@ import type { ImportOptions, ImportReport } from './import';
 import { countersReport, createIngestContext, ingestBatch, type IngestContext, type IngestItem } from './ingest';
 import { countLines, readLines, type LineEvent } from './lines';
 import { readImageFile } from './media';
+import { parseStoredConfig } from '../splits/stored-summary';
 
 export const DATASET_FORMATS = ['fer2013', 'ferplus', 'affectnet', 'rafdb', 'disfa', 'au-csv'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -267,8 +268,9 @@ export async function importNativeDataset(ws: Workspace, abs: string, format: Da
   let splitId: number | null = null;
   if (plan.splitName) {
     const name = plan.splitName;
-    const existing = getSplit<{ source?: string; format?: string }, unknown>(ws.db, name);
-    if (existing && !(existing.config.source === 'import' && existing.config.format === format)) {
+    const existing = getSplit(ws.db, name);
+    const made = existing ? parseStoredConfig(name, existing.config) : null;
+    if (made && !(made.source === 'import' && made.format === format)) {
       throw new ImportInputError(`a split named "${name}" exists that no ${format} import made; the import would add its parts to it (rename or remove that split first)`);
     }
     splitId = ws.db.transaction(() => ensureDatasetSplit(ws.db, name, { source: 'import', format, files: plan.files.map((f) => path.basename(f)) })).immediate();
