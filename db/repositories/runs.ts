@@ -116,10 +116,10 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-type OwnerCols = Pick<RunRow, 'owner_host' | 'owner_pid' | 'owner_boot'>;
+export type OwnerCols = Pick<RunRow, 'owner_host' | 'owner_pid' | 'owner_boot'>;
 
 /** Whether a 'running' run's owner is known to be gone. Another host's processes cannot be checked: never orphaned. */
-function ownerGone(r: OwnerCols, me: ReturnType<typeof currentOwner>): boolean {
+export function ownerGone(r: OwnerCols, me: ReturnType<typeof currentOwner>): boolean {
   if (r.owner_host === null || r.owner_pid === null) return true;
   if (r.owner_host !== me.host) return false;
   if (r.owner_boot !== null && me.boot !== null && r.owner_boot !== me.boot) return true;
