@@ -25,7 +25,7 @@ const COMMAND_INFO = {
   compose: { label: 'Compose reasoning from the form', group: 'Form', key: 'ctrl+shift+space' },
   focusReasoning: { label: 'Edit the reasoning', group: 'Form', key: 'enter' },
   clear: { label: 'Clear the form', group: 'Form', key: 'shift+backspace' },
-  overlay: { label: 'Toggle the analysis overlay', group: 'Image', key: 'o' },
+  overlay: { label: 'Toggle the analysis overlay (the letter O)', group: 'Image', key: 'o' },
   zoomIn: { label: 'Zoom in', group: 'Image', key: '+' },
   zoomOut: { label: 'Zoom out', group: 'Image', key: '-' },
   // Figma's pair: Shift+1 fits, Shift+0 is 100 %; a bare 0 read like the overlay's O.

@@ -59,11 +59,12 @@ export const ImageStage = memo(
   const highlight = new Set(highlightAUs);
   // Labels are laid out in image space at their on-screen size, so none overlaps another at this zoom.
   const regionLabels = useMemo(() => {
-    const boxes = (analysis?.auRegions ?? []).map((r) => {
+    // An AU can have two regions (left and right): ids are their positions in the list.
+    const boxes = (analysis?.auRegions ?? []).map((r, i) => {
       const n = Math.max(1, r.points.length);
       const text = r.au.slice(2);
       const px = labelSize(text);
-      return { id: r.au, x: r.points.reduce((s, p) => s + p[0], 0) / n, y: r.points.reduce((s, p) => s + p[1], 0) / n, w: px.w / scale, h: px.h / scale };
+      return { id: String(i), x: r.points.reduce((s, p) => s + p[0], 0) / n, y: r.points.reduce((s, p) => s + p[1], 0) / n, w: px.w / scale, h: px.h / scale };
     });
     const placed = new Map(layoutLabels(boxes, 2 / scale).map((p) => [p.id, p]));
     return new Map(boxes.map((b) => [b.id, { anchor: b, at: placed.get(b.id)! }]));
@@ -95,16 +96,16 @@ export const ImageStage = memo(
             {analysis.box && (
               <rect className="ov-box" x={analysis.box.x} y={analysis.box.y} width={analysis.box.width} height={analysis.box.height} strokeWidth={strokeW} />
             )}
-            {analysis.auRegions.map((r) => {
-              const label = regionLabels.get(r.au)!;
+            {analysis.auRegions.map((r, i) => {
+              const label = regionLabels.get(String(i))!;
               const cls = `ov-region${r.present ? ' present' : ''}${highlight.has(r.au) ? ' selected' : ''}`;
               return (
-                <g key={r.au} className={cls}>
+                <g key={`${r.au}-${i}`} className={cls}>
                   <title>{`${r.au} ${auName(r.au)} · score ${r.score.toFixed(2)}${r.present ? ' (present)' : ''}`}</title>
                   {r.points.length > 2 ? (
                     <polygon points={r.points.map((p) => p.join(',')).join(' ')} strokeWidth={strokeW} style={{ fillOpacity: 0.08 + 0.3 * r.score }} />
                   ) : (
-                    r.points.map((p, i) => <circle key={i} cx={p[0]} cy={p[1]} r={4 / scale} strokeWidth={strokeW} />)
+                    r.points.map((p, j) => <circle key={j} cx={p[0]} cy={p[1]} r={4 / scale} strokeWidth={strokeW} />)
                   )}
                   {label.at.moved && <line className="ov-leader" x1={label.anchor.x} y1={label.anchor.y} x2={label.at.x} y2={label.at.y} strokeWidth={strokeW / 1.5} />}
                   <text className="ov-label" data-au={r.au} x={label.at.x} y={label.at.y} fontSize={LABEL_FONT_PX / scale} textAnchor="middle" dominantBaseline="middle">

@@ -23,11 +23,12 @@ export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
       <button type="button" className={`small${overlay ? ' on' : ''}`} tabIndex={-1} data-testid="overlay-toggle" onClick={() => run({ type: 'overlay' })}>
         Overlay <Kbd k={keymap.overlay} />
       </button>
-      <button type="button" className="small" tabIndex={-1} data-testid="zoom-in" onClick={() => run({ type: 'zoomIn' })}>
-        Zoom in <Kbd k={keymap.zoomIn} />
+      {/* The key is the label: "+" and "-" say what they do. */}
+      <button type="button" className="small key-only" tabIndex={-1} data-testid="zoom-out" title="Zoom out" aria-label="Zoom out" onClick={() => run({ type: 'zoomOut' })}>
+        <Kbd k={keymap.zoomOut} placeholder />
       </button>
-      <button type="button" className="small" tabIndex={-1} data-testid="zoom-out" onClick={() => run({ type: 'zoomOut' })}>
-        out <Kbd k={keymap.zoomOut} />
+      <button type="button" className="small key-only" tabIndex={-1} data-testid="zoom-in" title="Zoom in" aria-label="Zoom in" onClick={() => run({ type: 'zoomIn' })}>
+        <Kbd k={keymap.zoomIn} placeholder />
       </button>
       <button type="button" className="small" tabIndex={-1} data-testid="zoom-fit" title="Fit the image to the stage" onClick={() => run({ type: 'zoomReset' })}>
         Fit <Kbd k={keymap.zoomReset} />
