@@ -252,6 +252,8 @@ export const api = {
     z.object({ modelId: z.number().int(), split: z.string().min(1), part: z.string().min(1).default('train') }),
   ),
   'suggestions.getSettings': method<T.SuggestionSettings>()(empty),
+  /** How far the label view's suggestions can be trusted: their source measured against the current human labels. */
+  'suggestions.trust': method<T.SuggestionTrust>()(empty),
   'suggestions.saveSettings': method<T.SuggestionSettings>()(
     z.object({ modelId: z.number().int().positive().nullable(), allowHeldOut: z.array(z.string().min(1).max(64)).max(1000) }),
   ),

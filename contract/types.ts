@@ -80,6 +80,24 @@ export interface Suggestion {
   reasoning: string;
 }
 
+/**
+ * The suggestion source (the one settings choose) measured against the current human labels: for every record whose
+ * current revision is a human one and that has a suggestion of that source, the suggestion as the label view shows
+ * it (see Suggestion) against the label. Nothing is left out, held-out parts included; `records` says on how many.
+ */
+export interface SuggestionTrust {
+  /** The policy chosen in settings, or null: the face analysis. */
+  modelId: number | null;
+  /** Human-labeled records with a suggestion of this source. */
+  records: number;
+  /** Of those, labels submitted after accepting or merging that very suggestion (they agree with it by construction). */
+  acceptedFrom: number;
+  /** Suggested emotion = labeled emotion, over the records where both exist; null when there are none. */
+  emotion: { n: number; accuracy: number } | null;
+  /** AU micro-F1 (pooled over the records' AU decisions) of the suggested present AUs against the labeled AUs; null when no suggestion names AU scores. */
+  aus: { n: number; f1: number; precision: number; recall: number } | null;
+}
+
 /** Which model's suggestions annotators see, and where none are shown. */
 export interface SuggestionSettings {
   /** The trained policy whose suggestions the label view shows; null: the face analysis (the default). */

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { AnalysisOverlay, Suggestion } from '../../contract/types';
 import { getAnalysis } from '../../db/repositories/analysis';
-import { getSuggestionModel, splitsHoldingOut, suggestionsOfRecord } from '../../db/repositories/predictions';
+import { getSuggestionModel, splitsHoldingOut, suggestionsOfRecord, type SuggestionRowDb } from '../../db/repositories/predictions';
 import { parseJson } from '../../db/repositories/statements';
 import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
 import type { AUEstimates } from '../../pipelines/vision/au-estimates';
@@ -41,7 +41,11 @@ function auScores(text: string): AUScore[] {
  */
 export function loadSuggestion(db: Database.Database, recordId: string): Suggestion | null {
   if (splitsHoldingOut(db, recordId).length > 0) return null;
-  const rows = suggestionsOfRecord(db, recordId, getSuggestionModel(db));
+  return composeSuggestion(suggestionsOfRecord(db, recordId, getSuggestionModel(db)));
+}
+
+/** One record's suggestion from its source's rows (newest first), as loadSuggestion describes; null without rows. */
+export function composeSuggestion(rows: readonly SuggestionRowDb[]): Suggestion | null {
   if (rows.length === 0) return null;
   const main = rows.find((r) => r.reasoning.trim() !== '') ?? rows.find((r) => r.emotion !== null) ?? rows[0];
   let aus = auScores(main.aus);
