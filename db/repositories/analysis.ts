@@ -3,11 +3,9 @@
  * that analysis writes for the image's records.
  */
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
 import { upsertPrediction } from './predictions';
+import { LandmarksSchema } from './analysis-json';
 import { nowIso, parseStored, stmt } from './statements';
-
-const LandmarksSchema = z.array(z.tuple([z.number(), z.number()]));
 
 export interface PendingImage {
   id: number;
@@ -115,7 +113,7 @@ export function getAnalysis(db: Database.Database, imageId: number): AnalysisRow
 export function analysisLandmarks(db: Database.Database, imageId: number): [number, number][] | null {
   const row = stmt(db, 'SELECT landmarks FROM analyses WHERE image_id = ? AND error IS NULL').get(imageId) as { landmarks: string } | undefined;
   if (!row) return null;
-  const lm = parseStored(LandmarksSchema, row.landmarks, `landmarks of image ${imageId}`);
+  const lm = parseStored(LandmarksSchema, row.landmarks, 'landmarks', `image ${imageId}`);
   return lm?.length === 68 ? lm : null;
 }
 

@@ -27,7 +27,7 @@ export function getDraft(db: Database.Database, recordId: string, userId: number
     | { payload: string; saved_at: string }
     | undefined;
   if (!row) return null;
-  const p = parseStored(StoredDraftSchema, row.payload, `draft of ${recordId} by user ${userId}`) ?? {};
+  const p = parseStored(StoredDraftSchema, row.payload, 'draft', `${recordId} by user ${userId}`) ?? {};
   return { emotion: p.emotion ?? null, aus: p.aus ?? [], reasoning: p.reasoning ?? '', parentPredictionId: p.parentPredictionId ?? null, savedAt: row.saved_at };
 }
 

@@ -228,7 +228,7 @@ export function truncateMetrics(db: Database.Database, runId: number, step: numb
 
 export function listMetrics(db: Database.Database, runId: number): { step: number; values: Record<string, number> }[] {
   const rows = stmt(db, 'SELECT step, metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runId) as { step: number; metrics: string }[];
-  return rows.map((r) => ({ step: r.step, values: parseStored(MetricsSchema, r.metrics, `metrics of run ${runId} step ${r.step}`) ?? {} }));
+  return rows.map((r) => ({ step: r.step, values: parseStored(MetricsSchema, r.metrics, 'run metrics', `run ${runId} step ${r.step}`) ?? {} }));
 }
 
 /**

@@ -24,30 +24,30 @@ export function nowIso(): string {
 
 /**
  * Stored JSON parsed with its schema (as Signal-Desktop's safeParseUnknown): null when it is absent, not JSON, or does
- * not fit, never a cast. A value that is there but does not fit is logged once per place, naming it: the data is
- * kept, the reader falls back.
+ * not fit, never a cast. A value that is there but does not fit is logged once per kind of value (`what`, e.g. "draft"),
+ * naming the first row (`of`) and the field: the data is kept, the reader falls back.
  */
-export function parseStored<T>(schema: z.ZodType<T>, text: string | null | undefined, where: string): T | null {
+export function parseStored<T>(schema: z.ZodType<T>, text: string | null | undefined, what: string, of?: string | number): T | null {
   if (!text) return null;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    warnOnce(where, 'is not JSON');
+    warnOnce(what, of, 'is not JSON');
     return null;
   }
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  warnOnce(where, `does not fit its schema (field ${issue.path.join('.') || '(root)'}: ${issue.message})`);
+  warnOnce(what, of, `does not fit its schema (field ${issue.path.join('.') || '(root)'}: ${issue.message})`);
   return null;
 }
 
 const warned = new Set<string>();
-function warnOnce(where: string, what: string): void {
-  if (warned.has(where)) return;
-  warned.add(where);
-  process.stderr.write(`fea: stored ${where} ${what}; it is read as empty\n`);
+function warnOnce(what: string, of: string | number | undefined, problem: string): void {
+  if (warned.has(what)) return;
+  warned.add(what);
+  process.stderr.write(`fea: stored ${what}${of === undefined ? '' : ` of ${of}`} ${problem}; it is read as empty (further ones are not reported)\n`);
 }
 
 /** JSON text as an unknown value (or the fallback): for callers that check the shape themselves, e.g. with a schema. */

@@ -54,7 +54,7 @@ export function systemUserId(db: Database.Database): number {
 
 export function getSettings(db: Database.Database, userId: number): UserSettings {
   const row = stmt(db, 'SELECT settings FROM users WHERE id = ?').get(userId) as { settings: string } | undefined;
-  return parseStored(UserSettingsSchema, row?.settings, `settings of user ${userId}`) ?? {};
+  return parseStored(UserSettingsSchema, row?.settings, 'settings', `user ${userId}`) ?? {};
 }
 
 export function saveSettings(db: Database.Database, userId: number, settings: UserSettings): void {

@@ -5,13 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { z } from 'zod';
 import { csvExportRows, getSplit, newestSplit, parseStored } from '../../db/repositories';
+import { PredictionAUsSchema } from '../../db/repositories/analysis-json';
 import { datasheetPaths, writeDatasheet } from './datasheet';
 import { CSV_FILE, ExportError, prepareOutput, type OutputOptions } from './output-guard';
-
-/** Entries are {au, score, present}; a bare "AUn" string (a model that only names AUs) counts as present. */
-const PredictedAUs = z.array(z.union([z.string(), z.object({ au: z.string(), present: z.boolean().optional() })]));
 
 export const CSV_COLUMNS = [
   'id', 'image', 'original_name', 'subject', 'source', 'split', 'split_name', 'status', 'emotion', 'aus',
@@ -51,8 +48,8 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   try {
     let buf = csvLine(CSV_COLUMNS);
     for (const r of csvExportRows(ws.db, split ? { id: split.id, name: split.name } : undefined)) {
-      const present = (parseStored(PredictedAUs, r.a_aus, `AUs of the prediction for ${r.id}`) ?? [])
-        .map((a) => (typeof a === 'string' ? a : a.present === false ? null : a.au))
+      const present = (parseStored(PredictionAUsSchema, r.a_aus, 'prediction AUs', r.id) ?? [])
+        .map((a) => (a === null ? null : typeof a === 'string' ? a : a.present === false ? null : a.au))
         .filter((a): a is string => !!a);
       buf += csvLine([
         r.id,

@@ -91,12 +91,12 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
       skippedUnlabeled++;
       continue;
     }
-    const meta = parseStored(RecordMeta, r.meta, `meta of record ${r.id}`) ?? {};
+    const meta = parseStored(RecordMeta, r.meta, 'record meta', r.id) ?? {};
     let rel = safeRelative(meta.image);
     if (rel === null || (usedPaths.has(rel) && usedPaths.get(rel) !== r.rel_path)) rel = r.rel_path;
     usedPaths.set(rel, r.rel_path);
     if (!placed.has(rel)) placed.set(rel, path.join(ws.mediaDir, ...r.rel_path.split('/')));
-    const prov = parseStored(Provenance, r.provenance, `provenance of revision ${r.current_revision_id}`) ?? {};
+    const prov = parseStored(Provenance, r.provenance, 'revision provenance', `revision ${r.current_revision_id}`) ?? {};
     const metaInfo = { ...meta.meta_info };
     const rec: ExportRecord = {
       id: r.id,
