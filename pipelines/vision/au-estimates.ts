@@ -17,7 +17,7 @@ export const ESTIMATED_AUS = ['AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU12', 
 /**
  * Population reference: medians of the neutral faces of the tune half of a FER2013 sample (48-px in-the-wild
  * crops, AU-ESTIMATES.md §7). Used when the subject has no neutral image, at every face size: the landmark net
- * reads the same face alike at 48 px and at photo size (§7), so one reference and one threshold per AU serve both.
+ * reads the same face alike at 48 px and at photo size (§3), so one reference and one threshold per AU serve both.
  */
 export const POPULATION_REFERENCE: Readonly<Reference> = {
   innerBrow: 0.354,
