@@ -284,7 +284,8 @@ export type ApiEvent =
   | { type: 'rounds.changed'; roundId: number };
 
 export { KEYMAP_COMMANDS, type KeymapCommand } from './bounds';
-export { IMPORT_FORMATS, IMPORT_INPUT_KINDS, type AnalysisStatus, type ImportErrorRow, type ImportFormat, type ImportSummary, type JobResult } from './import';
+export { IMPORT_FORMATS, IMPORT_INPUT_KINDS, type ImportFormat } from '../pipelines/formats/import-formats';
+export type { AnalysisStatus, ImportErrorRow, ImportSummary, JobResult } from './import';
 
 export type {
   BalanceReport,

@@ -101,7 +101,9 @@ export const ImageStage = memo(
           </svg>
         )}
       </div>
-      {overlay && !analysis && <div className="stage-note">No analysis for this image — run analysis to see landmarks</div>}
+      {overlay && !analysis && <div className="stage-note">
+          No analysis for this image — <a href="#/import" data-testid="run-analysis-link">run analysis</a> to see landmarks
+        </div>}
       <div className="stage-zoom">{Math.round(view.zoom * 100)}%</div>
     </div>
   );
