@@ -113,6 +113,11 @@ export function useImport(api: ImportApi, options: { userId?: number; picker?: P
   const analysisJob = analysisId ? (jobs.get(analysisId) ?? null) : null;
   const report = importJob?.result?.kind === 'import' ? importJob.result.report : null;
 
+  // Coverage moves with a running analysis (an image at a time) and changes when an import or an analysis ends.
+  const analysedSoFar = isActive(analysisJob) ? analysisJob!.done : null;
+  useEffect(() => {
+    if (analysedSoFar !== null && analysedSoFar > 0) refreshAnalysis();
+  }, [analysedSoFar, refreshAnalysis]);
   // Coverage changes when an import or an analysis ends.
   const ended = useRef(new Set<string>());
   useEffect(() => {
