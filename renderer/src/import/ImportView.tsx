@@ -212,7 +212,7 @@ function AnalysisCard({ s }: { s: ImportState }) {
           <input type="number" min={1} max={16} value={s.workers} onChange={(e) => s.setWorkers(Number(e.target.value))} className="im-workers" data-testid="analysis-workers" />
         </label>
         <button type="button" className="dt-btn dt-btn--primary" disabled={s.analysisBlocked !== null} title={s.analysisBlocked ?? undefined} onClick={() => void s.startAnalysis()} data-testid="analysis-start">
-          {a && a.pending ? `Analyse ${countOf(a.pending, 'image')}` : 'Analyse'}
+          {isActive(job) ? 'Analysing…' : a && a.pending ? `Analyse ${countOf(a.pending, 'image')}` : 'Analyse'}
         </button>
       </div>
       {job ? (
