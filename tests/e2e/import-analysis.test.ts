@@ -4,7 +4,8 @@
  * file, line and field, nothing written yet — then imported as a job with its final report; a folder tree's preview
  * shows its nested folder and the conflicting files, and with "subfolders too" it imports them. Then "Analyse N new
  * images" starts face analysis, whose progress moves in the view and the header; after a reload the running job is
- * still shown and its progress goes on; cancelling stops it with images left. Needs `npm run build`.
+ * still shown and its progress goes on, and from another view the header's job leads back to it; cancelling stops
+ * it with images left. Needs `npm run build`.
  * Screenshots: test-artifacts/import-dialog.png (preview with error rows), test-artifacts/analysis-progress.png.
  */
 import * as fs from 'node:fs';
@@ -15,7 +16,8 @@ import { tempDir } from '../support/facial-r1';
 import { ImportPage } from '../support/import-page';
 import { writeFolderInput, writeJsonlInput } from '../support/import-inputs';
 
-const e2e = useE2E({ demo: 40, seed: 4 });
+// Enough images that analysis (one worker) is still running when the user cancels it, on a fast machine too.
+const e2e = useE2E({ demo: 150, seed: 4 });
 
 const count = (ctx: ReturnType<typeof e2e>, sql: string) => (ctx.db().prepare(sql).get() as { n: number }).n;
 
@@ -75,7 +77,12 @@ e2e.test(
       // A reload keeps the running job: in the header and in the view, whose progress goes on.
       await imp.reload();
       expect(await imp.headerJobs()).toContainEqual(expect.objectContaining({ kind: 'analyze', status: 'running' }));
-      const after = await imp.waitForAnalysed(first.done + 1);
+      const resumed = await imp.waitForAnalysed(first.done + 1);
+      expect(resumed.status).toBe('running');
+      // From another view, the header's job leads back to it.
+      await ctx.page.getByTestId('nav-dashboard').click();
+      await imp.followHeaderJob('analyze');
+      const after = await imp.waitForAnalysed(resumed.done + 1);
       expect(after.status).toBe('running');
       const { jobs } = await ctx.api['jobs.list']({});
       expect(jobs.find((j) => j.kind === 'analyze')?.counters).toEqual(expect.objectContaining({ analysed: expect.any(Number), facesFound: expect.any(Number) }));

@@ -155,6 +155,12 @@ export class ImportPage {
     );
   }
 
+  /** From another view: clicks the header's job of this kind, which leads to where it is watched. */
+  async followHeaderJob(kind: string): Promise<void> {
+    await this.page.locator('[data-testid="job"] .job-kind', { hasText: kind }).click();
+    await this.waitForView();
+  }
+
   async reload(): Promise<void> {
     await this.page.reload();
     await this.waitForView();
