@@ -13,6 +13,7 @@ import { TrainingSettingsSchema } from './training-settings';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 import { KeymapSchema, LeadTimeSchema, PredictionIdSchema, SearchSchema } from './bounds';
 import { ProfileNameSchema } from './text';
+import { DEFAULT_PREVIEW_ERRORS, ImportSourceSchema, MAX_REPORT_ERRORS, type AnalysisStatus, type ImportSummary } from './import';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface Method<I extends z.ZodType, O> {
@@ -149,6 +150,13 @@ export const api = {
   'jobs.list': method<{ jobs: T.Job[] }>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'analysis.start': method<{ jobId: string }>()(z.object({ workers: z.number().int().min(1).max(16).optional() })),
+  /** How many images have an analysis and how many wait for one. */
+  'analysis.status': method<AnalysisStatus>()(empty),
+
+  /** What importing this path would add, with its first errors; reads the input, writes nothing. */
+  'import.preview': method<ImportSummary>()(ImportSourceSchema.extend({ maxErrors: z.number().int().min(1).max(MAX_REPORT_ERRORS).default(DEFAULT_PREVIEW_ERRORS) })),
+  /** The import as a job (progress, jobs.cancel); its result holds the final report. */
+  'import.start': method<{ jobId: string }>()(ImportSourceSchema.extend({ userId: userId.optional() })),
 
   // queued: the run waits for a training slot (the live-run cap) and starts when one frees
   'training.start': method<{ jobId: string; runId: number; queued: boolean }>()(

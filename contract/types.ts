@@ -2,6 +2,7 @@
 import type { EvalReport } from '../pipelines/eval/metrics';
 import type { AUMark, RecordStatus, RevisionKind, RunStage, RunStatus, UserRole } from '../pipelines/facs/vocabulary';
 import type { RunResult } from './run-result';
+import type { JobResult } from './import';
 
 export interface User {
   id: number;
@@ -239,6 +240,10 @@ export interface Job {
   message: string;
   startedAt: string;
   runId?: number;
+  /** Live counts beside done/total (analysis: analysed, facesFound, skipped, failed). */
+  counters?: Record<string, number>;
+  /** Set when the job ends (done or stopped), for kinds that have one. */
+  result?: JobResult;
 }
 
 export interface RunSummary {
@@ -297,6 +302,8 @@ export type ApiEvent =
   | { type: 'rounds.changed'; roundId: number };
 
 export { KEYMAP_COMMANDS, type KeymapCommand } from './bounds';
+export { IMPORT_FORMATS, IMPORT_INPUT_KINDS, type ImportFormat } from '../pipelines/formats/import-formats';
+export type { AnalysisStatus, ImportErrorRow, ImportSummary, JobResult } from './import';
 
 export type {
   BalanceReport,

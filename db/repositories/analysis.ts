@@ -47,6 +47,14 @@ export function countAnalyses(db: Database.Database): { total: number; failed: n
   ).get() as { total: number; failed: number; facesFound: number };
 }
 
+/** Images in the workspace, and those without an analysis row (what an analysis run would work on). */
+export function countPendingImages(db: Database.Database): { images: number; pending: number } {
+  return stmt(
+    db,
+    'SELECT COUNT(*) AS images, COALESCE(SUM(a.image_id IS NULL), 0) AS pending FROM images i LEFT JOIN analyses a ON a.image_id = i.id',
+  ).get() as { images: number; pending: number };
+}
+
 export interface SourceFaces {
   /** Successful analyses of this source's images. */
   analyzed: number;

@@ -43,7 +43,7 @@ export interface AnalyzeRunOptions {
    * False saves its net's time per image; the policy then gets zeros with the presence flag off.
    */
   descriptor?: boolean;
-  onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number }) => void;
+  onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number; facesFound: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
 }
@@ -91,7 +91,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   };
   const total = pending.length;
   let done = 0;
-  const report = () => options.onProgress?.({ done, total, analyzed: summary.analyzed, skipped: summary.skipped, failed: summary.failed });
+  const report = () => options.onProgress?.({ done, total, analyzed: summary.analyzed, skipped: summary.skipped, failed: summary.failed, facesFound: summary.facesFound });
   report();
   if (total === 0 || options.signal?.aborted) {
     summary.backend = getMeta(db, 'backend') ?? 'unknown';

@@ -120,7 +120,11 @@ export const ImageStage = memo(
           </svg>
         )}
       </div>
-      {overlay && !analysis && <div className="stage-note">No analysis for this image — run analysis to see landmarks</div>}
+      {overlay && !analysis && (
+        <div className="stage-note">
+          No analysis for this image — <a href="#/import" data-testid="run-analysis-link">run analysis</a> to see landmarks
+        </div>
+      )}
       <div className="stage-zoom" data-testid="stage-zoom" data-scale={scale}>
         {zoomLabel(view, fit)}
       </div>
