@@ -15,7 +15,6 @@ import { SplitsSummary } from './SplitsSummary';
 import { StatusTiles } from './StatusTiles';
 import { ThroughputTable } from './ThroughputTable';
 import { useDashboardData } from './useDashboardData';
-import { FacesBySource } from './FacesBySource';
 import { WorkTiles } from './WorkTiles';
 import '../charts/charts.css';
 import './dashboard.css';
@@ -80,9 +79,6 @@ export function DashboardView() {
           </ChartCard>
           <ChartCard title="Throughput" subtitle="revisions per user" className="db-span-5" testId="card-throughput">
             <ThroughputTable throughput={data.stats.throughput} currentUserId={userId} />
-          </ChartCard>
-          <ChartCard title="Faces found per source" subtitle="face analysis per dataset source, as fea analyze --json reports it" className="db-span-12" testId="card-faces-by-source">
-            <FacesBySource facesBySource={data.stats.analysis.facesBySource} />
           </ChartCard>
           <ChartCard title="Iterations" subtitle="dataset size, provenance, kept and accepted rates, test metrics" className="db-span-12" testId="card-iterations">
             <IterationsPanel controls={false} />

@@ -1,6 +1,5 @@
 /** Faces found per dataset source, with how they were found (the detector directly, on a padded crop, the crop as the face). */
 import type { WorkspaceStats } from '../../../contract/types';
-import { EmptyState } from '../charts/ChartCard';
 import { fmtInt, fmtPct } from '../charts/format';
 
 type BySource = WorkspaceStats['analysis']['facesBySource'];
@@ -12,18 +11,18 @@ export function FacesBySource({ facesBySource }: { facesBySource: BySource }) {
   const rows = Object.entries(facesBySource).sort((a, b) => b[1].analyzed - a[1].analyzed || a[0].localeCompare(b[0]));
   if (rows.length === 0)
     return (
-      <EmptyState title="No image analysed yet" testId="faces-by-source-empty">
-        Run the face analysis (<code>fea analyze &lt;workspace&gt;</code>, or from the header) to see faces found per source.
-      </EmptyState>
+      <div className="db-tile__foot" data-testid="faces-by-source-empty">
+        No image analysed yet (<code>fea analyze &lt;workspace&gt;</code>).
+      </div>
     );
   const kinds = [...new Set(rows.flatMap(([, s]) => Object.keys(s.detection)))].sort(
     (a, b) => (DETECTION_ORDER.indexOf(a) + 1 || 99) - (DETECTION_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
   );
   return (
-    <table className="dt-table" data-testid="faces-by-source">
+    <table className="dt-table db-sources" data-testid="faces-by-source" title="Faces found per dataset source, as fea analyze --json reports them">
       <thead>
         <tr>
-          <th>Source</th>
+          <th>Faces found per source</th>
           <th className="dt-num">Analysed</th>
           <th className="dt-num">Faces found</th>
           <th className="dt-num">Rate</th>
@@ -32,7 +31,6 @@ export function FacesBySource({ facesBySource }: { facesBySource: BySource }) {
               {k}
             </th>
           ))}
-          <th style={{ width: '22%' }} />
         </tr>
       </thead>
       <tbody>
@@ -51,11 +49,6 @@ export function FacesBySource({ facesBySource }: { facesBySource: BySource }) {
                 {fmtInt(s.detection[k] ?? 0)}
               </td>
             ))}
-            <td>
-              <div className="db-meter db-meter--inline">
-                <span style={{ width: `${s.analyzed > 0 ? (100 * s.facesFound) / s.analyzed : 0}%` }} />
-              </div>
-            </td>
           </tr>
         ))}
       </tbody>

@@ -1,8 +1,9 @@
-/** Face-analysis coverage, the records annotators skipped (with their reasons and a way to them) and time per record. */
+/** Face-analysis coverage (with faces found per dataset source), the records annotators skipped (with their reasons and a way to them) and time per record. */
 import type { WorkspaceStats } from '../../../contract/types';
 import { fmtInt, fmtPct } from '../charts/format';
 import { countOf } from '../components/plural';
 import { fmtDuration } from './duration';
+import { FacesBySource } from './FacesBySource';
 import { openSkippedQueue } from './skippedQueue';
 
 /** Reasons listed on a tile; the rest are summed up. */
@@ -42,6 +43,7 @@ export function WorkTiles({ stats }: { stats: WorkspaceStats }) {
         <div className="db-meter" aria-hidden>
           <span style={{ width: `${100 * coverage}%` }} />
         </div>
+        <FacesBySource facesBySource={analysis.facesBySource} />
         {analysis.notAnalysable.length > 0 ? (
           <>
             <div className="db-tile__foot">not analysable:</div>
