@@ -60,6 +60,9 @@ e2e.test('the start form refuses a split without a trainable training part, with
 e2e.test("a run's engine metrics are in an Engine group with titles like the training curves'", async (ctx) => {
   const training = await TrainingPage.open(ctx, { as: 'rae' });
   await training.showRun(story.runId);
+  // the seed shown is the one the run stored
+  expect(await training.runSeed(story.runId)).toBe(4);
+  expect(await training.curvesSubtitle()).toBe(`run #${story.runId} · SFT · main · seed 4`);
   expect(await training.curveGroups()).toEqual([
     { group: 'training', title: 'Training', panels: ['Loss', 'Loss components', 'Validation emotion accuracy', 'Learning rate', 'Epoch'] },
     { group: 'engine', title: 'Engine', panels: ['Tokens / s', 'Sequences / s', 'Live tensors'] },

@@ -61,6 +61,16 @@ export class TrainingPage {
     return this.page.getByTestId('start-submit').isEnabled();
   }
 
+  /** The seed the runs list shows for a run. */
+  async runSeed(runId: number): Promise<number> {
+    return Number(await this.page.getByTestId(`run-seed-${runId}`).innerText());
+  }
+
+  /** The curves card's subtitle ("run #3 · SFT · main · seed 4"). */
+  async curvesSubtitle(): Promise<string> {
+    return this.page.getByTestId('card-curves').locator('.dt-card__sub').innerText();
+  }
+
   /** Clicks a run in the runs list and waits for its curves. */
   async showRun(runId: number): Promise<void> {
     await this.page.getByTestId(`run-row-${runId}`).click();
