@@ -63,10 +63,8 @@ export function markDecisionUndone(db: Database.Database, id: number, at = nowIs
  * The records whose latest decision not undone is a skip, with that skip's reason: one query both the queue's
  * `skipped` filter and the dashboard's count read, so the two cannot disagree.
  */
-export const SKIPPED_RECORDS_SQL = `SELECT record_id, reason FROM (
-    SELECT record_id, kind, reason, ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY id DESC) AS rn
-    FROM decisions WHERE undone_at IS NULL
-  ) WHERE rn = 1 AND kind = 'skip'`;
+export const SKIPPED_RECORDS_SQL = `SELECT d.record_id, d.reason FROM decisions d
+  WHERE d.kind = 'skip' AND d.id IN (SELECT MAX(id) FROM decisions WHERE undone_at IS NULL GROUP BY record_id)`;
 
 /** Skipped records per reason (trimmed), most frequent first. */
 export function skippedRecordReasons(db: Database.Database): { reason: string; records: number }[] {
