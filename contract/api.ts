@@ -36,6 +36,8 @@ export const RecordFilterSchema = z
     part: z.string().optional(),
     author: z.string().optional(),
     search: SearchSchema.optional(),
+    /** Records an annotator skipped (their latest decision not undone is a skip). */
+    skipped: z.boolean().optional(),
   })
   .strict();
 export type RecordFilter = z.infer<typeof RecordFilterSchema>;
@@ -47,6 +49,16 @@ export const RecordSortSchema = z.object({
 export type RecordSort = z.infer<typeof RecordSortSchema>;
 
 const userId = z.number().int().positive();
+const trainingStartInput = z.object({
+  stage: z.enum(RUN_STAGES),
+  split: z.string().min(1),
+  epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
+  steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
+  from: z.number().int().positive().optional(),
+  snapshot: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  config: TrainingSettingsSchema.optional(),
+});
 const recordId = z.string().min(1);
 const annotationBody = {
   recordId,
@@ -158,19 +170,10 @@ export const api = {
   /** The import as a job (progress, jobs.cancel); its result holds the final report. */
   'import.start': method<{ jobId: string }>()(ImportSourceSchema.extend({ userId: userId.optional() })),
 
-  // queued: the run waits for a training slot (the live-run cap) and starts when one frees
-  'training.start': method<{ jobId: string; runId: number; queued: boolean }>()(
-    z.object({
-      stage: z.enum(RUN_STAGES),
-      split: z.string().min(1),
-      epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
-      steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
-      from: z.number().int().positive().optional(),
-      snapshot: z.number().int().positive().optional(),
-      seed: z.number().int().optional(),
-      config: TrainingSettingsSchema.optional(),
-    }),
-  ),
+  // queued: the run waits for a training slot (the live-run cap) and starts when one frees; seed: the one it uses
+  'training.start': method<{ jobId: string; runId: number; queued: boolean; seed: number }>()(trainingStartInput),
+  /** What training.start would say of the same input, without starting anything: refusal reason, counts, seed. */
+  'training.check': method<T.TrainingCheck>()(trainingStartInput),
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
   'training.resume': method<{ jobId: string; runId: number; queued: boolean }>()(z.object({ runId: z.number().int() })),
   'runs.list': method<{ runs: T.RunSummary[] }>()(empty),

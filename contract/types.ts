@@ -152,6 +152,20 @@ export interface WorkspaceStats {
   /** Human revisions per day. */
   progress: { day: string; count: number }[];
   throughput: { userId: number; name: string; lastHour: number; last24h: number; total: number }[];
+  /** Face analysis over the records: those whose image has a successful analysis, and of them those with a face found. */
+  analysis: {
+    records: number;
+    analyzed: number;
+    facesFound: number;
+    /** Records whose image the analysis refused or could not read, by the stored reason's code (`too_large`, …). */
+    notAnalysable: { reason: string; records: number }[];
+    /** Per dataset source, over images: the same numbers as `fea analyze --json`'s facesBySource. */
+    facesBySource: Record<string, { analyzed: number; facesFound: number; detection: Record<string, number> }>;
+  };
+  /** Records an annotator skipped (the latest of their decisions not undone is a skip), by the reason given. */
+  skipped: { records: number; reasons: { reason: string; records: number }[] };
+  /** Time on screen per human submission in the label view (revisions' lead time; undone ones left out). */
+  labelTime: { medianMs: number | null; submissions: number };
 }
 
 export interface SplitPartSummary {
@@ -244,6 +258,24 @@ export interface Job {
   counters?: Record<string, number>;
   /** Set when the job ends (done or stopped), for kinds that have one. */
   result?: JobResult;
+}
+
+/** Whether training.start would accept a run, and what the split's training part offers it (training.check). */
+export interface TrainingCheck {
+  ok: boolean;
+  /** Why training.start would refuse it; null when ok. */
+  reason: string | null;
+  stage: RunStage;
+  split: string;
+  part: string;
+  /** Records of the part labeled by a person with an emotion (null when the run reads a snapshot). */
+  labeled: number | null;
+  /** Of those, the ones whose label has a reasoning (SFT trains on these). */
+  withReasoning: number | null;
+  /** The seed the run would use. */
+  seed: number;
+  /** The model an RL run would start from. */
+  from: number | null;
 }
 
 export interface RunSummary {

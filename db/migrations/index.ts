@@ -10,6 +10,7 @@ import * as m008 from './008-synthesis';
 import * as m009 from './009-prediction-purpose';
 import * as m010 from './010-image-hashes';
 import * as m011 from './011-round-owner';
+import * as m012 from './012-decisions-open';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 9, name: 'prediction-purpose', up: m009.up },
   { version: 10, name: 'image-hashes', up: m010.up },
   { version: 11, name: 'round-owner', up: m011.up },
+  { version: 12, name: 'decisions-open', up: m012.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
