@@ -493,7 +493,11 @@ export class LabelPage {
   async queueShown(): Promise<{ filter: string; order: string; filtered: boolean }> {
     const bar = this.page.getByTestId('label-queue');
     const filter = (await this.page.getByTestId('label-queue-filter').textContent()) ?? '';
-    const order = await this.page.getByTestId('label-queue-order').evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? '');
+    // the menu shows a short name; what the order means is the option's title
+    const order = await this.page.getByTestId('label-queue-order').evaluate((el) => {
+      const o = (el as HTMLSelectElement).selectedOptions[0];
+      return o?.title || o?.textContent || '';
+    });
     return { filter, order, filtered: (await bar.getAttribute('class'))?.includes('filtered') ?? false };
   }
 

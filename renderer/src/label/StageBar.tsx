@@ -47,6 +47,7 @@ export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
         <select
           tabIndex={-1}
           data-testid="label-queue-order"
+          title={QUEUE_ORDERS.find((o) => o.field === orderValue)?.title}
           aria-label="Queue order"
           value={orderValue}
           onChange={(e) => {
@@ -57,8 +58,8 @@ export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
         >
           {!known && <option value="">{`${queue.sort.field} ${queue.sort.dir}`}</option>}
           {QUEUE_ORDERS.map((o) => (
-            <option key={o.field} value={o.field}>
-              {o.title}
+            <option key={o.field} value={o.field} title={o.title}>
+              {o.short}
             </option>
           ))}
         </select>
