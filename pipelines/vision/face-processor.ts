@@ -69,18 +69,27 @@ function denseBlock4(x: tf.Tensor4D, p: DenseBlock4Params, first: boolean): tf.T
   return tf.relu(tf.add(s123, out4)) as tf.Tensor4D;
 }
 
-/** [1, 256] bottleneck features, then the fully connected layer's [1, n] outputs, for one face crop (H×W×3, 0–255). */
-function forward(net: FaceProcessorNet, name: string, face: tf.Tensor3D): tf.Tensor2D {
-  const { extractor: p, fc } = paramsOf(net, name);
+/** The [1, 256] bottleneck features (face-api's FaceFeatureExtractor output, pooled) of one face crop (H×W×3, 0–255). */
+function bottleneck(net: FaceProcessorNet, name: string, face: tf.Tensor3D): tf.Tensor2D {
+  const { extractor: p } = paramsOf(net, name);
   return tf.tidy(() => {
     let x = normalized(centredSquareBatch(face, SIZE), MEAN_RGB);
     x = denseBlock4(x, p.dense0, true);
     x = denseBlock4(x, p.dense1, false);
     x = denseBlock4(x, p.dense2, false);
     x = denseBlock4(x, p.dense3, false);
-    const pooled = tf.avgPool(x, [7, 7], [2, 2], 'valid');
-    return tf.fused.matMul({ a: tf.reshape(pooled, [1, -1]) as tf.Tensor2D, b: fc.weights, bias: fc.bias }) as tf.Tensor2D;
+    return tf.reshape(tf.avgPool(x, [7, 7], [2, 2], 'valid'), [1, -1]) as tf.Tensor2D;
   });
+}
+
+/** The fully connected layer's [1, n] outputs over the bottleneck features. */
+function head(net: FaceProcessorNet, name: string, features: tf.Tensor2D): tf.Tensor2D {
+  const { fc } = paramsOf(net, name);
+  return tf.fused.matMul({ a: features, b: fc.weights, bias: fc.bias }) as tf.Tensor2D;
+}
+
+function forward(net: FaceProcessorNet, name: string, face: tf.Tensor3D): tf.Tensor2D {
+  return tf.tidy(() => head(net, name, bottleneck(net, name, face)));
 }
 
 /**
@@ -125,4 +134,22 @@ export async function faceExpressions(faceapi: FaceApi, face: tf.Tensor3D): Prom
     out.dispose();
   }
   return Object.fromEntries(FACE_API_EXPRESSIONS.map((name, i) => [name, p[i]]));
+}
+
+/**
+ * The expression probabilities and, from the same pass, the net's 256-d penultimate features (its pooled
+ * bottleneck, what the fully connected layer reads): for a consumer that wants both without a second forward.
+ */
+export async function faceExpressionsAndFeatures(faceapi: FaceApi, face: tf.Tensor3D): Promise<{ expressions: Record<string, number>; features: Float32Array }> {
+  const net = faceapi.nets.faceExpressionNet as unknown as FaceProcessorNet;
+  const [features, probs] = tf.tidy(() => {
+    const f = bottleneck(net, 'face expression net', face);
+    return [f, tf.softmax(head(net, 'face expression net', f))];
+  });
+  try {
+    const [f, p] = await Promise.all([features.data(), probs.data()]);
+    return { expressions: Object.fromEntries(FACE_API_EXPRESSIONS.map((name, i) => [name, p[i]])), features: Float32Array.from(f) };
+  } finally {
+    tf.dispose([features, probs]);
+  }
 }

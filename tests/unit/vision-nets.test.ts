@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { analyzeImage, prepareAnalyzer, type FaceAnalysis } from '../../pipelines/vision/analyze';
 import { findFace, paddedCanvas, padScaled, scaledForPadding } from '../../pipelines/vision/detect';
-import { faceExpressions, faceLandmarks68 } from '../../pipelines/vision/face-processor';
+import { faceExpressions, faceExpressionsAndFeatures, faceLandmarks68 } from '../../pipelines/vision/face-processor';
 import { FACE_API_DIR, loadFaceApi } from '../../pipelines/vision/faceapi';
 import { decodeImage, decodeRgb, ImageRejected, probeImage, type RgbImage } from '../../pipelines/vision/image';
 import { tf } from '../../pipelines/runtime/backend';
@@ -60,6 +60,14 @@ describe('fused face nets (face-api weights, wasm)', () => {
       const ourExpr = await faceExpressions(faceapi, crop);
       expect(Object.keys(ourExpr).sort()).toEqual(['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised']);
       for (const [k, p] of Object.entries(ourExpr)) expect(Math.abs(p - theirExpr[k])).toBeLessThan(1e-4);
+      // The penultimate features from the same pass: face-api's feature extractor output, and the same probabilities.
+      const both = await faceExpressionsAndFeatures(faceapi, crop);
+      expect(both.expressions).toEqual(ourExpr);
+      const theirFeatures = (await faceapi.nets.faceExpressionNet.faceFeatureExtractor.forward(crop as never)) as unknown as tf.Tensor;
+      const tf256 = (await theirFeatures.data()) as Float32Array;
+      theirFeatures.dispose();
+      expect(both.features).toHaveLength(256);
+      expect(Math.max(...Array.from(both.features, (v, i) => Math.abs(v - tf256[i])))).toBeLessThan(1e-4);
     } finally {
       dispose();
     }
