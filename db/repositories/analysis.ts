@@ -200,6 +200,32 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
   })();
 }
 
+/** An analysed image whose face was found but whose row has no recognition descriptor (it is computed only when asked). */
+export interface ImageWithoutDescriptor {
+  imageId: number;
+  relPath: string;
+  originalName: string;
+}
+
+/** Of these records' images (all images when `recordIds` is null), those with a found face and no descriptor, in image order. */
+export function imagesWithoutDescriptor(db: Database.Database, recordIds: string[] | null): ImageWithoutDescriptor[] {
+  const rows = stmt(
+    db,
+    `SELECT DISTINCT a.image_id AS imageId, i.rel_path AS relPath, i.original_name AS originalName
+     FROM analyses a JOIN images i ON i.id = a.image_id
+     WHERE a.face_found = 1 AND a.error IS NULL AND a.descriptor IS NULL
+       AND (? IS NULL OR a.image_id IN (SELECT r.image_id FROM records r WHERE r.id IN (SELECT value FROM json_each(?))))
+     ORDER BY a.image_id`,
+  ).all(recordIds === null ? null : 1, JSON.stringify(recordIds ?? [])) as ImageWithoutDescriptor[];
+  return rows;
+}
+
+/** Stores a descriptor computed after the analysis; false when the image has no successful analysis to hold it. */
+export function setAnalysisDescriptor(db: Database.Database, imageId: number, descriptor: Float32Array): boolean {
+  const blob = Buffer.from(descriptor.buffer, descriptor.byteOffset, descriptor.byteLength);
+  return stmt(db, 'UPDATE analyses SET descriptor = ? WHERE image_id = ? AND error IS NULL').run(blob, imageId).changes === 1;
+}
+
 /**
  * A descriptor BLOB (little-endian float32, 128 from face-api) as a Float32Array that owns its memory: its first
  * `dim` values (all of them by default). Null when missing, shorter than `dim`, not whole float32s, or not finite.
