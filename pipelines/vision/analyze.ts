@@ -127,7 +127,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
       expressions: face.expressions,
       descriptor: face.descriptor,
       crops,
-      // In the image's pixels (not the canvas'): the face's size there picks the reference (au-estimates LOW_RES).
+      // Landmarks in image pixels (not the canvas'): the AU measures are in inter-ocular units, so the size does not matter.
       auEstimates: estimateAUs(landmarks, options.baseline),
       phash: phashFromGray32(gray),
       backend,
