@@ -1,9 +1,11 @@
 /**
  * Analysis throughput with 1 and with 2 workers on the same images in the same run (face-api demo photos at
- * 640 px + astronaut.png, each repeated), with the recognition descriptor (the default) and without it, then on
- * 48×48 grayscale crops of those images' faces (the tight-crop path). Prints one JSON object.
+ * 640 px + astronaut.png, each repeated): the default analysis (no recognition descriptor), then with the descriptor,
+ * then on 48×48 grayscale crops of those images' faces (the tight-crop path). With --compare DIR (an earlier build's
+ * compiled tree, e.g. a copy of dist/), that build is measured on the same images, each of its runs right before the
+ * matching run of this one, so both sides of the ratio share the machine's load. Prints one JSON object.
  * Targets: one worker's mean time per image ≤ 100 ms; 2 workers ≥ 1.6 × 1 worker.
- * Usage: node dist/bench/analyze.js [--repeat N] [--workers 1,2] [--descriptor on,off] [--crops on|off]
+ * Usage: node dist/bench/analyze.js [--repeat N] [--workers 1,2] [--descriptor off,on] [--crops on|off] [--compare DIR]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -50,8 +52,16 @@ async function crops48(base: Img[], faces: (FaceAnalysis | null)[]): Promise<Img
   return out;
 }
 
-async function measure(workers: number, set: Img[], options: AnalyzeOptions = {}) {
-  const pool = new AnalyzerPool({ workers });
+type PoolClass = typeof AnalyzerPool;
+
+/** The AnalyzerPool of another compiled tree (its workers start from that tree too). */
+function poolOf(dir: string): PoolClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an earlier build chosen at run time
+  return require(path.resolve(dir, 'pipelines', 'vision', 'pool.js')).AnalyzerPool as PoolClass;
+}
+
+async function measure(workers: number, set: Img[], options: AnalyzeOptions = {}, Pool: PoolClass = AnalyzerPool) {
+  const pool = new Pool({ workers });
   const t0 = performance.now();
   const backend = await pool.ready();
   const startupMs = performance.now() - t0;
@@ -72,7 +82,7 @@ async function measure(workers: number, set: Img[], options: AnalyzeOptions = {}
     summary: {
       workers,
       backend,
-      descriptor: options.descriptor !== false,
+      descriptor: options.descriptor === true,
       images: set.length,
       faces,
       detection,
@@ -129,48 +139,80 @@ async function main(): Promise<void> {
   // per-run effects that do not amortise over a handful of images (first sizes seen by each worker) dominate small sets.
   const repeat = Math.max(1, Number(arg('repeat', '8')));
   const counts = arg('workers', '1,2').split(',').map(Number);
-  const descriptorModes = arg('descriptor', 'on,off').split(',').map((m) => m.trim() !== 'off');
+  const descriptorModes = arg('descriptor', 'off,on').split(',').map((m) => m.trim() === 'on');
   const withCrops = arg('crops', 'on') !== 'off';
+  const compareDir = arg('compare', '');
+  const Baseline = compareDir ? poolOf(compareDir) : null;
   const base = await images();
   const set = Array.from({ length: repeat }, () => base).flat();
   const load0 = os.loadavg()[0];
   const scalingBefore = await threadScaling();
-  // Each configuration's 1- and 2-worker runs follow each other, so the machine's load is alike for the pair.
-  const byMode = new Map<boolean, Run[]>();
+  // Each configuration's 1- and 2-worker runs follow each other (the baseline's right before this build's), so the
+  // machine's load is alike for the pair.
+  const runsOf = new Map<string, Run[]>();
+  const push = (key: string, r: Run) => runsOf.set(key, [...(runsOf.get(key) ?? []), r]);
   let firstResults: (FaceAnalysis | null)[] = [];
   for (const descriptor of descriptorModes) {
-    const runs: Run[] = [];
     for (const w of counts) {
+      // The baseline at its own default and at this mode: an earlier build may have computed the descriptor by default.
+      if (Baseline) push(`baseline:${descriptor}`, (await measure(w, set, { descriptor }, Baseline)).summary);
       const m = await measure(w, set, { descriptor });
       if (firstResults.length === 0) firstResults = m.results;
-      runs.push(m.summary);
+      push(`new:${descriptor}`, m.summary);
     }
-    byMode.set(descriptor, runs);
   }
   let crops: Record<string, unknown> | null = null;
   if (withCrops) {
     const cropBase = await crops48(base, firstResults.slice(0, base.length));
     const cropSet = Array.from({ length: repeat }, () => cropBase).flat();
     const runs: Run[] = [];
-    for (const descriptor of descriptorModes) for (const w of counts) runs.push((await measure(w, cropSet, { descriptor })).summary);
-    crops = { size: 48, images: cropSet.length, runs };
+    const baselineRuns: Run[] = [];
+    for (const w of counts) {
+      if (Baseline) baselineRuns.push((await measure(w, cropSet, { descriptor: false }, Baseline)).summary);
+      runs.push((await measure(w, cropSet, { descriptor: false })).summary);
+    }
+    crops = { size: 48, images: cropSet.length, descriptor: false, runs, speedup2vs1: speedup(runs), ...(Baseline ? { baseline: { runs: baselineRuns, speedup2vs1: speedup(baselineRuns) } } : {}) };
   }
   const scalingAfter = await threadScaling();
-  const main = byMode.get(true) ?? byMode.get(false) ?? [];
-  const without = byMode.get(false);
+  const main = runsOf.get('new:false') ?? runsOf.get('new:true') ?? [];
+  const withDescriptor = runsOf.get('new:true');
+  const baseline = (d: boolean) => {
+    const runs = runsOf.get(`baseline:${d}`);
+    return runs ? { runs, speedup2vs1: speedup(runs) } : null;
+  };
+  const ratio = (a: Run[] | undefined, b: Run[] | undefined, w: number) => {
+    const x = a?.find((r) => r.workers === w);
+    const y = b?.find((r) => r.workers === w);
+    return x && y ? { meanMsPerImageInWorker: round(x.meanMsPerImageInWorker / y.meanMsPerImageInWorker, 2), cpuMsPerImage: round(x.cpuMsPerImage / y.cpuMsPerImage, 2) } : null;
+  };
   process.stdout.write(
     `${JSON.stringify({
       bench: 'analyze',
       cores: os.cpus().length,
       loadAverage1m: { before: round(load0, 2), after: round(os.loadavg()[0], 2) },
       images: set.length,
+      /** The default analysis: no recognition descriptor (AnalyzeOptions.descriptor, computed only when asked). */
       runs: main,
       speedup2vs1: speedup(main),
       target: 1.6,
       targetMsPerImage: 100,
-      /** The same images without the 128-d recognition descriptor (AnalyzeOptions.descriptor = false). */
-      withoutDescriptor: without && byMode.has(true) ? { runs: without, speedup2vs1: speedup(without) } : null,
+      /** The same images with the 128-d recognition descriptor (AnalyzeOptions.descriptor = true). */
+      withDescriptor: withDescriptor && runsOf.has('new:false') ? { runs: withDescriptor, speedup2vs1: speedup(withDescriptor) } : null,
       crops48: crops,
+      /** The --compare build on the same images, without and with the descriptor, and this build's time over its (1 worker). */
+      baseline: Baseline
+        ? {
+            dir: compareDir,
+            withoutDescriptor: baseline(false),
+            withDescriptor: baseline(true),
+            newOverBaseline1Worker: {
+              withoutDescriptor: ratio(runsOf.get('new:false'), runsOf.get('baseline:false'), 1),
+              withDescriptor: ratio(runsOf.get('new:true'), runsOf.get('baseline:true'), 1),
+              /** This build's default (no descriptor) over an earlier build whose default computed it. */
+              defaultOverDescriptorDefault: ratio(runsOf.get('new:false'), runsOf.get('baseline:true'), 1),
+            },
+          }
+        : null,
       /** Pure-JS 2-thread vs 1-thread speed measured around the runs: the ceiling the machine allowed. */
       cpuThreadScaling: { before: scalingBefore, after: scalingAfter },
     })}\n`,

@@ -3,19 +3,13 @@
  * leave, so IPC and HTTP callers see exactly this shape.
  */
 import { z } from 'zod';
-import { INTENSITIES, SIDES } from '../pipelines/facs/vocabulary';
-
-const MarkSchema = z.object({
-  au: z.string(),
-  intensity: z.enum(INTENSITIES).nullable().optional(),
-  side: z.enum(SIDES).nullable().optional(),
-});
+import { AUMarkSchema } from '../pipelines/facs/mark-schema';
 
 /** A revision as a conflict shows it: the answer someone else saved while the caller worked. */
 export const RevisionSnapshotSchema = z.object({
   id: z.number().int(),
   emotion: z.string().nullable(),
-  aus: z.array(MarkSchema),
+  aus: z.array(AUMarkSchema),
   reasoning: z.string(),
   author: z.string(),
   createdAt: z.string(),

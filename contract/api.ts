@@ -3,7 +3,8 @@
  * each validated at the boundary with its zod input schema.
  */
 import { z } from 'zod';
-import { CANDIDATE_DECISIONS, INTENSITIES, RECORD_STATUSES, RUN_STAGES, SIDES, USER_ROLES } from '../pipelines/facs/vocabulary';
+import { AUMarkSchema } from '../pipelines/facs/mark-schema';
+import { CANDIDATE_DECISIONS, RECORD_STATUSES, RUN_STAGES, USER_ROLES } from '../pipelines/facs/vocabulary';
 import type { ApiErrorDetails } from './api-error';
 import { DEFAULT_NEAR_DUP_THRESHOLD, MAX_NEAR_DUP_THRESHOLD, MAX_PART_NAME_LENGTH, MAX_SPLIT_PARTS, PART_NAME_PATTERN, ratioSumProblem } from '../pipelines/splits/limits';
 import type * as T from './types';
@@ -12,6 +13,7 @@ import { TrainingSettingsSchema } from './training-settings';
 import { DEFAULT_RECORD_SORT, RECORD_SORT_FIELDS, SORT_DIRECTIONS } from './types';
 import { KeymapSchema, LeadTimeSchema, PredictionIdSchema, SearchSchema } from './bounds';
 import { ProfileNameSchema } from './text';
+import { DEFAULT_PREVIEW_ERRORS, ImportSourceSchema, MAX_REPORT_ERRORS, type AnalysisStatus, type ImportSummary } from './import';
 
 /** A method: its input schema, and its output type carried as a phantom. */
 export interface Method<I extends z.ZodType, O> {
@@ -22,11 +24,7 @@ function method<O>() {
   return <I extends z.ZodType>(input: I): Method<I, O> => ({ input });
 }
 
-export const AUMarkSchema = z.object({
-  au: z.string().regex(/^AU\d+$/),
-  intensity: z.enum(INTENSITIES).nullable().optional(),
-  side: z.enum(SIDES).nullable().optional(),
-});
+export { AUMarkSchema };
 
 export const RecordFilterSchema = z
   .object({
@@ -38,6 +36,8 @@ export const RecordFilterSchema = z
     part: z.string().optional(),
     author: z.string().optional(),
     search: SearchSchema.optional(),
+    /** Records an annotator skipped (their latest decision not undone is a skip). */
+    skipped: z.boolean().optional(),
   })
   .strict();
 export type RecordFilter = z.infer<typeof RecordFilterSchema>;
@@ -49,6 +49,16 @@ export const RecordSortSchema = z.object({
 export type RecordSort = z.infer<typeof RecordSortSchema>;
 
 const userId = z.number().int().positive();
+const trainingStartInput = z.object({
+  stage: z.enum(RUN_STAGES),
+  split: z.string().min(1),
+  epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
+  steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
+  from: z.number().int().positive().optional(),
+  snapshot: z.number().int().positive().optional(),
+  seed: z.number().int().optional(),
+  config: TrainingSettingsSchema.optional(),
+});
 const recordId = z.string().min(1);
 const annotationBody = {
   recordId,
@@ -152,20 +162,18 @@ export const api = {
   'jobs.list': method<{ jobs: T.Job[] }>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'analysis.start': method<{ jobId: string }>()(z.object({ workers: z.number().int().min(1).max(16).optional() })),
+  /** How many images have an analysis and how many wait for one. */
+  'analysis.status': method<AnalysisStatus>()(empty),
 
-  // queued: the run waits for a training slot (the live-run cap) and starts when one frees
-  'training.start': method<{ jobId: string; runId: number; queued: boolean }>()(
-    z.object({
-      stage: z.enum(RUN_STAGES),
-      split: z.string().min(1),
-      epochs: z.number().int().positive().max(TRAINING_LIMITS.maxEpochs).optional(),
-      steps: z.number().int().positive().max(TRAINING_LIMITS.maxSteps).optional(),
-      from: z.number().int().positive().optional(),
-      snapshot: z.number().int().positive().optional(),
-      seed: z.number().int().optional(),
-      config: TrainingSettingsSchema.optional(),
-    }),
-  ),
+  /** What importing this path would add, with its first errors; reads the input, writes nothing. */
+  'import.preview': method<ImportSummary>()(ImportSourceSchema.extend({ maxErrors: z.number().int().min(1).max(MAX_REPORT_ERRORS).default(DEFAULT_PREVIEW_ERRORS) })),
+  /** The import as a job (progress, jobs.cancel); its result holds the final report. */
+  'import.start': method<{ jobId: string }>()(ImportSourceSchema.extend({ userId: userId.optional() })),
+
+  // queued: the run waits for a training slot (the live-run cap) and starts when one frees; seed: the one it uses
+  'training.start': method<{ jobId: string; runId: number; queued: boolean; seed: number }>()(trainingStartInput),
+  /** What training.start would say of the same input, without starting anything: refusal reason, counts, seed. */
+  'training.check': method<T.TrainingCheck>()(trainingStartInput),
   'training.stop': method<{ stopped: boolean }>()(z.object({ runId: z.number().int() })),
   'training.resume': method<{ jobId: string; runId: number; queued: boolean }>()(z.object({ runId: z.number().int() })),
   'runs.list': method<{ runs: T.RunSummary[] }>()(empty),
@@ -255,6 +263,8 @@ export const api = {
     z.object({ modelId: z.number().int(), split: z.string().min(1), part: z.string().min(1).default('train') }),
   ),
   'suggestions.getSettings': method<T.SuggestionSettings>()(empty),
+  /** How far the label view's suggestions can be trusted: their source measured against the current human labels. */
+  'suggestions.trust': method<T.SuggestionTrust>()(empty),
   'suggestions.saveSettings': method<T.SuggestionSettings>()(
     z.object({ modelId: z.number().int().positive().nullable(), allowHeldOut: z.array(z.string().min(1).max(64)).max(1000) }),
   ),

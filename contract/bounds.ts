@@ -22,7 +22,8 @@ export const KEYMAP_KEY_MAX = 32;
 export const KEYMAP_ACTION = /^(?:[a-zA-Z]+|emotion\.\S+|au\.AU\d{1,3})$/;
 /** The label view's fixed commands, the names their keys are saved under (the renderer's LABEL_COMMANDS are built from these). */
 export const KEYMAP_COMMANDS = [
-  'submit', 'skip', 'undo', 'next', 'prev', 'help', 'accept', 'compose', 'focusReasoning', 'clear', 'overlay', 'zoomIn', 'zoomOut', 'zoomReset',
+  'submit', 'skip', 'undo', 'next', 'prev', 'help', 'accept', 'acceptMerge', 'compose', 'focusReasoning', 'clear', 'overlay', 'zoomIn', 'zoomOut',
+  'zoomReset', 'zoomActual',
 ] as const;
 export type KeymapCommand = (typeof KEYMAP_COMMANDS)[number];
 export const KeymapSchema = z

@@ -13,3 +13,6 @@ export { RUN_STAGES, RUN_STATUSES, type RunStage, type RunStatus } from '../pipe
  * bounded work, a request can never start an endless one.
  */
 export const TRAINING_LIMITS = { maxSteps: 100_000, maxEpochs: 1_000, maxSettings: 64, maxSettingKeyLength: 64, maxSettingValueLength: 256 } as const;
+
+/** The seed of a run started without one (training.start, `fea train`); the run stores the seed it used. */
+export const DEFAULT_RUN_SEED = 1;

@@ -15,12 +15,19 @@ export const ELECTRON_MEDIA_BASE = `${ELECTRON_MEDIA_SCHEME}://media/`;
 /** Electron: IPC channel for calls is `${IPC_CHANNEL_PREFIX}<method>`; events arrive on IPC_EVENT_CHANNEL. */
 export const IPC_CHANNEL_PREFIX = 'fea:';
 export const IPC_EVENT_CHANNEL = 'fea:event';
+/** Electron: the native open dialog (not a contract method: server mode has none, its users type a path). */
+export const IPC_DIALOG_CHANNEL = 'fea-dialog:open';
+
+/** What the open dialog picks: one file or one folder. */
+export type PickKind = 'file' | 'folder';
 
 /** What the Electron preload exposes on `window.feaBridge` through contextBridge. */
 export interface FeaBridge {
   invoke(method: string, input: unknown): Promise<ApiResult<unknown>>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
   mediaBase: string;
+  /** Electron's open dialog: the chosen path, or null when the user cancelled. */
+  pickPath(kind: PickKind): Promise<string | null>;
 }
 
 /** Content-Security-Policy sent by both transports. */

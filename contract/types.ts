@@ -2,6 +2,7 @@
 import type { EvalReport } from '../pipelines/eval/metrics';
 import type { AUMark, RecordStatus, RevisionKind, RunStage, RunStatus, UserRole } from '../pipelines/facs/vocabulary';
 import type { RunResult } from './run-result';
+import type { JobResult } from './import';
 
 export interface User {
   id: number;
@@ -80,6 +81,24 @@ export interface Suggestion {
   reasoning: string;
 }
 
+/**
+ * The suggestion source (the one settings choose) measured against the current human labels: for every record whose
+ * current revision is a human one and that has a suggestion of that source, the suggestion as the label view shows
+ * it (see Suggestion) against the label. Nothing is left out, held-out parts included; `records` says on how many.
+ */
+export interface SuggestionTrust {
+  /** The policy chosen in settings, or null: the face analysis. */
+  modelId: number | null;
+  /** Human-labeled records with a suggestion of this source. */
+  records: number;
+  /** Of those, labels submitted after accepting or merging that very suggestion (they agree with it by construction). */
+  acceptedFrom: number;
+  /** Suggested emotion = labeled emotion, over the records where both exist; null when there are none. */
+  emotion: { n: number; accuracy: number } | null;
+  /** AU micro-F1 (pooled over the records' AU decisions) of the suggested present AUs against the labeled AUs; null when no suggestion names AU scores. */
+  aus: { n: number; f1: number; precision: number; recall: number } | null;
+}
+
 /** Which model's suggestions annotators see, and where none are shown. */
 export interface SuggestionSettings {
   /** The trained policy whose suggestions the label view shows; null: the face analysis (the default). */
@@ -133,6 +152,20 @@ export interface WorkspaceStats {
   /** Human revisions per day. */
   progress: { day: string; count: number }[];
   throughput: { userId: number; name: string; lastHour: number; last24h: number; total: number }[];
+  /** Face analysis over the records: those whose image has a successful analysis, and of them those with a face found. */
+  analysis: {
+    records: number;
+    analyzed: number;
+    facesFound: number;
+    /** Records whose image the analysis refused or could not read, by the stored reason's code (`too_large`, …). */
+    notAnalysable: { reason: string; records: number }[];
+    /** Per dataset source, over images: the same numbers as `fea analyze --json`'s facesBySource. */
+    facesBySource: Record<string, { analyzed: number; facesFound: number; detection: Record<string, number> }>;
+  };
+  /** Records an annotator skipped (the latest of their decisions not undone is a skip), by the reason given. */
+  skipped: { records: number; reasons: { reason: string; records: number }[] };
+  /** Time on screen per human submission in the label view (revisions' lead time; undone ones left out). */
+  labelTime: { medianMs: number | null; submissions: number };
 }
 
 export interface SplitPartSummary {
@@ -221,6 +254,28 @@ export interface Job {
   message: string;
   startedAt: string;
   runId?: number;
+  /** Live counts beside done/total (analysis: analysed, facesFound, skipped, failed). */
+  counters?: Record<string, number>;
+  /** Set when the job ends (done or stopped), for kinds that have one. */
+  result?: JobResult;
+}
+
+/** Whether training.start would accept a run, and what the split's training part offers it (training.check). */
+export interface TrainingCheck {
+  ok: boolean;
+  /** Why training.start would refuse it; null when ok. */
+  reason: string | null;
+  stage: RunStage;
+  split: string;
+  part: string;
+  /** Records of the part labeled by a person with an emotion (null when the run reads a snapshot). */
+  labeled: number | null;
+  /** Of those, the ones whose label has a reasoning (SFT trains on these). */
+  withReasoning: number | null;
+  /** The seed the run would use. */
+  seed: number;
+  /** The model an RL run would start from. */
+  from: number | null;
 }
 
 export interface RunSummary {
@@ -279,6 +334,8 @@ export type ApiEvent =
   | { type: 'rounds.changed'; roundId: number };
 
 export { KEYMAP_COMMANDS, type KeymapCommand } from './bounds';
+export { IMPORT_FORMATS, IMPORT_INPUT_KINDS, type ImportFormat } from '../pipelines/formats/import-formats';
+export type { AnalysisStatus, ImportErrorRow, ImportSummary, JobResult } from './import';
 
 export type {
   BalanceReport,

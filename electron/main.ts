@@ -5,10 +5,10 @@
  * Workspace: `--workspace <dir>` (or `--workspace=<dir>`), else FEA_WORKSPACE, else the per-user demo workspace.
  */
 import * as path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY, IPC_EVENT_CHANNEL } from '../contract/transport';
 import { METHOD_NAMES } from '../contract/api';
-import { APP_ENTRY_URL, isAppUrl, registerIpcHandlers } from './ipc';
+import { APP_ENTRY_URL, isAppUrl, registerDialogHandler, registerIpcHandlers } from './ipc';
 import { rendererDir } from '../pipelines/runtime/package-root';
 import { PRIVILEGED_SCHEMES, registerProtocols } from './protocols';
 import { defaultWorkspaceDir, ensureDemoWorkspace } from '../services/workspace/user-data';
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
 
   registerProtocols(protocol, { mediaDir: services.ctx.ws.mediaDir, rendererDir: rendererDir() });
   registerIpcHandlers(ipcMain, services.handlers, trustedIds, log);
+  const windowOf = (id: number) => BrowserWindow.getAllWindows().find((w) => !w.isDestroyed() && w.webContents.id === id) ?? null;
+  registerDialogHandler(ipcMain, dialog, windowOf, trustedIds, log);
   services.ctx.events.subscribe((event) => {
     for (const win of BrowserWindow.getAllWindows()) {
       if (!win.isDestroyed() && trustedIds.has(win.webContents.id)) win.webContents.send(IPC_EVENT_CHANNEL, event);

@@ -10,6 +10,7 @@ import type { ApiEvent } from '../contract/types';
 
 const IPC_CHANNEL_PREFIX: typeof Transport.IPC_CHANNEL_PREFIX = 'fea:';
 const IPC_EVENT_CHANNEL: typeof Transport.IPC_EVENT_CHANNEL = 'fea:event';
+const IPC_DIALOG_CHANNEL: typeof Transport.IPC_DIALOG_CHANNEL = 'fea-dialog:open';
 const ELECTRON_MEDIA_BASE: typeof Transport.ELECTRON_MEDIA_BASE = 'fea-media://media/';
 const METHODS_ARG_PREFIX = '--fea-methods=';
 
@@ -31,6 +32,10 @@ const bridge: Transport.FeaBridge = {
     };
   },
   mediaBase: ELECTRON_MEDIA_BASE,
+  pickPath(kind: Transport.PickKind): Promise<string | null> {
+    if (kind !== 'file' && kind !== 'folder') return Promise.resolve(null);
+    return ipcRenderer.invoke(IPC_DIALOG_CHANNEL, kind) as Promise<string | null>;
+  },
 };
 
 contextBridge.exposeInMainWorld('feaBridge', bridge);

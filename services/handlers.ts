@@ -13,6 +13,7 @@ import { trainingHandlers } from './training/handlers';
 import { synthesisHandlers } from './synthesis/handlers';
 import { suggestionHandlers } from './suggestions/handlers';
 import { exportHandlers } from './export/handlers';
+import { importHandlers } from './import/handlers';
 
 export function createHandlers(ctx: ServiceContext): ApiHandlers {
   return {
@@ -25,6 +26,7 @@ export function createHandlers(ctx: ServiceContext): ApiHandlers {
     ...synthesisHandlers(ctx),
     ...suggestionHandlers(ctx),
     ...exportHandlers(ctx),
+    ...importHandlers(ctx),
     'jobs.list': () => ({ jobs: ctx.jobs.list() }),
     'jobs.cancel': ({ jobId }) => ({ cancelled: ctx.jobs.cancel(jobId) }),
   };

@@ -1,16 +1,16 @@
 /** Long-running jobs (analysis, training, import, export): progress, cancellation, and their events. */
 import { randomUUID } from 'node:crypto';
-import type { Job, JobKind } from '../contract/types';
+import type { Job, JobKind, JobResult } from '../contract/types';
 import type { EventBus } from './events';
 
 export interface JobHandle {
   readonly id: string;
   readonly signal: AbortSignal;
-  progress(done: number, total?: number, message?: string): void;
-  finish(message?: string): void;
+  progress(done: number, total?: number, message?: string, counters?: Record<string, number>): void;
+  finish(message?: string, result?: JobResult): void;
   fail(error: unknown): void;
   /** Marks the job stopped (after a cancel was honoured). */
-  stopped(message?: string): void;
+  stopped(message?: string, result?: JobResult): void;
   setRunId(runId: number): void;
   /** A job started as queued (waiting for a slot) begins running. */
   begin(message?: string): void;
@@ -35,10 +35,10 @@ export class JobRegistry {
     return {
       id,
       signal: controller.signal,
-      progress: (done, t, msg) => update({ done, total: t ?? job.total, message: msg ?? job.message }),
-      finish: (msg) => update({ status: 'done', done: job.total || job.done, message: msg ?? job.message }, true),
+      progress: (done, t, msg, counters) => update({ done, total: t ?? job.total, message: msg ?? job.message, ...(counters ? { counters } : {}) }),
+      finish: (msg, result) => update({ status: 'done', done: job.total || job.done, message: msg ?? job.message, ...(result ? { result } : {}) }, true),
       fail: (err) => update({ status: 'failed', message: err instanceof Error ? err.message : String(err) }, true),
-      stopped: (msg) => update({ status: 'stopped', message: msg ?? 'stopped' }, true),
+      stopped: (msg, result) => update({ status: 'stopped', message: msg ?? 'stopped', ...(result ? { result } : {}) }, true),
       setRunId: (runId) => update({ runId }, true),
       begin: (msg) => update({ status: 'running', message: msg ?? job.message }, true),
     };

@@ -12,9 +12,10 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads (default and most: one per core)')
     .option('--max-pixels <n>', 'refuse images with more pixels than this, before decoding', '40000000')
     .option('--retry-failed', 'try images that were refused or undecodable in an earlier run again')
-    .option('--no-descriptor', "skip face-api's 128-d recognition descriptor (faster; the policy then trains without it)")
+    .option('--descriptor', "also compute face-api's 128-d recognition descriptor, for these images and earlier ones without it (training computes the ones it needs itself)")
+    .option('--no-descriptor', 'leave the recognition descriptor out (the default)')
     .option('--json', 'print the summary as one JSON object on the last line')
-    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor: boolean; json?: boolean }) => {
+    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor?: boolean; json?: boolean }) => {
       const workers = opts.workers === undefined ? undefined : Number(opts.workers);
       const maxWorkers = maxAnalysisWorkers();
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > maxWorkers)) {
@@ -43,15 +44,15 @@ export function register(program: Command): void {
             },
           });
           (bar as ReturnType<typeof progressBar> | null)?.stop();
-          const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors } = summary;
+          const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, descriptorsFilled, stopped, backend, workers: w, seconds, errors } = summary;
           if (opts.json) {
             // a failed image fails the command (exit 1): its JSON says so as every failure's does
             const error = !stopped && failed > 0 ? { code: 'analysis_errors', message: `${failed} image(s) failed to analyse` } : undefined;
-            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, stopped, backend, workers: w, seconds, errors, facesBySource, ...(error ? { error } : {}) });
+            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, descriptorsFilled, stopped, backend, workers: w, seconds, errors, facesBySource, ...(error ? { error } : {}) });
           } else {
             for (const e of errors) process.stderr.write(`fea analyze: ${escapeForTerminal(`${e.image}: ${e.reason}`)}\n`);
             process.stdout.write(
-              `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
+              `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before${descriptorsFilled ? ` (${descriptorsFilled} given their descriptor)` : ''}; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
             );
           }
           if (stopped) process.exitCode = 130;

@@ -1,7 +1,7 @@
 /**
  * `fea import <ws> <path> [--format facial-r1|folders|fer2013|ferplus|affectnet|rafdb|disfa|au-csv] [--images DIR]
- * [--subject-pattern RE] [--au-threshold N] [--link] [--allow-outside] [--max-image-mb N] [--allow-errors] [--json]`.
- * Exits 1 when any line failed, unless --allow-errors.
+ * [--subject-pattern RE] [--au-threshold N] [--link] [--allow-outside] [--max-image-mb N] [--allow-errors] [--dry-run] [--json]`.
+ * Exits 1 when any line failed, unless --allow-errors. --dry-run is the Import view's preview: the same report, nothing written.
  */
 import type { Command } from 'commander';
 import { IMPORT_FORMATS, ImportInputError, importDataset, type ImportFormat } from '../../services/import/import';
@@ -24,8 +24,9 @@ export function register(program: Command): void {
     .option('--max-image-mb <n>', 'largest image file to read, in MB', '100')
     .option('--recursive', 'folders: also import images in subfolders of an emotion folder (under its label); without it they are reported')
     .option('--allow-errors', 'exit 0 even when some lines failed (they are still reported)')
+    .option('--dry-run', 'read and check everything and report what would be imported; writes nothing')
     .option('--json', 'print the report as one JSON object on the last line (with "error" when lines failed)')
-    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; allowErrors?: boolean; recursive?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, input: string, opts: { format: string; images?: string; auThreshold: string; subjectPattern?: string; link?: boolean; copyMedia?: boolean; allowOutside?: boolean; maxImageMb: string; allowErrors?: boolean; recursive?: boolean; dryRun?: boolean; json?: boolean }) => {
       if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) throw new CliError(`--format: "${opts.format}" is not one of ${IMPORT_FORMATS.join(', ')}`);
       const auThreshold = Number(opts.auThreshold);
       if (!Number.isInteger(auThreshold) || auThreshold < 1 || auThreshold > 5) throw new CliError(`--au-threshold: "${opts.auThreshold}" is not an integer 1–5`);
@@ -50,6 +51,7 @@ export function register(program: Command): void {
             allowOutside: opts.allowOutside ?? false,
             maxImageBytes: Math.round(maxImageMb * 1024 * 1024),
             auThreshold,
+            dryRun: opts.dryRun ?? false,
             signal: controller.signal,
             onProgress: (done, total) => {
               bar ??= progressBar('import', total);
@@ -69,7 +71,7 @@ export function register(program: Command): void {
             for (const e of report.errors) process.stderr.write(`fea import: ${escapeForTerminal(`${e.file ?? input}:${e.line}: ${e.reason}`)}\n`);
             const why = report.skippedBy ? Object.entries(report.skippedBy).map(([k, n]) => `${n} ${k}`).join(', ') || 'none' : 'is_valid: false';
             process.stdout.write(
-              `${report.imported} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (${why}), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
+              `${report.dryRun ? 'dry run, nothing written: ' : ''}${report.imported}${report.dryRun ? ' would be' : ''} imported (${report.weak} weak), ${report.duplicates} duplicates, ${report.skipped} skipped (${why}), ${report.errors.length} errors, ${report.normalised} values normalised${report.cancelled ? '; cancelled' : ''}\n`,
             );
             if (report.split) process.stdout.write(`split ${report.split.name}: ${Object.entries(report.split.parts).map(([p, n]) => `${p} ${n}`).join(', ')}\n`);
           }

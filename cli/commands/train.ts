@@ -1,7 +1,7 @@
 /** `fea train <ws> --stage sft|rl --split NAME …`: a training run in a worker thread; Ctrl+C checkpoints and stops. */
 import type { Command } from 'commander';
 import { ApiError } from '../../contract/dispatch';
-import { TRAINING_LIMITS } from '../../contract/training-choices';
+import { DEFAULT_RUN_SEED, TRAINING_LIMITS } from '../../contract/training-choices';
 import { evalLine } from '../eval-line';
 import { call, withWorkspace } from '../workspace';
 import { CliError, printJson, progressBar } from '../output';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--steps <n>', `optimizer steps (overrides --epochs; RL default 60; at most ${TRAINING_LIMITS.maxSteps})`)
     .option('--from <model>', 'RL: starting model id, or "latest": the newest trained model (default: the newest SFT model)')
     .option('--snapshot <id>', 'SFT on this frozen snapshot (less the split\'s test part) instead of the split\'s train part; --split defaults to the snapshot\'s')
-    .option('--seed <s>', 'seed of initialisation, shuffling, augmentation and sampling', '1')
+    .option('--seed <s>', 'seed of initialisation, shuffling, augmentation and sampling', String(DEFAULT_RUN_SEED))
     .option('--resume <run>', 'continue a stopped or killed run from its last checkpoint')
     .option('--set <key=value...>', 'other settings, e.g. lr=1e-3 beta=0.04 lossType=dapo model.hidden=256')
     .option('--json', 'print {runId, modelId, backend, metrics} as JSON')

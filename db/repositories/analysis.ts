@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import { upsertPrediction } from './predictions';
-import { nowIso, parseJson, stmt } from './statements';
+import { LandmarksSchema } from './analysis-json';
+import { nowIso, parseStored, stmt } from './statements';
 
 export interface PendingImage {
   id: number;
@@ -44,6 +45,14 @@ export function countAnalyses(db: Database.Database): { total: number; failed: n
     db,
     'SELECT COUNT(*) AS total, COALESCE(SUM(error IS NOT NULL), 0) AS failed, COALESCE(SUM(face_found), 0) AS facesFound FROM analyses',
   ).get() as { total: number; failed: number; facesFound: number };
+}
+
+/** Images in the workspace, and those without an analysis row (what an analysis run would work on). */
+export function countPendingImages(db: Database.Database): { images: number; pending: number } {
+  return stmt(
+    db,
+    'SELECT COUNT(*) AS images, COALESCE(SUM(a.image_id IS NULL), 0) AS pending FROM images i LEFT JOIN analyses a ON a.image_id = i.id',
+  ).get() as { images: number; pending: number };
 }
 
 export interface SourceFaces {
@@ -112,8 +121,8 @@ export function getAnalysis(db: Database.Database, imageId: number): AnalysisRow
 export function analysisLandmarks(db: Database.Database, imageId: number): [number, number][] | null {
   const row = stmt(db, 'SELECT landmarks FROM analyses WHERE image_id = ? AND error IS NULL').get(imageId) as { landmarks: string } | undefined;
   if (!row) return null;
-  const lm = parseJson<[number, number][]>(row.landmarks, []);
-  return lm.length === 68 ? lm : null;
+  const lm = parseStored(LandmarksSchema, row.landmarks, 'landmarks', `image ${imageId}`);
+  return lm?.length === 68 ? lm : null;
 }
 
 /** The id of a model row, created on first use (models are unique by name and version). */
@@ -189,6 +198,32 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
     }
     return true;
   })();
+}
+
+/** An analysed image whose face was found but whose row has no recognition descriptor (it is computed only when asked). */
+export interface ImageWithoutDescriptor {
+  imageId: number;
+  relPath: string;
+  originalName: string;
+}
+
+/** Of these records' images (all images when `recordIds` is null), those with a found face and no descriptor, in image order. */
+export function imagesWithoutDescriptor(db: Database.Database, recordIds: string[] | null): ImageWithoutDescriptor[] {
+  const rows = stmt(
+    db,
+    `SELECT DISTINCT a.image_id AS imageId, i.rel_path AS relPath, i.original_name AS originalName
+     FROM analyses a JOIN images i ON i.id = a.image_id
+     WHERE a.face_found = 1 AND a.error IS NULL AND a.descriptor IS NULL
+       AND (? IS NULL OR a.image_id IN (SELECT r.image_id FROM records r WHERE r.id IN (SELECT value FROM json_each(?))))
+     ORDER BY a.image_id`,
+  ).all(recordIds === null ? null : 1, JSON.stringify(recordIds ?? [])) as ImageWithoutDescriptor[];
+  return rows;
+}
+
+/** Stores a descriptor computed after the analysis; false when the image has no successful analysis to hold it. */
+export function setAnalysisDescriptor(db: Database.Database, imageId: number, descriptor: Float32Array): boolean {
+  const blob = Buffer.from(descriptor.buffer, descriptor.byteOffset, descriptor.byteLength);
+  return stmt(db, 'UPDATE analyses SET descriptor = ? WHERE image_id = ? AND error IS NULL').run(blob, imageId).changes === 1;
 }
 
 /**

@@ -58,3 +58,18 @@ export function recentDecisions(db: Database.Database, userId: number, limit: nu
 export function markDecisionUndone(db: Database.Database, id: number, at = nowIso()): void {
   stmt(db, 'UPDATE decisions SET undone_at = ? WHERE id = ? AND undone_at IS NULL').run(at, id);
 }
+
+/**
+ * The records whose latest decision not undone is a skip, with that skip's reason: one query both the queue's
+ * `skipped` filter and the dashboard's count read, so the two cannot disagree.
+ */
+export const SKIPPED_RECORDS_SQL = `SELECT d.record_id, d.reason FROM decisions d
+  WHERE d.kind = 'skip' AND d.id IN (SELECT MAX(id) FROM decisions WHERE undone_at IS NULL GROUP BY record_id)`;
+
+/** Skipped records per reason (trimmed), most frequent first. */
+export function skippedRecordReasons(db: Database.Database): { reason: string; records: number }[] {
+  return stmt(
+    db,
+    `SELECT TRIM(COALESCE(reason, '')) AS reason, COUNT(*) AS records FROM (${SKIPPED_RECORDS_SQL}) GROUP BY 1 ORDER BY records DESC, reason`,
+  ).all() as { reason: string; records: number }[];
+}

@@ -1,14 +1,18 @@
 /** Drafts: one per (record, user), upserted on autosave; a draft never touches revisions. */
 import type Database from 'better-sqlite3';
-import type { AUMark } from '../../pipelines/facs/vocabulary';
-import { nowIso, parseJson, stmt } from './statements';
+import { z } from 'zod';
+import { AUMarkSchema } from '../../pipelines/facs/mark-schema';
+import { nowIso, parseStored, stmt } from './statements';
 
-export interface DraftPayload {
-  emotion: string | null;
-  aus: AUMark[];
-  reasoning: string;
-  parentPredictionId: number | null;
-}
+const DraftPayloadSchema = z.object({
+  emotion: z.string().nullable(),
+  aus: z.array(AUMarkSchema),
+  reasoning: z.string(),
+  parentPredictionId: z.number().int().nullable(),
+});
+export type DraftPayload = z.infer<typeof DraftPayloadSchema>;
+/** A draft saved by an older version may lack fields: each missing one reads as empty. */
+const StoredDraftSchema = DraftPayloadSchema.partial();
 
 export function saveDraft(db: Database.Database, recordId: string, userId: number, payload: DraftPayload, savedAt = nowIso()): string {
   stmt(
@@ -23,7 +27,7 @@ export function getDraft(db: Database.Database, recordId: string, userId: number
     | { payload: string; saved_at: string }
     | undefined;
   if (!row) return null;
-  const p = parseJson<Partial<DraftPayload>>(row.payload, {});
+  const p = parseStored(StoredDraftSchema, row.payload, 'draft', `${recordId} by user ${userId}`) ?? {};
   return { emotion: p.emotion ?? null, aus: p.aus ?? [], reasoning: p.reasoning ?? '', parentPredictionId: p.parentPredictionId ?? null, savedAt: row.saved_at };
 }
 

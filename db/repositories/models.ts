@@ -1,7 +1,8 @@
 /** Trained models, their evaluations and their predictions. */
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { upsertPrediction, type PredictionPurpose } from './predictions';
-import { nowIso, parseJson, stmt } from './statements';
+import { nowIso, parseStored, stmt } from './statements';
 
 export interface ModelRow {
   id: number;
@@ -92,7 +93,7 @@ export function latestEvals(db: Database.Database, modelId: number): { split: st
        SELECT MAX(id) FROM evals x WHERE x.model_id = e.model_id AND x.split = e.split AND x.part = e.part)
      ORDER BY e.split, e.part`,
   ).all(modelId) as EvalRow[];
-  return rows.map((r) => ({ split: r.split, part: r.part, report: parseJson<Record<string, unknown>>(r.report, {}) }));
+  return rows.map((r) => ({ split: r.split, part: r.part, report: parseStored(z.record(z.string(), z.unknown()), r.report, 'eval report', `eval ${r.id}`) ?? {} }));
 }
 
 export interface NewPrediction {

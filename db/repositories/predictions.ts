@@ -67,6 +67,29 @@ export function suggestionsOfRecord(db: Database.Database, recordId: string, pol
   return (policyId === null ? stmt(db, sql).all(recordId) : stmt(db, sql).all(recordId, policyId)) as SuggestionRowDb[];
 }
 
+export interface LabeledSuggestionRowDb extends SuggestionRowDb {
+  label_emotion: string | null;
+  /** The current label's AUs, space-separated. */
+  label_aus: string;
+  /** The prediction the current label was made from, if any. */
+  label_parent_prediction_id: number | null;
+}
+
+/**
+ * Every suggestion (purpose `suggestion`) of a source, as suggestionsOfRecord picks them, on the records whose current
+ * revision is a human one, with that label; grouped by record, each record's newest first.
+ */
+export function suggestionsOnHumanLabels(db: Database.Database, policyId: number | null): LabeledSuggestionRowDb[] {
+  const sql = `SELECT p.id, p.record_id, p.model_id, m.name AS model_name, m.version AS model_version, p.emotion, p.score,
+       p.emotion_scores, p.aus, p.reasoning, p.created_at,
+       r.emotion AS label_emotion, r.aus AS label_aus, v.parent_prediction_id AS label_parent_prediction_id
+     FROM predictions p JOIN models m ON m.id = p.model_id
+       JOIN records r ON r.id = p.record_id JOIN revisions v ON v.id = r.current_revision_id
+     WHERE p.purpose = 'suggestion' AND v.kind = 'human' AND ${policyId === null ? "m.kind <> 'policy'" : 'p.model_id = ?'}
+     ORDER BY p.record_id, p.created_at DESC, p.id DESC`;
+  return (policyId === null ? stmt(db, sql).all() : stmt(db, sql).all(policyId)) as LabeledSuggestionRowDb[];
+}
+
 /**
  * The splits that hold a record in a held-out part and do not allow suggestions there. A held-out part is a part
  * named `test`, or any other part but `train` that a model was evaluated on (a validation part, say).

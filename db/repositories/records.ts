@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { RecordStatus } from '../../pipelines/facs/vocabulary';
+import { SKIPPED_RECORDS_SQL } from './decisions';
 import { named } from './named';
 import { nowIso, stmt } from './statements';
 
@@ -122,6 +123,8 @@ export interface RecordQueryFilter {
   author?: string;
   /** Substring of the record id, its image's subject or its source file name. */
   search?: string;
+  /** Only records an annotator skipped (true), or only those not skipped (false). */
+  skipped?: boolean;
 }
 
 export type RecordSortField = 'id' | 'status' | 'emotion' | 'source' | 'updated' | 'todo' | 'uncertain';
@@ -195,6 +198,7 @@ function filterClause(filter: RecordQueryFilter): { where: string; args: unknown
     );
     args.push(pattern, pattern, pattern);
   }
+  if (filter.skipped !== undefined) conds.push(`r.id ${filter.skipped ? '' : 'NOT '}IN (SELECT record_id FROM (${SKIPPED_RECORDS_SQL}))`);
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
 }
 

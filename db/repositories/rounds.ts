@@ -7,8 +7,8 @@ import type Database from 'better-sqlite3';
 import type { CandidateDecision, CandidateMethod, ReviewDecision, RoundStatus } from '../../pipelines/facs/vocabulary';
 import { descriptorFromBlob } from './analysis';
 import { named } from './named';
+import { currentOwner, ownerGone, type OwnerCols } from './runs';
 import { nowIso, stmt } from './statements';
-
 
 export interface RoundRow {
   id: number;
@@ -27,6 +27,9 @@ export interface RoundRow {
   snapshot_id: number | null;
   created_at: string;
   updated_at: string;
+  owner_host: string | null;
+  owner_pid: number | null;
+  owner_boot: string | null;
 }
 
 export interface RoundCounts {
@@ -50,11 +53,12 @@ export interface NewRound {
 
 export function createRound(db: Database.Database, r: NewRound): number {
   const now = nowIso();
+  const me = currentOwner();
   const info = stmt(
     db,
-    `INSERT INTO rounds (status, model_id, split, part, iteration_id, config, created_by, created_at, updated_at)
-     VALUES ('running', ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(r.modelId, r.split, r.part, r.iterationId, JSON.stringify(r.config), r.createdBy, now, now);
+    `INSERT INTO rounds (status, model_id, split, part, iteration_id, config, created_by, created_at, updated_at, owner_host, owner_pid, owner_boot)
+     VALUES ('running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(r.modelId, r.split, r.part, r.iterationId, JSON.stringify(r.config), r.createdBy, now, now, me.host, me.pid, me.boot);
   return Number(info.lastInsertRowid);
 }
 
@@ -81,7 +85,48 @@ export function updateRound(db: Database.Database, id: number, patch: RoundPatch
   if (!cols.length) return;
   // column names come from RoundPatch's keys, never from input
   const sets = cols.map((c) => `${c} = ?`).join(', ');
-  stmt(db, `UPDATE rounds SET ${sets}, updated_at = ? WHERE id = ?`).run(...cols.map((c) => patch[c] ?? null), nowIso(), id);
+  // Leaving 'running' lets go of the round: nobody holds a stopped, failed or finished one.
+  const release = patch.status !== undefined && patch.status !== 'running' ? ', owner_host = NULL, owner_pid = NULL, owner_boot = NULL' : '';
+  stmt(db, `UPDATE rounds SET ${sets}${release}, updated_at = ? WHERE id = ?`).run(...cols.map((c) => patch[c] ?? null), nowIso(), id);
+}
+
+/** Who holds a 'running' round when it is a live process other than this one (on this host or another), else null. */
+export function roundHeldElsewhere(db: Database.Database, id: number): OwnerCols | null {
+  const r = stmt(db, 'SELECT status, owner_host, owner_pid, owner_boot FROM rounds WHERE id = ?').get(id) as (OwnerCols & { status: string }) | undefined;
+  if (!r || r.status !== 'running') return null;
+  const me = currentOwner();
+  if (ownerGone(r, me) || (r.owner_host === me.host && r.owner_pid === me.pid)) return null;
+  return r;
+}
+
+/** This process takes the round to run it (a resume): 'running', owned by us. */
+export function claimRound(db: Database.Database, id: number): void {
+  const me = currentOwner();
+  stmt(db, "UPDATE rounds SET status = 'running', error = NULL, owner_host = ?, owner_pid = ?, owner_boot = ?, updated_at = ? WHERE id = ?").run(me.host, me.pid, me.boot, nowIso(), id);
+}
+
+/**
+ * Marks 'running' rounds whose process ended as 'stopped', saying how to resume them; returns their ids. Rounds of live
+ * processes, of this process and of other hosts are left alone; a write applies only to a row still held by the same
+ * dead owner.
+ */
+export function reapOrphanedRounds(db: Database.Database): number[] {
+  if (db.readonly) return [];
+  const me = currentOwner();
+  const running = stmt(db, "SELECT id, owner_host, owner_pid, owner_boot FROM rounds WHERE status = 'running'").all() as (OwnerCols & { id: number })[];
+  const orphans = running.filter((r) => ownerGone(r, me));
+  if (orphans.length === 0) return [];
+  const reap = stmt(
+    db,
+    `UPDATE rounds SET status = 'stopped', error = ?, owner_host = NULL, owner_pid = NULL, owner_boot = NULL, updated_at = ?
+     WHERE id = ? AND status = 'running' AND owner_host IS ? AND owner_pid IS ? AND owner_boot IS ?`,
+  );
+  return db.transaction(() => {
+    const now = nowIso();
+    return orphans
+      .filter((r) => reap.run(`interrupted: the process running it ended; resume with "fea synth <workspace> --resume ${r.id}"`, now, r.id, r.owner_host, r.owner_pid, r.owner_boot).changes > 0)
+      .map((r) => r.id);
+  }).immediate();
 }
 
 export function roundCounts(db: Database.Database, roundId: number): RoundCounts {

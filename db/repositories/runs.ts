@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { RunStage, RunStatus } from '../../pipelines/facs/vocabulary';
-import { nowIso, parseJson, stmt } from './statements';
+import { z } from 'zod';
+import { nowIso, parseStored, stmt } from './statements';
+
+// JSON has no NaN or Infinity: a metric that was one is stored as null, and read as absent.
+const MetricsSchema = z
+  .record(z.string(), z.number().nullable())
+  .transform((m) => Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => e[1] !== null)));
 
 export type { RunStage, RunStatus };
 
@@ -110,10 +116,10 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-type OwnerCols = Pick<RunRow, 'owner_host' | 'owner_pid' | 'owner_boot'>;
+export type OwnerCols = Pick<RunRow, 'owner_host' | 'owner_pid' | 'owner_boot'>;
 
 /** Whether a 'running' run's owner is known to be gone. Another host's processes cannot be checked: never orphaned. */
-function ownerGone(r: OwnerCols, me: ReturnType<typeof currentOwner>): boolean {
+export function ownerGone(r: OwnerCols, me: ReturnType<typeof currentOwner>): boolean {
   if (r.owner_host === null || r.owner_pid === null) return true;
   if (r.owner_host !== me.host) return false;
   if (r.owner_boot !== null && me.boot !== null && r.owner_boot !== me.boot) return true;
@@ -222,7 +228,7 @@ export function truncateMetrics(db: Database.Database, runId: number, step: numb
 
 export function listMetrics(db: Database.Database, runId: number): { step: number; values: Record<string, number> }[] {
   const rows = stmt(db, 'SELECT step, metrics FROM run_metrics WHERE run_id = ? ORDER BY step').all(runId) as { step: number; metrics: string }[];
-  return rows.map((r) => ({ step: r.step, values: parseJson<Record<string, number>>(r.metrics, {}) }));
+  return rows.map((r) => ({ step: r.step, values: parseStored(MetricsSchema, r.metrics, 'run metrics', `run ${runId} step ${r.step}`) ?? {} }));
 }
 
 /**

@@ -11,25 +11,26 @@ export interface SplitRowDb {
   created_at: string;
 }
 
-export interface StoredSplit<C, S> {
+/** A split row; config and summary are the stored JSON as unknown values, for services/splits to parse with their schemas. */
+export interface StoredSplit {
   id: number;
   name: string;
-  config: C;
-  summary: S;
+  config: unknown;
+  summary: unknown;
   createdAt: string;
 }
 
-function toStored<C, S>(r: SplitRowDb): StoredSplit<C, S> {
-  return { id: r.id, name: r.name, config: parseJson<C>(r.config, {} as C), summary: parseJson<S>(r.summary, {} as S), createdAt: r.created_at };
+function toStored(r: SplitRowDb): StoredSplit {
+  return { id: r.id, name: r.name, config: parseJson<unknown>(r.config, {}), summary: parseJson<unknown>(r.summary, {}), createdAt: r.created_at };
 }
 
-export function getSplit<C, S>(db: Database.Database, name: string): StoredSplit<C, S> | undefined {
+export function getSplit(db: Database.Database, name: string): StoredSplit | undefined {
   const r = stmt(db, 'SELECT * FROM splits WHERE name = ?').get(name) as SplitRowDb | undefined;
-  return r ? toStored<C, S>(r) : undefined;
+  return r ? toStored(r) : undefined;
 }
 
-export function listSplits<C, S>(db: Database.Database): StoredSplit<C, S>[] {
-  return (stmt(db, 'SELECT * FROM splits ORDER BY created_at, id').all() as SplitRowDb[]).map((r) => toStored<C, S>(r));
+export function listSplits(db: Database.Database): StoredSplit[] {
+  return (stmt(db, 'SELECT * FROM splits ORDER BY created_at, id').all() as SplitRowDb[]).map(toStored);
 }
 
 /** Inserts a split with its assignments (caller supplies the transaction). */

@@ -52,3 +52,43 @@ export function humanThroughput(db: Database.Database, hourAgo: string, dayAgo: 
     .all<AnnotatorThroughput>(hourAgo, dayAgo)
     .map((t) => ({ ...t, lastHour: Number(t.lastHour), last24h: Number(t.last24h) }));
 }
+
+/** Records whose image has a successful analysis, and of them those where the detector found a face. */
+export function analysisCoverage(db: Database.Database): { records: number; analyzed: number; facesFound: number } {
+  const row = named(
+    db,
+    'stats.analysisCoverage',
+    `SELECT COUNT(*) AS records,
+            COALESCE(SUM(a.image_id IS NOT NULL AND a.error IS NULL), 0) AS analyzed,
+            COALESCE(SUM(a.error IS NULL AND a.face_found = 1), 0) AS facesFound
+     FROM records r LEFT JOIN analyses a ON a.image_id = r.image_id`,
+  ).get<{ records: number; analyzed: number; facesFound: number }>()!;
+  return { records: row.records, analyzed: Number(row.analyzed), facesFound: Number(row.facesFound) };
+}
+
+/** Records whose image the analysis refused or could not read, by the code its stored error starts with (`code: message`). */
+export function notAnalysableRecords(db: Database.Database): { reason: string; records: number }[] {
+  return named(
+    db,
+    'stats.notAnalysableRecords',
+    `SELECT CASE WHEN instr(a.error, ':') > 0 THEN substr(a.error, 1, instr(a.error, ':') - 1) ELSE a.error END AS reason, COUNT(*) AS records
+     FROM records r JOIN analyses a ON a.image_id = r.image_id
+     WHERE a.error IS NOT NULL GROUP BY 1 ORDER BY records DESC, reason`,
+  ).all<{ reason: string; records: number }>();
+}
+
+/**
+ * The median of the label view's time on screen per human submission (revisions.lead_time_ms, written by
+ * annotations.submit), undone submissions left out as in the throughput.
+ */
+export function medianLeadTime(db: Database.Database): { medianMs: number | null; submissions: number } {
+  const from = `FROM revisions v WHERE v.kind = 'human' AND v.lead_time_ms IS NOT NULL
+       AND v.id NOT IN (SELECT revision_id FROM decisions WHERE undone_at IS NOT NULL AND revision_id IS NOT NULL)`;
+  const n = named(db, 'stats.leadTimeCount', `SELECT COUNT(*) AS n ${from}`).get<{ n: number }>()!.n;
+  if (n === 0) return { medianMs: null, submissions: 0 };
+  // the middle value, or the mean of the middle two
+  const middle = named(db, 'stats.leadTimeMiddle', `SELECT v.lead_time_ms AS ms ${from} ORDER BY v.lead_time_ms LIMIT ? OFFSET ?`)
+    .all<{ ms: number }>(n % 2 === 0 ? 2 : 1, Math.floor((n - 1) / 2))
+    .map((r) => r.ms);
+  return { medianMs: middle.reduce((a, b) => a + b, 0) / middle.length, submissions: n };
+}

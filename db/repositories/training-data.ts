@@ -80,3 +80,21 @@ export function trainingRecords(db: Database.Database, q: TrainingRecordQuery): 
     reasoning: r.reasoning ?? '',
   }));
 }
+
+/**
+ * What a split part offers training, counted as trainingRecords reads it with labeledOnly: records a person
+ * labeled or reviewed with an emotion, and those of them whose current revision has a reasoning.
+ */
+export function trainableCounts(db: Database.Database, split: string, part: string): { labeled: number; withReasoning: number } {
+  const row = stmt(
+    db,
+    `SELECT COUNT(*) AS labeled,
+            COALESCE(SUM(TRIM(COALESCE(rv.reasoning, ''), ' ' || char(9) || char(10) || char(13)) <> ''), 0) AS withReasoning
+     FROM split_assignments sa
+     JOIN splits s ON s.id = sa.split_id
+     JOIN records r ON r.id = sa.record_id
+     LEFT JOIN revisions rv ON rv.id = r.current_revision_id
+     WHERE s.name = ? AND sa.part = ? AND r.emotion IS NOT NULL AND r.status IN ('labeled', 'reviewed')`,
+  ).get(split, part) as { labeled: number; withReasoning: number };
+  return { labeled: row.labeled, withReasoning: Number(row.withReasoning) };
+}

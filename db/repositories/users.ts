@@ -1,7 +1,8 @@
 /** Users: name, role, and a settings JSON (the keymap lives there). */
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import type { UserRole } from '../../pipelines/facs/vocabulary';
-import { nowIso, parseJson, stmt } from './statements';
+import { nowIso, parseStored, stmt } from './statements';
 
 export interface UserRow {
   id: number;
@@ -9,10 +10,9 @@ export interface UserRow {
   role: UserRole;
 }
 
-export interface UserSettings {
-  keymap?: Record<string, string>;
-  [key: string]: unknown;
-}
+/** A user's settings: the keymap, and what other features keep there (checked by their own readers). */
+const UserSettingsSchema = z.object({ keymap: z.record(z.string(), z.string()).optional() }).catchall(z.unknown());
+export type UserSettings = z.infer<typeof UserSettingsSchema>;
 
 export const SYSTEM_USER = 'system';
 
@@ -54,7 +54,7 @@ export function systemUserId(db: Database.Database): number {
 
 export function getSettings(db: Database.Database, userId: number): UserSettings {
   const row = stmt(db, 'SELECT settings FROM users WHERE id = ?').get(userId) as { settings: string } | undefined;
-  return parseJson<UserSettings>(row?.settings, {});
+  return parseStored(UserSettingsSchema, row?.settings, 'settings', `user ${userId}`) ?? {};
 }
 
 export function saveSettings(db: Database.Database, userId: number, settings: UserSettings): void {

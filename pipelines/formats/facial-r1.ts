@@ -30,17 +30,17 @@ export function parseFacialR1Line(text: string, line: number, imagesDir: string,
   const o = obj as Record<string, unknown>;
   if (o.is_valid === false) return { kind: 'skipped', line, reason: 'is_valid is false' };
   const id = typeof o.id === 'number' ? String(o.id) : o.id;
-  if (typeof id !== 'string' || id.trim() === '') return { kind: 'error', error: { line, reason: 'lacks id' } };
+  if (typeof id !== 'string' || id.trim() === '') return { kind: 'error', error: { line, field: 'id', reason: 'lacks id' } };
   const longId = idTooLong(id);
-  if (longId) return { kind: 'error', error: { line, reason: longId } };
-  if (typeof o.image !== 'string' || o.image.trim() === '') return { kind: 'error', error: { line, reason: `record ${id} lacks image` } };
+  if (longId) return { kind: 'error', error: { line, field: 'id', reason: longId } };
+  if (typeof o.image !== 'string' || o.image.trim() === '') return { kind: 'error', error: { line, field: 'image', reason: `record ${id} lacks image` } };
   const imagePath = path.resolve(imagesDir, o.image);
   if (!options.allowOutside && !isInside(imagesDir, imagePath)) {
-    return { kind: 'error', error: { line, reason: `image ${JSON.stringify(o.image)} is outside the images folder ${imagesDir} (pass --allow-outside to import it)` } };
+    return { kind: 'error', error: { line, field: 'image', reason: `image ${JSON.stringify(o.image)} is outside the images folder ${imagesDir} (pass --allow-outside to import it)` } };
   }
   for (const [field, value] of [['question', o.question], ['description', o.description]] as const) {
     const long = typeof value === 'string' ? textTooLong(field, value) : null;
-    if (long) return { kind: 'error', error: { line, reason: long } };
+    if (long) return { kind: 'error', error: { line, field, reason: long } };
   }
   const normalised: ImportCandidate['normalised'] = [];
 
@@ -50,7 +50,7 @@ export function parseFacialR1Line(text: string, line: number, imagesDir: string,
     const labels = Array.isArray(o.labels) ? o.labels : [o.labels];
     if (labels.length > 0) {
       const c = checkLabel(labels[0], vocab);
-      if (!c.ok) return { kind: 'error', error: { line, reason: c.reason } };
+      if (!c.ok) return { kind: 'error', error: { line, field: 'labels', reason: c.reason } };
       emotion = c.value;
       if (c.normalised) normalised.push({ field: 'label', from: String(labels[0]), to: c.value });
       extraLabels.push(...labels.slice(1));
@@ -58,16 +58,16 @@ export function parseFacialR1Line(text: string, line: number, imagesDir: string,
   }
   const aus: string[] = [];
   if (o.AUs !== undefined && o.AUs !== null) {
-    if (!Array.isArray(o.AUs)) return { kind: 'error', error: { line, reason: 'AUs is not a list' } };
+    if (!Array.isArray(o.AUs)) return { kind: 'error', error: { line, field: 'AUs', reason: 'AUs is not a list' } };
     for (const raw of o.AUs) {
       const c = checkAU(raw);
-      if (!c.ok) return { kind: 'error', error: { line, reason: c.reason } };
+      if (!c.ok) return { kind: 'error', error: { line, field: 'AUs', reason: c.reason } };
       if (c.normalised) normalised.push({ field: 'AU', from: String(raw), to: c.value });
       aus.push(c.value);
     }
   }
   if (o.description !== undefined && o.description !== null && typeof o.description !== 'string') {
-    return { kind: 'error', error: { line, reason: 'description is not a string' } };
+    return { kind: 'error', error: { line, field: 'description', reason: 'description is not a string' } };
   }
   const metaInfo = o.meta_info && typeof o.meta_info === 'object' && !Array.isArray(o.meta_info) ? (o.meta_info as Record<string, unknown>) : {};
   const subject = metaInfo.subject === undefined || metaInfo.subject === null || metaInfo.subject === '' ? null : String(metaInfo.subject);

@@ -21,6 +21,8 @@ export interface LineError {
   line: number;
   reason: string;
   file?: string;
+  /** The field of the line that is wrong (a JSONL key such as `labels`, or `image` for an image that cannot be read). */
+  field?: string;
 }
 
 export type ParseOutcome =

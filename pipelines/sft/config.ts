@@ -1,6 +1,9 @@
 /** What an SFT run is told, and its defaults (pipelines/TRAINING.md §2 says why they are what they are). */
 import type { PolicyConfig } from '../model/config';
 
+/** Fewest labeled records with a reasoning SFT trains on (the training service refuses a split with fewer before a run exists). */
+export const SFT_MIN_RECORDS = 2;
+
 export interface SftConfig {
   seed: number;
   epochs: number;

@@ -12,7 +12,7 @@ import { loadCheckpoint, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
 import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
-import type { SftConfig } from './config';
+import { SFT_MIN_RECORDS, type SftConfig } from './config';
 import { subjectHoldout } from './holdout';
 
 export interface SftState extends TrainerState {
@@ -45,7 +45,7 @@ export class SftTrainer {
   /** A fresh run: builds the tokenizer and the policy from the training part. */
   static create(samples: FaceSample[], emotions: string[], config: SftConfig): SftTrainer {
     const usable = samples.filter((s) => s.reasoning.trim() !== '');
-    if (usable.length < 2) throw new Error(`SFT needs at least 2 labeled records with a description, got ${usable.length}`);
+    if (usable.length < SFT_MIN_RECORDS) throw new Error(`SFT needs at least ${SFT_MIN_RECORDS} labeled records with a description, got ${usable.length}`);
     const { train, val } = subjectHoldout(usable, config.valFraction, config.seed);
     const tokenizer = WordTokenizer.build(
       train.map((s) => s.reasoning),

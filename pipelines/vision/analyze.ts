@@ -8,7 +8,8 @@ import { estimateAUs, type AUEstimates, type Reference } from './au-estimates';
 import { boxToImage, clampBox, findFace, frameToImage, type Box, type DetectionMode, type Frame } from './detect';
 import { loadFaceApi, type FaceApi } from './faceapi';
 import { mapExpressions } from './expressions';
-import { decodeRgb, grayThumb, ImageRejected, probeImage, DEFAULT_PIXEL_LIMIT, type RgbImage } from './image';
+import { faceExpressions, faceLandmarks68 } from './face-processor';
+import { decodeImage, grayThumb, ImageRejected, DEFAULT_PIXEL_LIMIT, type RgbImage } from './image';
 import { phashFromGray32 } from './phash';
 import { faceDescriptor } from './recognition';
 import type { Pt } from './geometry';
@@ -28,8 +29,9 @@ export interface AnalyzeOptions {
   /** Score threshold of the direct passes (default 0.5). */
   scoreThreshold?: number;
   /**
-   * Compute face-api's 128-d recognition descriptor (default true: the policy reads it as its frozen image
-   * feature, analyses.descriptor). It is the most expensive net after the detector; false skips it.
+   * Compute face-api's 128-d recognition descriptor (default false). It is the most expensive net after the
+   * detector and only the policy's frozen image feature reads it (analyses.descriptor), so it is computed when
+   * asked: `fea analyze --descriptor`, or by training for the records it needs (services/analysis/descriptors.ts).
    */
   descriptor?: boolean;
 }
@@ -51,7 +53,7 @@ export interface FaceAnalysis {
   landmarks: [number, number][];
   /** face-api's probabilities mapped to vocabulary labels (happiness, sadness, …). */
   expressions: Record<string, number>;
-  /** Null when options.descriptor is false. */
+  /** Null unless options.descriptor is true. */
   descriptor: Float32Array | null;
   crops: { size: number; grayPng: Uint8Array; colorPng: Uint8Array };
   auEstimates: AUEstimates;
@@ -88,8 +90,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
   let probed: { width: number; height: number };
   let img: RgbImage;
   try {
-    probed = await probeImage(bytes, pixelLimit);
-    img = await decodeRgb(bytes, options.workingSize ?? 1024, pixelLimit);
+    ({ probed, img } = await decodeImage(bytes, options.workingSize ?? 1024, pixelLimit));
   } catch (err) {
     if (err instanceof ImageRejected) return { ok: false, code: err.code, error: err.message, backend };
     throw err;
@@ -126,7 +127,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
       expressions: face.expressions,
       descriptor: face.descriptor,
       crops,
-      // In the image's pixels (not the canvas'): the face's size there picks the reference (au-estimates LOW_RES).
+      // Landmarks in image pixels (not the canvas'): the AU measures are in inter-ocular units, so the size does not matter.
       auEstimates: estimateAUs(landmarks, options.baseline),
       phash: phashFromGray32(gray),
       backend,
@@ -155,13 +156,11 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
   try {
     const landmarks = await landmarksIn(faceapi, frame.tensor, box);
     const aligned = clampBox(alignedBox(landmarks), frame.rgb);
+    // The expression and recognition nets read the same face tensor (each resizes it to its own input).
     const faceTensor = tf.slice3d(frame.tensor, [aligned.y, aligned.x, 0], [aligned.height, aligned.width, 3]);
     try {
-      const expr = (await faceapi.nets.faceExpressionNet.predictExpressions(faceTensor as never)) as unknown as Record<string, number>;
-      const descriptor =
-        options.descriptor === false
-          ? null
-          : await faceDescriptor(faceapi, faceTensor);
+      const expr = await faceExpressions(faceapi, faceTensor);
+      const descriptor = options.descriptor === true ? await faceDescriptor(faceapi, faceTensor) : null;
       return {
         frame: { rgb: frame.rgb, k: frame.k, pad: frame.pad },
         detection: found.detection,
@@ -169,7 +168,7 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
         detectionScore: found.score === null ? null : Math.round(found.score * 1000) / 1000,
         box,
         landmarks,
-        expressions: mapExpressions({ ...expr }),
+        expressions: mapExpressions(expr),
         descriptor,
       };
     } finally {
@@ -183,8 +182,7 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
 async function landmarksIn(faceapi: FaceApi, input: tf.Tensor3D, box: Box): Promise<Pt[]> {
   const crop = tf.slice3d(input, [box.y, box.x, 0], [box.height, box.width, 3]);
   try {
-    const lm = (await faceapi.nets.faceLandmark68Net.detectLandmarks(crop as never)) as unknown as { positions: { x: number; y: number }[] };
-    return lm.positions.map((p): Pt => [p.x + box.x, p.y + box.y]);
+    return (await faceLandmarks68(faceapi, crop)).map(([x, y]): Pt => [x + box.x, y + box.y]);
   } finally {
     crop.dispose();
   }

@@ -4,7 +4,7 @@
  */
 import { faceGeometry, type FaceGeometry, type Pt } from './geometry';
 
-export const GEOMETRIC_AU_VERSION = 'geometric-au/3';
+export const GEOMETRIC_AU_VERSION = 'geometric-au/4';
 
 export interface AUEstimate {
   score: number;
@@ -15,54 +15,33 @@ export type AUEstimates = Record<string, AUEstimate>;
 export const ESTIMATED_AUS = ['AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU12', 'AU15', 'AU20', 'AU25', 'AU26', 'AU43'] as const;
 
 /**
- * Population reference: medians over the frontal-ish faces of face-api's demo photos that its expression net
- * calls neutral or has no strong expression for. Used when the subject has no neutral image.
+ * Population reference: medians of the neutral faces of the tune half of a FER2013 sample (48-px in-the-wild
+ * crops, AU-ESTIMATES.md §7). Used when the subject has no neutral image, at every face size: the landmark net
+ * reads the same face alike at 48 px and at photo size (§3), so one reference and one threshold per AU serve both.
  */
-export const POPULATION_REFERENCE: Readonly<Omit<FaceGeometry, 'iod' | 'roll'>> = {
-  innerBrow: 0.36,
-  outerBrow: 0.31,
-  browGap: 0.55,
-  eyeOpen: 0.32,
-  upperLid: 0.18,
-  lowerLid: 0.145,
-  cornerLift: 0.03,
-  cornerVsCentre: 0.08,
-  mouthWidth: 0.8,
-  lipGap: 0.05,
-  jaw: 1.0,
+export const POPULATION_REFERENCE: Readonly<Reference> = {
+  innerBrow: 0.354,
+  outerBrow: 0.304,
+  browGap: 0.562,
+  eyeOpen: 0.306,
+  upperLid: 0.169,
+  lowerLid: 0.138,
+  cornerLift: -0.013,
+  cornerVsCentre: 0.042,
+  mouthWidth: 0.781,
+  lipGap: 0.049,
+  jaw: 0.927,
+  browBridge: 0.336,
+  innerLipGap: 0.042,
+  mouthDrop: 0.355,
 };
 
 export type Reference = Omit<FaceGeometry, 'iod' | 'roll'>;
 
-/**
- * Small faces (inter-ocular distance under `maxIod` image pixels: 48-px crops have 15–22) read differently: the
- * landmark net pulls them towards its mean shape, so their neutral geometry and the size of a visible movement differ
- * from those of photos. Without a subject baseline they are measured against this reference (medians of the neutral
- * faces of a FER2013 sample, 48×48 in-the-wild crops) with these thresholds (chosen on that sample, checked on another
- * half of it: AU-ESTIMATES.md §7). Other AUs keep their thresholds.
- */
-export const LOW_RES = {
-  maxIod: 32,
-  reference: {
-    innerBrow: 0.34,
-    outerBrow: 0.295,
-    browGap: 0.559,
-    eyeOpen: 0.309,
-    upperLid: 0.17,
-    lowerLid: 0.14,
-    cornerLift: -0.012,
-    cornerVsCentre: 0.048,
-    mouthWidth: 0.776,
-    lipGap: 0.056,
-    jaw: 0.923,
-  } satisfies Reference as Readonly<Reference>,
-  thresholds: { AU4: 0.04, AU12: 0.07, AU25: 0.04 } as Readonly<Partial<Record<(typeof ESTIMATED_AUS)[number], number>>>,
-} as const;
-
 interface Rule {
   /** The raw measure: larger = more of the AU. */
   raw: (g: FaceGeometry, r: Reference, baseline: boolean) => number;
-  /** raw at which the AU counts as present (score 0.5), against the population reference. */
+  /** raw at which the AU counts as present (score 0.5), against the population reference (chosen on real photos). */
   threshold: number;
   /**
    * The same against the subject's own neutral image, where the between-person spread is gone (measured on
@@ -73,23 +52,35 @@ interface Rule {
 
 const pos = (v: number) => Math.max(0, v);
 const smile = (g: FaceGeometry, r: Reference) => g.mouthWidth - r.mouthWidth + 0.5 * (g.cornerVsCentre - r.cornerVsCentre);
-const SMILE_THRESHOLD = 0.09;
+const SMILE_THRESHOLD = 0.07;
 const narrowing = (g: FaceGeometry, r: Reference) => r.lowerLid - g.lowerLid + 0.5 * (r.eyeOpen - g.eyeOpen);
+/**
+ * Brows drawn down: inner brows nearer the nose bridge and lower over the inner eye corners; a V slant (outer ends
+ * higher) adds up to as much again as the inner ends dropped (a raised outer brow alone is AU2, not AU4); a lower
+ * lid pushed up by a smile's cheeks, which drags the brow landmarks down with it, counts against.
+ */
+const browLowering = (g: FaceGeometry, r: Reference) => {
+  const innerDrop = r.innerBrow - g.innerBrow;
+  return (
+    2 * (r.browBridge - g.browBridge) + innerDrop + Math.min(g.outerBrow - r.outerBrow, pos(innerDrop)) + 1.5 * (g.lowerLid - r.lowerLid) -
+    pos(smile(g, r) - SMILE_THRESHOLD)
+  );
+};
 
 export const AU_RULES: Readonly<Record<(typeof ESTIMATED_AUS)[number], Rule>> = {
   AU1: { raw: (g, r) => g.innerBrow - r.innerBrow, threshold: 0.08, subjectThreshold: 0.04 },
-  AU2: { raw: (g, r) => g.outerBrow - r.outerBrow, threshold: 0.07, subjectThreshold: 0.025 },
-  AU4: { raw: (g, r) => r.innerBrow - g.innerBrow + 0.5 * (r.browGap - g.browGap), threshold: 0.07 },
-  AU5: { raw: (g, r) => g.upperLid - r.upperLid, threshold: 0.06 },
-  // The smile's share is capped below the threshold: AU6 needs some eye narrowing of its own.
+  AU2: { raw: (g, r) => g.outerBrow - r.outerBrow, threshold: 0.05, subjectThreshold: 0.025 },
+  AU4: { raw: browLowering, threshold: 0.03 },
+  AU5: { raw: (g, r) => g.upperLid - r.upperLid, threshold: 0.04 },
+  // The smile's share is capped: AU6 needs some eye narrowing of its own.
   AU6: { raw: (g, r) => narrowing(g, r) + 0.5 * Math.min(smile(g, r) - SMILE_THRESHOLD, 0.04), threshold: 0.03 },
-  AU7: { raw: (g, r) => narrowing(g, r) - 0.5 * pos(smile(g, r) - SMILE_THRESHOLD), threshold: 0.05 },
+  AU7: { raw: (g, r) => narrowing(g, r) - 0.5 * pos(smile(g, r) - SMILE_THRESHOLD), threshold: 0.035 },
   AU12: { raw: (g, r) => smile(g, r), threshold: SMILE_THRESHOLD },
-  AU15: { raw: (g, r) => r.cornerVsCentre - g.cornerVsCentre - pos(smile(g, r)), threshold: 0.07, subjectThreshold: 0.02 },
-  AU20: { raw: (g, r) => g.mouthWidth - r.mouthWidth - 3 * pos(g.cornerVsCentre - r.cornerVsCentre), threshold: 0.1, subjectThreshold: 0.04 },
-  AU25: { raw: (g, r) => g.lipGap - r.lipGap, threshold: 0.07 },
+  AU15: { raw: (g, r) => r.cornerVsCentre - g.cornerVsCentre - pos(smile(g, r)), threshold: 0.065, subjectThreshold: 0.02 },
+  AU20: { raw: (g, r) => g.mouthWidth - r.mouthWidth - 5 * pos(g.cornerVsCentre - r.cornerVsCentre), threshold: 0.08, subjectThreshold: 0.04 },
+  AU25: { raw: (g, r) => g.innerLipGap - r.innerLipGap, threshold: 0.025 },
   // The nose-to-chin length varies a lot between people, so it only counts against the subject's own baseline.
-  AU26: { raw: (g, r, baseline) => Math.max(g.lipGap - r.lipGap, baseline ? 1.5 * (g.jaw - r.jaw) : -Infinity), threshold: 0.2 },
+  AU26: { raw: (g, r, baseline) => Math.max(g.mouthDrop - r.mouthDrop, baseline ? 1.5 * (g.jaw - r.jaw) : -Infinity), threshold: 0.07 },
   AU43: { raw: (g, r) => (r.eyeOpen - g.eyeOpen) / r.eyeOpen, threshold: 0.6 },
 };
 
@@ -109,18 +100,17 @@ export function baselineFromLandmarks(landmarks: Pt[]): Reference {
 }
 
 /**
- * AU estimates for one face; `baseline` is the same subject's neutral geometry when known. Landmarks in the
- * image's own pixels: the face's size there picks the population reference (see LOW_RES).
+ * AU estimates for one face; `baseline` is the same subject's neutral geometry when known. Every measure is in
+ * inter-ocular distances or ratios, so the estimates do not depend on the face's size in pixels.
  */
 export function estimateAUs(landmarks: Pt[], baseline?: Reference | null): AUEstimates {
   const g = faceGeometry(landmarks);
-  const lowRes = !baseline && g.iod < LOW_RES.maxIod;
-  const ref = baseline ?? (lowRes ? LOW_RES.reference : POPULATION_REFERENCE);
+  const ref = baseline ?? POPULATION_REFERENCE;
   const out: AUEstimates = {};
   for (const au of ESTIMATED_AUS) {
     const rule = AU_RULES[au];
     const raw = rule.raw(g, ref, !!baseline);
-    const threshold = baseline ? (rule.subjectThreshold ?? rule.threshold) : ((lowRes ? LOW_RES.thresholds[au] : undefined) ?? rule.threshold);
+    const threshold = baseline ? (rule.subjectThreshold ?? rule.threshold) : rule.threshold;
     const score = Number.isFinite(raw) ? logistic(raw, threshold) : 0;
     out[au] = { score, present: Number.isFinite(raw) && raw >= threshold };
   }

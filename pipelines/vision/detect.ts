@@ -93,32 +93,49 @@ export function boxToImage(frame: Pick<Frame, 'k' | 'pad'>, b: Box, img: { width
   return clampBox({ x, y, width: b.width / frame.k, height: b.height / frame.k }, img);
 }
 
+/** Float pixels once per frame: every net reads floats, so none of them casts the frame again. */
 function toTensor(img: RgbImage): tf.Tensor3D {
-  return tf.tensor3d(Int32Array.from(img.data), [img.height, img.width, 3], 'int32');
+  return tf.tensor3d(Float32Array.from(img.data), [img.height, img.width, 3], 'float32');
 }
 
 async function detect(faceapi: FaceApi, input: tf.Tensor3D, inputSize: number, scoreThreshold: number): Promise<Detection[]> {
   return detectTinyFaces(faceapi, input, inputSize, scoreThreshold);
 }
 
-/** The image scaled so its longer side is at least PADDED_MIN_SIDE, on a canvas of its mean grey, `padFraction` of that side each way. */
-export async function paddedCanvas(img: RgbImage, padFraction: number): Promise<{ rgb: RgbImage; k: number; pad: number }> {
+/** The image scaled so its longer side is at least PADDED_MIN_SIDE, and its mean grey: what every padded pass starts from. */
+export interface ScaledCrop {
+  rgb: RgbImage;
+  k: number;
+  grey: number;
+}
+
+export async function scaledForPadding(img: RgbImage): Promise<ScaledCrop> {
   const longer = Math.max(img.width, img.height);
   const k = Math.max(1, PADDED_MIN_SIDE / longer);
   const width = Math.round(img.width * k);
   const height = Math.round(img.height * k);
-  const pad = Math.round(Math.max(width, height) * padFraction);
   let sum = 0;
   for (let i = 0; i < img.data.length; i++) sum += img.data[i];
   // Mean grey, not black: a black frame makes its own strong edges, and found about half as many faces (AU-ESTIMATES.md §6).
   const grey = Math.round(sum / Math.max(1, img.data.length));
-  const raw = { raw: { width: img.width, height: img.height, channels: 3 as const } };
-  const scaled = k === 1 ? sharp(img.data, raw) : sharp(await sharp(img.data, raw).resize(width, height, { kernel: 'lanczos3' }).raw().toBuffer(), { raw: { width, height, channels: 3 } });
-  const { data, info } = await scaled
-    .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: grey, g: grey, b: grey } })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height }, k: width / img.width, pad };
+  if (k === 1) return { rgb: img, k: 1, grey };
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).resize(width, height, { kernel: 'lanczos3' }).raw().toBuffer();
+  return { rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height }, k: width / img.width, grey };
+}
+
+/** The scaled crop on a canvas of its mean grey, `padFraction` of its longer side each way. */
+export function padScaled(s: ScaledCrop, padFraction: number): { rgb: RgbImage; k: number; pad: number } {
+  const { width, height } = s.rgb;
+  const pad = Math.round(Math.max(width, height) * padFraction);
+  const cw = width + 2 * pad;
+  const data = new Uint8Array(cw * (height + 2 * pad) * 3).fill(s.grey);
+  for (let y = 0; y < height; y++) data.set(s.rgb.data.subarray(y * width * 3, (y + 1) * width * 3), ((y + pad) * cw + pad) * 3);
+  return { rgb: { data, width: cw, height: height + 2 * pad }, k: s.k, pad };
+}
+
+/** The image scaled so its longer side is at least PADDED_MIN_SIDE, on a canvas of its mean grey, `padFraction` of that side each way. */
+export async function paddedCanvas(img: RgbImage, padFraction: number): Promise<{ rgb: RgbImage; k: number; pad: number }> {
+  return padScaled(await scaledForPadding(img), padFraction);
 }
 
 /** Share of the crop (the canvas minus its padding) that a canvas box covers. */
@@ -155,8 +172,10 @@ export async function findFace(faceapi: FaceApi, img: RgbImage, options: FindFac
       }
     }
     let weak: { frame: Frame; det: Detection } | null = null;
+    // Scaled once; each pass only pads it differently.
+    const scaled = await scaledForPadding(img);
     for (const pass of PADDED_PASSES) {
-      const canvas = await paddedCanvas(img, pass.pad);
+      const canvas = padScaled(scaled, pass.pad);
       const frame: Frame = { ...canvas, tensor: toTensor(canvas.rgb) };
       let ds: Detection[];
       try {

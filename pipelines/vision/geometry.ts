@@ -34,11 +34,17 @@ export interface FaceGeometry {
   lipGap: number;
   /** Nose base (33) to chin (8), IOD. */
   jaw: number;
+  /** Inner brow ends (21, 22) above the top of the nose bridge (27), IOD: falls when the brows are drawn down. */
+  browBridge: number;
+  /** Gap between the inner lips, mean over the three pairs 61–67, 62–66, 63–65 (less noisy than 62–66 alone), IOD. */
+  innerLipGap: number;
+  /** Lower inner-lip centre (66) below the nose base (33), IOD: grows as the jaw drops. */
+  mouthDrop: number;
 }
 
 export const GEOMETRY_KEYS = [
   'innerBrow', 'outerBrow', 'browGap', 'eyeOpen', 'upperLid', 'lowerLid',
-  'cornerLift', 'cornerVsCentre', 'mouthWidth', 'lipGap', 'jaw',
+  'cornerLift', 'cornerVsCentre', 'mouthWidth', 'lipGap', 'jaw', 'browBridge', 'innerLipGap', 'mouthDrop',
 ] as const;
 export type GeometryKey = (typeof GEOMETRY_KEYS)[number];
 
@@ -107,5 +113,8 @@ export function faceGeometry(lm: Pt[]): FaceGeometry {
     mouthWidth: dist(p[48], p[54]),
     lipGap: Math.max(0, y(66) - y(62)),
     jaw: y(8) - y(33),
+    browBridge: y(27) - avg(y(21), y(22)),
+    innerLipGap: Math.max(0, avg(y(65), y(66), y(67)) - avg(y(61), y(62), y(63))),
+    mouthDrop: y(66) - y(33),
   };
 }

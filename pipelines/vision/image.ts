@@ -61,6 +61,24 @@ export async function decodeRgb(bytes: Uint8Array, maxSide: number, pixelLimit =
   }
 }
 
+/**
+ * The displayed size and the decoded working image in one read where the image needs no downscaling: the header is
+ * read on its own only when decoding fails (to say why: too large, or not an image) or may have scaled the image
+ * (its longer side reached maxSide). The same results and errors as probeImage followed by decodeRgb.
+ */
+export async function decodeImage(bytes: Uint8Array, maxSide: number, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<{ probed: { width: number; height: number }; img: RgbImage }> {
+  let img: RgbImage;
+  try {
+    img = await decodeRgb(bytes, maxSide, pixelLimit);
+  } catch (err) {
+    await probeImage(bytes, pixelLimit);
+    throw err;
+  }
+  if (Math.max(img.width, img.height) < maxSide) return { probed: { width: img.width, height: img.height }, img };
+  const probed = await probeImage(bytes, pixelLimit);
+  return { probed: { width: probed.width, height: probed.height }, img };
+}
+
 /** size×size grayscale of a decoded image (the perceptual hash's input). */
 export async function grayThumb(img: RgbImage, size = 32): Promise<Float64Array> {
   const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })

@@ -6,6 +6,7 @@
  */
 import { tf } from '../runtime/backend';
 import type { FaceApi } from './faceapi';
+import { centredSquareBatch, normalized } from './net-input';
 
 interface ConvLayerParams {
   conv: { filters: tf.Tensor4D; bias: tf.Tensor1D };
@@ -48,23 +49,6 @@ function folded(net: object, p: ConvLayerParams): Folded {
   return f;
 }
 
-/** face-api's toBatchTensor(150, true): zero-pad the shorter side to a square, centred, then resize to 150. */
-function toBatch(face: tf.Tensor3D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [h, w] = face.shape;
-    let x = tf.cast(face, 'float32');
-    const diff = Math.abs(h - w);
-    if (diff > 0) {
-      const after = Math.round(diff * 0.5);
-      const before = diff - after;
-      x = h > w ? tf.pad(x, [[0, 0], [before, after], [0, 0]]) : tf.pad(x, [[before, after], [0, 0], [0, 0]]);
-    }
-    let b = tf.expandDims(x, 0) as tf.Tensor4D;
-    if (b.shape[1] !== SIZE || b.shape[2] !== SIZE) b = tf.image.resizeBilinear(b, [SIZE, SIZE], false, false);
-    return b;
-  });
-}
-
 /** The 128-d descriptor of a face crop (H×W×3, 0–255), as face-api's computeFaceDescriptor. */
 export async function faceDescriptor(faceapi: FaceApi, face: tf.Tensor3D): Promise<Float32Array> {
   const net = faceapi.nets.faceRecognitionNet as unknown as { params?: NetParams };
@@ -84,8 +68,7 @@ export async function faceDescriptor(faceapi: FaceApi, face: tf.Tensor3D): Promi
     return tf.relu(tf.add(pooled, out)) as tf.Tensor4D;
   };
   const out = tf.tidy(() => {
-    const batch = toBatch(face);
-    let x = tf.div(tf.sub(batch, tf.tensor1d(MEAN_RGB)), 255) as tf.Tensor4D;
+    let x = normalized(centredSquareBatch(face, SIZE), MEAN_RGB);
     x = conv(x, p.conv32_down, 2, true, 'valid');
     x = tf.maxPool(x, 3, 2, 'valid');
     x = residual(x, p.conv32_1);

@@ -13,6 +13,7 @@ import { VIEWS, routeHash, useRoute } from './shell/route';
 // Charts load on demand, so the label view starts without them.
 const DashboardView = lazy(() => import('./dashboard/DashboardView').then((m) => ({ default: m.DashboardView })));
 const ReviewView = lazy(() => import('./review/ReviewView').then((m) => ({ default: m.ReviewView })));
+const ImportView = lazy(() => import('./import/ImportView').then((m) => ({ default: m.ImportView })));
 const ExportView = lazy(() => import('./export/ExportView').then((m) => ({ default: m.ExportView })));
 const TrainingView = lazy(() => import('./training/TrainingView').then((m) => ({ default: m.TrainingView })));
 
@@ -95,6 +96,11 @@ function Shell() {
         {route.view === 'training' && (
           <Suspense fallback={<div className="muted view-loading">Loading…</div>}>
             <TrainingView />
+          </Suspense>
+        )}
+        {route.view === 'import' && (
+          <Suspense fallback={<div className="muted view-loading">Loading…</div>}>
+            <ImportView />
           </Suspense>
         )}
         {route.view === 'export' && (

@@ -1,6 +1,6 @@
 import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
-import { recordIdsOfImage } from '../../db/repositories/analysis';
+import { countAnalyses, countPendingImages, recordIdsOfImage } from '../../db/repositories/analysis';
 import type { ServiceContext } from '../context';
 import { runAnalysis } from './run';
 import { checkWorkerCount } from './workers';
@@ -9,9 +9,14 @@ import { checkWorkerCount } from './workers';
 const CHANGED_FLUSH_MS = 1000;
 
 /** analysis.start runs one analysis job at a time per workspace; progress and cancellation go through the job registry. */
-export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analysis.start'> {
+export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analysis.start' | 'analysis.status'> {
   let running: string | null = null;
   return {
+    'analysis.status': () => {
+      const { images, pending } = countPendingImages(ctx.ws.db);
+      const done = countAnalyses(ctx.ws.db);
+      return { images, analysed: done.total, pending, failed: done.failed, facesFound: done.facesFound };
+    },
     'analysis.start': ({ workers }) => {
       checkWorkerCount(workers);
       if (running && ctx.jobs.get(running)?.status === 'running') {
@@ -29,7 +34,13 @@ export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analys
       void runAnalysis(ctx.ws, {
         workers,
         signal: job.signal,
-        onProgress: (p) => job.progress(p.done, p.total, `${p.analyzed} analysed, ${p.skipped} skipped, ${p.failed} failed`),
+        onProgress: (p) =>
+          job.progress(p.done, p.total, `${p.analyzed} analysed (${p.facesFound} faces found), ${p.skipped} skipped, ${p.failed} failed`, {
+            analysed: p.analyzed,
+            facesFound: p.facesFound,
+            skipped: p.skipped,
+            failed: p.failed,
+          }),
         onResult: (imageId, ok) => {
           if (!ok) return;
           changed.push(...recordIdsOfImage(ctx.ws.db, imageId));
@@ -39,8 +50,9 @@ export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analys
         (s) => {
           flush();
           const msg = `${s.analyzed} analysed (${s.facesFound} faces found), ${s.skipped} skipped, ${s.failed} failed on ${s.backend}`;
-          if (s.stopped) job.stopped(`stopped: ${msg}, ${s.remaining} left`);
-          else job.finish(msg);
+          const result = { kind: 'analyze' as const, analysed: s.analyzed, facesFound: s.facesFound, skipped: s.skipped, failed: s.failed, remaining: s.remaining, backend: s.backend };
+          if (s.stopped) job.stopped(`stopped: ${msg}, ${s.remaining} left`, result);
+          else job.finish(msg, result);
         },
         (err) => {
           flush();

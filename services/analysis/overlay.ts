@@ -2,20 +2,20 @@
 import type Database from 'better-sqlite3';
 import type { AnalysisOverlay, Suggestion } from '../../contract/types';
 import { getAnalysis } from '../../db/repositories/analysis';
-import { getSuggestionModel, splitsHoldingOut, suggestionsOfRecord } from '../../db/repositories/predictions';
-import { parseJson } from '../../db/repositories/statements';
+import { getSuggestionModel, splitsHoldingOut, suggestionsOfRecord, type SuggestionRowDb } from '../../db/repositories/predictions';
+import { BoxSchema, EstimatesSchema, LandmarksSchema, PredictionAUsSchema } from '../../db/repositories/analysis-json';
+import { parseStored } from '../../db/repositories/statements';
 import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
-import type { AUEstimates } from '../../pipelines/vision/au-estimates';
 
 /** Box, landmarks and AU regions of an image's analysis, in image pixels; null when unanalysed or failed. */
 export function loadOverlay(db: Database.Database, imageId: number): AnalysisOverlay | null {
   const row = getAnalysis(db, imageId);
   if (!row || row.error !== null) return null;
-  const landmarks = parseJson<[number, number][]>(row.landmarks, []);
-  const estimates = parseJson<AUEstimates>(row.au_estimates, {});
+  const landmarks = parseStored(LandmarksSchema, row.landmarks, 'landmarks', `image ${imageId}`) ?? [];
+  const estimates = parseStored(EstimatesSchema, row.au_estimates, 'AU estimates', `image ${imageId}`) ?? {};
   return {
     faceFound: row.face_found === 1,
-    box: parseJson<AnalysisOverlay['box']>(row.box, null),
+    box: parseStored(BoxSchema, row.box, 'face box', `image ${imageId}`),
     landmarks,
     auRegions: auRegionsFromLandmarks(landmarks, estimates),
   };
@@ -24,9 +24,9 @@ export function loadOverlay(db: Database.Database, imageId: number): AnalysisOve
 type AUScore = { au: string; score: number; present: boolean };
 
 /** A row's AUs: scores from an estimator, or the AU tokens a policy named in its reasoning (present, score 1). */
-function auScores(text: string): AUScore[] {
-  return parseJson<(AUScore | string)[]>(text, []).flatMap((a) =>
-    typeof a === 'string' ? [{ au: a, score: 1, present: true }] : a && typeof a.au === 'string' && Number.isFinite(a.score) ? [a] : [],
+function auScores(text: string, predictionId: number): AUScore[] {
+  return (parseStored(PredictionAUsSchema, text, 'prediction AUs', `prediction ${predictionId}`) ?? []).flatMap((a) =>
+    a === null ? [] : typeof a === 'string' ? [{ au: a, score: 1, present: true }] : a.score !== undefined && Number.isFinite(a.score) ? [{ au: a.au, score: a.score, present: !!a.present }] : [],
   );
 }
 
@@ -41,13 +41,17 @@ function auScores(text: string): AUScore[] {
  */
 export function loadSuggestion(db: Database.Database, recordId: string): Suggestion | null {
   if (splitsHoldingOut(db, recordId).length > 0) return null;
-  const rows = suggestionsOfRecord(db, recordId, getSuggestionModel(db));
+  return composeSuggestion(suggestionsOfRecord(db, recordId, getSuggestionModel(db)));
+}
+
+/** One record's suggestion from its source's rows (newest first), as loadSuggestion describes; null without rows. */
+export function composeSuggestion(rows: readonly SuggestionRowDb[]): Suggestion | null {
   if (rows.length === 0) return null;
   const main = rows.find((r) => r.reasoning.trim() !== '') ?? rows.find((r) => r.emotion !== null) ?? rows[0];
-  let aus = auScores(main.aus);
+  let aus = auScores(main.aus, main.id);
   if (aus.length === 0) {
-    const withAus = rows.find((r) => auScores(r.aus).length > 0);
-    if (withAus) aus = auScores(withAus.aus);
+    const withAus = rows.find((r) => auScores(r.aus, r.id).length > 0);
+    if (withAus) aus = auScores(withAus.aus, withAus.id);
   }
   return {
     predictionId: main.id,

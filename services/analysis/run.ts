@@ -11,6 +11,7 @@ import {
   deleteFailedAnalyses,
   ensureModel,
   facesBySource,
+  imagesWithoutDescriptor,
   neutralReferenceImages,
   pendingImages,
   saveAnalysis,
@@ -26,6 +27,7 @@ import { topEmotion } from '../../pipelines/vision/expressions';
 import { FACE_API_VERSION } from '../../pipelines/vision/faceapi';
 import { DEFAULT_PIXEL_LIMIT } from '../../pipelines/vision/image';
 import { AnalyzerPool } from '../../pipelines/vision/pool';
+import { fillDescriptors } from './descriptors';
 import { checkWorkerCount } from './workers';
 
 export const CROPS_DIR = 'crops';
@@ -39,11 +41,12 @@ export interface AnalyzeRunOptions {
   /** Forget earlier failures (corrupt, refused) and try those images again. */
   retryFailed?: boolean;
   /**
-   * Compute the 128-d recognition descriptor (default true: the policy's frozen image feature, analyses.descriptor).
-   * False saves its net's time per image; the policy then gets zeros with the presence flag off.
+   * Compute the 128-d recognition descriptor (default false: it is the costliest net after the detector and only the
+   * policy's frozen image feature reads it). True also fills it in for images analysed earlier without one; training
+   * computes the ones it needs itself (services/analysis/descriptors.ts).
    */
   descriptor?: boolean;
-  onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number }) => void;
+  onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number; facesFound: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
 }
@@ -66,6 +69,8 @@ export interface AnalyzeSummary {
   alreadyAnalyzed: number;
   /** Images still without an analysis (after a stop). */
   remaining: number;
+  /** With `descriptor`: images analysed earlier whose descriptor this run computed. */
+  descriptorsFilled: number;
   stopped: boolean;
   backend: string;
   workers: number;
@@ -86,13 +91,17 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   const phases = [pending.filter((p) => referenceIds.has(p.id)), pending.filter((p) => !referenceIds.has(p.id))];
   const emotions = vocabulary(db, 'emotion');
   const summary: AnalyzeSummary = {
-    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, facesBySource: {}, alreadyAnalyzed: before, remaining: pending.length,
+    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, facesBySource: {}, alreadyAnalyzed: before, remaining: pending.length, descriptorsFilled: 0,
     stopped: false, backend: 'unknown', workers: 0, seconds: 0, errors: [],
   };
   const total = pending.length;
   let done = 0;
-  const report = () => options.onProgress?.({ done, total, analyzed: summary.analyzed, skipped: summary.skipped, failed: summary.failed });
+  const report = () => options.onProgress?.({ done, total, analyzed: summary.analyzed, skipped: summary.skipped, failed: summary.failed, facesFound: summary.facesFound });
   report();
+  if (options.descriptor === true && !options.signal?.aborted) {
+    // Earlier analyses made without the descriptor get it now (their other results stay as they are).
+    summary.descriptorsFilled = await fillDescriptors(ws, imagesWithoutDescriptor(db, null), { workers: options.workers, signal: options.signal });
+  }
   if (total === 0 || options.signal?.aborted) {
     summary.backend = getMeta(db, 'backend') ?? 'unknown';
     summary.stopped = !!options.signal?.aborted;

@@ -13,7 +13,12 @@ export function annotationHandlers(ctx: ServiceContext): Pick<ApiHandlers, Annot
       changed([input.recordId]);
       return { revisionId, decisionId };
     },
-    'annotations.skip': (input) => skipRecord(db, input),
+    'annotations.skip': (input) => {
+      const out = skipRecord(db, input);
+      // the dashboard's skipped count and the queue's skipped filter change
+      changed([input.recordId]);
+      return out;
+    },
     'drafts.save': (input) => saveDraftFor(db, input),
     'drafts.discard': ({ recordId, userId }) => discardDraftFor(db, recordId, userId),
     'decisions.recent': ({ userId, limit }) => ({ decisions: listRecentDecisions(db, userId, limit) }),

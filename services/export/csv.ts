@@ -5,7 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { csvExportRows, getSplit, newestSplit, parseJson } from '../../db/repositories';
+import { csvExportRows, getSplit, newestSplit, parseStored } from '../../db/repositories';
+import { PredictionAUsSchema } from '../../db/repositories/analysis-json';
+import { datasheetPaths, writeDatasheet } from './datasheet';
 import { CSV_FILE, ExportError, prepareOutput, type OutputOptions } from './output-guard';
 
 export const CSV_COLUMNS = [
@@ -31,14 +33,14 @@ function csvLine(values: readonly unknown[]): string {
  * the newest prediction with an emotion (predicted_aus: present AUs of the newest prediction with AU scores);
  * face_found is 1/0, empty when the image has no successful analysis.
  */
-export async function exportCsv(ws: Workspace, outDir: string, options: OutputOptions & { split?: string } = {}): Promise<{ rows: number; file: string; split: string | null }> {
+export async function exportCsv(ws: Workspace, outDir: string, options: OutputOptions & { split?: string } = {}): Promise<{ rows: number; file: string; split: string | null; datasheet: string }> {
   const out = path.resolve(outDir);
   const split = options.split === undefined ? newestSplit(ws.db) : getSplit(ws.db, options.split);
   if (options.split !== undefined && !split) throw new ExportError(`No split named "${options.split}" (create it with "fea split")`);
   // image paths are relative to the CSV, so the table opens where it is (a spreadsheet, pandas) without the workspace's layout
   const mediaFromCsv = path.relative(out, ws.mediaDir).split(path.sep).join('/') || '.';
   const file = path.join(out, CSV_FILE);
-  prepareOutput(out, [file], options);
+  prepareOutput(out, [file, ...datasheetPaths(out)], options);
   fs.mkdirSync(out, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
@@ -46,9 +48,8 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   try {
     let buf = csvLine(CSV_COLUMNS);
     for (const r of csvExportRows(ws.db, split ? { id: split.id, name: split.name } : undefined)) {
-      // Entries are {au, score, present}; a bare "AUn" string (a model that only names AUs) counts as present.
-      const present = parseJson<({ au: string; present?: boolean } | string)[]>(r.a_aus, [])
-        .map((a) => (typeof a === 'string' ? a : a.present === false ? null : a.au))
+      const present = (parseStored(PredictionAUsSchema, r.a_aus, 'prediction AUs', r.id) ?? [])
+        .map((a) => (a === null ? null : typeof a === 'string' ? a : a.present === false ? null : a.au))
         .filter((a): a is string => !!a);
       buf += csvLine([
         r.id,
@@ -86,5 +87,7 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   }
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
-  return { rows, file, split: split?.name ?? null };
+  // The datasheet describes the labeled rows (those with an emotion); unlabeled rows are in the CSV too, with status.
+  const datasheet = writeDatasheet(ws, out, { format: 'csv', ...(split ? { split: split.name } : {}) });
+  return { rows, file, split: split?.name ?? null, datasheet };
 }

@@ -3,6 +3,9 @@
  * shares, the split with its leakage report, the vocabulary and AU inventory, creation time and lineage. Written as
  * `datasheet.json` and `DATASHEET.md`, with the distributions drawn as small SVG bar charts beside it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
 import type { ExportDatasheet } from '../../contract/types';
 import type { Workspace } from '../../db/open';
 import { datasheetCounts } from '../../db/repositories/datasheet';
@@ -16,6 +19,25 @@ export const DATASHEET_FILES = { json: 'datasheet.json', md: 'DATASHEET.md', emo
 
 /** Declared in the contract, which returns it (export.preview, export.datasheet). */
 export type Datasheet = ExportDatasheet;
+
+const counts = z.record(z.string(), z.number().int().nonnegative());
+/** datasheet.json as read back from an export folder (a file anyone could have edited). */
+export const DatasheetFile = z.object({
+  format: z.string(),
+  createdAt: z.string(),
+  records: z.number().int().nonnegative(),
+  parts: z.record(z.string(), z.object({ n: z.number().int().nonnegative(), byEmotion: counts })),
+  byEmotion: counts,
+  byAU: counts,
+  provenance: z.array(z.object({ source: z.string(), n: z.number(), share: z.number() })),
+  annotators: z.array(z.object({ name: z.string(), n: z.number(), share: z.number() })),
+  split: z.object({ name: z.string(), summary: z.unknown() }).nullable(),
+  snapshot: z
+    .object({ id: z.number(), name: z.string(), parent: z.number().nullable(), model: z.number().nullable(), round: z.number().nullable(), reviewer: z.string().nullable(), createdAt: z.string() })
+    .nullable(),
+  vocabulary: z.object({ emotions: z.array(z.string()), aus: z.array(z.string()) }),
+  auInventory: z.array(z.string()),
+}) satisfies z.ZodType<ExportDatasheet>;
 
 const share = (n: number, total: number) => (total ? Number((n / total).toFixed(4)) : 0);
 
@@ -127,4 +149,22 @@ export function datasheetFiles(d: Datasheet): Record<string, string> {
     [DATASHEET_FILES.aus]: barChartSvg('records per AU', d.byAU),
     [DATASHEET_FILES.provenance]: barChartSvg('records per provenance', Object.fromEntries(d.provenance.map((p) => [p.source, p.n]))),
   };
+}
+
+/** Where an export in `out` keeps its datasheet's files. */
+export function datasheetPaths(out: string): string[] {
+  return Object.values(DATASHEET_FILES).map((name) => path.join(out, name));
+}
+
+/**
+ * Writes the datasheet of what an export just wrote into `out`, each file atomically (the JSONL and CSV exports; the
+ * engine exports list theirs in the manifest instead). Returns DATASHEET.md's path.
+ */
+export function writeDatasheet(ws: Workspace, out: string, o: { format: string; split?: string; snapshot?: number }): string {
+  for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, o)))) {
+    const file = path.join(out, name);
+    fs.writeFileSync(`${file}.tmp`, text);
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  return path.join(out, DATASHEET_FILES.md);
 }

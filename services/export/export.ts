@@ -5,8 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
-import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseJson, vocabulary } from '../../db/repositories';
+import { z } from 'zod';
+import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
 import { RegistryCounts, toFacialR1Line, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
+import { datasheetPaths, writeDatasheet } from './datasheet';
 import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
 
 export { ExportError, OutputExistsError } from './output-guard';
@@ -31,7 +33,14 @@ export interface ExportReport {
   /** Records with no annotation at all (no current revision), not written. */
   skippedUnlabeled: number;
   config: string;
+  /** DATASHEET.md beside the export (datasheet.json and its SVG charts next to it). */
+  datasheet: string;
 }
+
+/** What the export reads of a record's stored meta (an imported line's fields) and of a revision's provenance. */
+const JsonObject = z.record(z.string(), z.unknown());
+const RecordMeta = z.object({ image: z.unknown().optional(), meta_info: JsonObject.optional().catch(undefined), extra: JsonObject.optional().catch(undefined) });
+const Provenance = z.object({ source: z.string().optional().catch(undefined) });
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -122,7 +131,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
       skippedUnlabeled++;
       continue;
     }
-    let rel = safeRelative(parseJson<Record<string, unknown>>(r.meta, {}).image);
+    let rel = safeRelative(parseStored(RecordMeta, r.meta, 'record meta', r.id)?.image);
     if (rel === null || (usedPaths.has(rel) && usedPaths.get(rel) !== r.rel_path)) rel = r.rel_path;
     usedPaths.set(rel, r.rel_path);
     if (!placed.has(rel)) placed.set(rel, path.join(ws.mediaDir, ...r.rel_path.split('/')));
@@ -136,7 +145,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const configPath = path.join(out, REGISTRY_FILE);
   const imageFile = (rel: string) => path.join(out, IMAGES_DIR, ...rel.split('/'));
   // Everything this export writes is known before the first byte is: the one overwrite rule checks all of it.
-  prepareOutput(out, [...parts.map((p) => path.join(out, jsonlName(p))), configPath, ...[...placed.keys()].map(imageFile)], { force: options.force });
+  prepareOutput(out, [...parts.map((p) => path.join(out, jsonlName(p))), configPath, ...datasheetPaths(out), ...[...placed.keys()].map(imageFile)], { force: options.force });
 
   fs.mkdirSync(path.join(out, IMAGES_DIR), { recursive: true });
   const stats = { linked: 0, copied: 0 };
@@ -151,12 +160,12 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   try {
     for (const r of rows()) {
       if (r.current_revision_id === null) continue;
-      const meta = parseJson<Record<string, unknown>>(r.meta, {});
+      const meta = parseStored(RecordMeta, r.meta, 'record meta', r.id) ?? {};
       // the first pass's choice: the record's own path unless an earlier record's different image took it
       let rel = safeRelative(meta.image);
       if (rel === null || usedPaths.get(rel) !== r.rel_path) rel = r.rel_path;
-      const prov = parseJson<Record<string, unknown>>(r.provenance, {});
-      const metaInfo = meta.meta_info && typeof meta.meta_info === 'object' ? { ...(meta.meta_info as Record<string, unknown>) } : {};
+      const prov = parseStored(Provenance, r.provenance, 'revision provenance', `revision ${r.current_revision_id}`) ?? {};
+      const metaInfo = { ...meta.meta_info };
       writers.get(r.part)!.write(
         toFacialR1Line({
           id: r.id,
@@ -168,8 +177,8 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
           description: r.reasoning ?? '',
           subject: r.subject,
           metaInfo,
-          provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: (prov.source as string | undefined) ?? r.kind },
-          extra: meta.extra && typeof meta.extra === 'object' ? (meta.extra as Record<string, unknown>) : undefined,
+          provenance: { revision_id: r.current_revision_id, author: r.author, kind: r.kind, source: prov.source ?? r.kind },
+          extra: meta.extra,
         }),
       );
     }
@@ -186,6 +195,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     files.push({ file: w.file, part, records: w.lines });
   }
   fs.writeFileSync(configPath, `${JSON.stringify(registry, null, 2)}\n`);
+  const datasheet = writeDatasheet(ws, out, { format: 'facial-r1', split: options.split });
   const report: ExportReport = {
     outDir: out,
     files,
@@ -195,6 +205,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     copied: stats.copied,
     skippedUnlabeled,
     config: configPath,
+    datasheet,
   };
   appendAudit(db, {
     actor: options.actor ?? 'system',

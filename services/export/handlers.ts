@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
-import type { ExportDatasheet, ExportPreview, SplitLeakage } from '../../contract/types';
+import type { ExportPreview, SplitLeakage } from '../../contract/types';
 import { recordImageKeys } from '../../db/repositories/rounds';
 import type { Workspace } from '../../db/open';
 import { getSnapshot } from '../../db/repositories/snapshots';
@@ -15,7 +15,7 @@ import { getSplit } from '../../db/repositories/splits';
 import { getUser } from '../../db/repositories';
 import type { ServiceContext } from '../context';
 import { parseStoredSummary } from '../splits/stored-summary';
-import { buildDatasheet, DATASHEET_FILES } from './datasheet';
+import { buildDatasheet, DATASHEET_FILES, DatasheetFile } from './datasheet';
 import { exportEngine } from './engines';
 import { MANIFEST_FILE, previousExport } from './output-guard';
 
@@ -109,7 +109,20 @@ export function exportHandlers(ctx: ServiceContext): Pick<ApiHandlers, ExportMet
           throw new ApiError('not_found', `${out} has no ${f}`);
         }
       };
-      return { datasheet: JSON.parse(read(DATASHEET_FILES.json)) as ExportDatasheet, markdown: read(DATASHEET_FILES.md) };
+      const file = path.join(out, DATASHEET_FILES.json);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(read(DATASHEET_FILES.json));
+      } catch (e) {
+        if (e instanceof ApiError) throw e;
+        throw new ApiError('invalid_input', `${file}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+      }
+      const parsed = DatasheetFile.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new ApiError('invalid_input', `${file}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      }
+      return { datasheet: parsed.data, markdown: read(DATASHEET_FILES.md) };
     },
   };
 }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseJson } from '../../db/repositories';
+import { datasheetPaths } from './datasheet';
 
 export class ExportError extends Error {}
 
@@ -49,8 +50,8 @@ function imagesNamedBy(jsonl: string): string[] {
   const out: string[] = [];
   for (const line of fs.readFileSync(jsonl, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
-    const rec = parseJson<{ image?: unknown } | null>(line, null);
-    const rel = safeRelative(rec?.image);
+    const rec = parseJson<unknown>(line, null);
+    const rel = safeRelative(rec !== null && typeof rec === 'object' && 'image' in rec ? rec.image : null);
     if (rel !== null) out.push(rel);
   }
   return out;
@@ -95,6 +96,8 @@ export function previousExport(out: string): { marker: string; files: string[] }
     marker ??= csv;
     files.add(csv);
   }
+  // The JSONL and CSV exports keep their datasheet beside them, unlisted (the engine exports list theirs in the manifest).
+  if (marker !== null) for (const f of datasheetPaths(out)) if (isFile(f)) files.add(f);
   return marker === null ? null : { marker, files: [...files] };
 }
 

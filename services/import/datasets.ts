@@ -16,15 +16,16 @@ import { FER2013_COLUMNS, FER2013_SPLIT, parseFer2013Row } from '../../pipelines
 import { FERPLUS_COLUMNS, FERPLUS_SPLIT, parseFerPlusRow } from '../../pipelines/formats/ferplus';
 import { MAX_LINE_BYTES } from '../../pipelines/formats/field-limits';
 import { RAFDB_SPLIT, alignedName, parseRafDbLine } from '../../pipelines/formats/rafdb';
+import type { DatasetFormat } from '../../pipelines/formats/import-formats';
 import type { DatasetCandidate, DatasetOutcome, LineError } from '../../pipelines/formats/types';
 import { ImportInputError } from './errors';
 import type { ImportOptions, ImportReport } from './import';
 import { countersReport, createIngestContext, ingestBatch, type IngestContext, type IngestItem } from './ingest';
 import { countLines, readLines, type LineEvent } from './lines';
 import { readImageFile } from './media';
+import { parseStoredConfig } from '../splits/stored-summary';
 
-export const DATASET_FORMATS = ['fer2013', 'ferplus', 'affectnet', 'rafdb', 'disfa', 'au-csv'] as const;
-export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+export { DATASET_FORMATS, type DatasetFormat } from '../../pipelines/formats/import-formats';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -239,7 +240,7 @@ async function cropped(ctx: IngestContext, items: DatasetCandidate[]): Promise<I
     }
     const r = await readImageFile(item.imagePath, item.image, ctx.maxImageBytes, ctx.root);
     if ('error' in r) {
-      ctx.counters.errors.push({ line: item.line, reason: r.error });
+      ctx.counters.errors.push({ line: item.line, field: 'image', reason: r.error });
       continue;
     }
     try {
@@ -267,17 +268,19 @@ export async function importNativeDataset(ws: Workspace, abs: string, format: Da
   let splitId: number | null = null;
   if (plan.splitName) {
     const name = plan.splitName;
-    const existing = getSplit<{ source?: string; format?: string }, unknown>(ws.db, name);
-    if (existing && !(existing.config.source === 'import' && existing.config.format === format)) {
+    const existing = getSplit(ws.db, name);
+    const made = existing ? parseStoredConfig(name, existing.config) : null;
+    if (made && !(made.source === 'import' && made.format === format)) {
       throw new ImportInputError(`a split named "${name}" exists that no ${format} import made; the import would add its parts to it (rename or remove that split first)`);
     }
-    splitId = ws.db.transaction(() => ensureDatasetSplit(ws.db, name, { source: 'import', format, files: plan.files.map((f) => path.basename(f)) })).immediate();
+    if (!options.dryRun) splitId = ws.db.transaction(() => ensureDatasetSplit(ws.db, name, { source: 'import', format, files: plan.files.map((f) => path.basename(f)) })).immediate();
   }
   const ctx = createIngestContext(ws, options.actor ?? 'system', { source: 'import', format, file: plan.files.map((f) => path.basename(f)).join('+') }, path.basename(plan.files[plan.files.length - 1]), {
     media: options.media ?? 'copy',
     maxImageBytes,
     root: plan.root,
     splitId,
+    dryRun: options.dryRun,
   });
   const batchSize = options.batchSize ?? 1000;
   const skippedBy: Record<string, number> = {};
@@ -320,9 +323,12 @@ export async function importNativeDataset(ws: Workspace, abs: string, format: Da
     const fractions = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, n ? Math.round((p.n / n) * 1e6) / 1e6 : 0]));
     ws.db.transaction(() => setSplitSummary(ws.db, splitId!, { parts, maxStratDeviation: 0, sharedSubjects: 0, fractions })).immediate();
     split = { name: plan.splitName, parts: Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.n])) };
+  } else if (options.dryRun && plan.splitName) {
+    split = { name: plan.splitName, parts: { ...ctx.counters.byPart } };
   }
   return {
     ...countersReport(ctx, skipped),
+    dryRun: ctx.dryRun,
     format,
     input: abs,
     cancelled,

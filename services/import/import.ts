@@ -12,10 +12,10 @@ import { countersReport, createIngestContext, ingestBatch, type IngestItem } fro
 import { countLines, readLines } from './lines';
 import type { MediaMode } from './media';
 import { ImportInputError } from './errors';
-import { DATASET_FORMATS, importNativeDataset, type DatasetFormat } from './datasets';
+import { importNativeDataset } from './datasets';
+import { DATASET_FORMATS, IMPORT_FORMATS, type DatasetFormat, type ImportFormat } from '../../pipelines/formats/import-formats';
 
-export type ImportFormat = 'facial-r1' | 'folders' | DatasetFormat;
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['facial-r1', 'folders', ...DATASET_FORMATS];
+export { IMPORT_FORMATS, type ImportFormat };
 
 export interface ImportOptions {
   format?: ImportFormat;
@@ -40,6 +40,8 @@ export interface ImportOptions {
   maxImageBytes?: number;
   /** au-csv / disfa: the intensity (0–5) from which an AU counts as present (default 2). */
   auThreshold?: number;
+  /** Read and check everything and report what would be imported, writing nothing (the Import view's preview). */
+  dryRun?: boolean;
 }
 
 export interface ImportReport {
@@ -58,6 +60,10 @@ export interface ImportReport {
   normalisedAUs: number;
   images: { new: number; reused: number; linked: number; copied: number };
   vocabularyAdded: string[];
+  /** Records imported per emotion ('(none)': without one). */
+  byEmotion: Record<string, number>;
+  /** Nothing was written: the counts are what the import would do. */
+  dryRun: boolean;
   format: ImportFormat;
   input: string;
   cancelled: boolean;
@@ -69,6 +75,8 @@ export interface ImportReport {
   files?: string[];
   /** Folders: subfolders below an emotion folder, and whether they were imported (--recursive). */
   nestedFolders?: { folder: string; images: number; imported: boolean }[];
+  /** Folders: files whose bytes are also under another emotion folder (each is one of the errors). */
+  conflicts?: number;
 }
 
 /**
@@ -124,10 +132,13 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
     media: options.media ?? 'copy',
     maxImageBytes,
     root: options.allowOutside ? null : imagesDir,
+    dryRun: options.dryRun,
+    errorsNameImage: format === 'folders',
   });
   let skipped = 0;
   let cancelled = false;
   let nestedFolders: ImportReport['nestedFolders'];
+  let conflictCount: number | undefined;
 
   if (format === 'facial-r1') {
     // Read line by line (memory independent of the file's size); a first streaming pass counts lines for progress.
@@ -163,6 +174,7 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
     const scan = scanFolders(abs, vocab, compileSubjectPattern(options.subjectPattern), { recursive: options.recursive });
     nestedFolders = scan.nestedFolders;
     const conflicts = labelConflicts(scan.candidates);
+    conflictCount = conflicts.size;
     scan.candidates = scan.candidates.filter((c) => !conflicts.has(c.line));
     scan.errors.push(...conflicts.values());
     ctx.counters.errors.push(...scan.errors);
@@ -179,7 +191,9 @@ export async function importDataset(ws: Workspace, input: string, options: Impor
   }
   return {
     ...(nestedFolders ? { nestedFolders } : {}),
+    ...(conflictCount === undefined ? {} : { conflicts: conflictCount }),
     ...countersReport(ctx, skipped),
+    dryRun: ctx.dryRun,
     format,
     input: abs,
     cancelled,

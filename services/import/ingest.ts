@@ -57,10 +57,35 @@ export interface IngestCounters {
   mediaCopied: number;
   vocabularyAdded: string[];
   errors: LineError[];
+  /** Records imported per emotion (NO_EMOTION: without one). */
+  byEmotion: Record<string, number>;
+  /** Records imported per part of the dataset's own split. */
+  byPart: Record<string, number>;
 }
 
+/** The byEmotion key of records without an emotion. */
+export const NO_EMOTION = '(none)';
+
 function newCounters(): IngestCounters {
-  return { imported: 0, duplicates: 0, weak: 0, unlabeled: 0, labeled: 0, normalised: 0, normalisedLabels: 0, normalisedAUs: 0, imagesNew: 0, imagesReused: 0, mediaLinked: 0, mediaCopied: 0, vocabularyAdded: [], errors: [] };
+  return { imported: 0, duplicates: 0, weak: 0, unlabeled: 0, labeled: 0, normalised: 0, normalisedLabels: 0, normalisedAUs: 0, imagesNew: 0, imagesReused: 0, mediaLinked: 0, mediaCopied: 0, vocabularyAdded: [], errors: [], byEmotion: {}, byPart: {} };
+}
+
+/** Counts one imported record (or, in a dry run, one that would be). */
+function countImported(c: IngestCounters, item: IngestItem, status: RecordStatus): void {
+  c.imported++;
+  if (status === 'weak') c.weak++;
+  else if (status === 'unlabeled') c.unlabeled++;
+  else c.labeled++;
+  const emotion = item.emotion ?? NO_EMOTION;
+  c.byEmotion[emotion] = (c.byEmotion[emotion] ?? 0) + 1;
+  if (item.part) c.byPart[item.part] = (c.byPart[item.part] ?? 0) + 1;
+  if (item.normalised.length) {
+    c.normalised += item.normalised.length;
+    for (const n of item.normalised) {
+      if (n.field === 'label') c.normalisedLabels++;
+      else c.normalisedAUs++;
+    }
+  }
 }
 
 interface Prepared {
@@ -91,6 +116,11 @@ export interface IngestContext {
   root: string | null;
   /** The split the dataset assigns parts in (FER2013 Usage, RAF-DB prefixes), or null. */
   splitId: number | null;
+  /** Read, check and count everything, write nothing (no media, no rows). */
+  dryRun: boolean;
+  /** Dry run: the images that would be new, by sha256. */
+  plannedImages: Set<string>;
+  errorsNameImage: boolean;
 }
 
 export interface IngestOptions {
@@ -99,6 +129,9 @@ export interface IngestOptions {
   /** Folder the source images must lie in, links resolved; omit to allow any path. */
   root?: string | null;
   splitId?: number | null;
+  dryRun?: boolean;
+  /** Folder trees: an item's "line" is a file ordinal, so an error names the image file as its file. */
+  errorsNameImage?: boolean;
 }
 
 export function createIngestContext(ws: Workspace, actor: string, provenance: Record<string, unknown>, auditEntity: string, options: IngestOptions = {}): IngestContext {
@@ -107,6 +140,9 @@ export function createIngestContext(ws: Workspace, actor: string, provenance: Re
     maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
     root: options.root ? fs.realpathSync(options.root) : null,
     splitId: options.splitId ?? null,
+    dryRun: options.dryRun ?? false,
+    plannedImages: new Set(),
+    errorsNameImage: options.errorsNameImage ?? false,
     ws,
     actor,
     provenance,
@@ -174,7 +210,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
   const nameOf = new Map(fresh.map((i) => [i.imagePath, i.image]));
   const writes = new Map<string, { ext: string; bytes: Buffer; source: ReadImage | null }>();
   const noteNew = (sha: string, ext: string, bytes: Buffer, source: ReadImage | null) => {
-    if (!writes.has(sha) && !findImageBySha(db, sha)) writes.set(sha, { ext, bytes, source });
+    if (!ctx.dryRun && !writes.has(sha) && !findImageBySha(db, sha)) writes.set(sha, { ext, bytes, source });
   };
   const flushWrites = async () => {
     await pool([...writes], IO_CONCURRENCY, ([sha, w]) => placeMedia(ctx, sha, w.ext, w.bytes, w.source));
@@ -216,7 +252,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
       res = ctx.fileCache.get(item.imagePath)!;
     }
     if ('error' in res) {
-      c.errors.push({ line: item.line, reason: res.error });
+      c.errors.push({ line: item.line, field: 'image', reason: res.error, ...(ctx.errorsNameImage ? { file: item.image } : {}) });
       ctx.seen.delete(item.id);
       continue;
     }
@@ -224,6 +260,10 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
   }
   await flushWrites();
   if (prepared.length === 0) return;
+  if (ctx.dryRun) {
+    countPlanned(ctx, prepared);
+    return;
+  }
 
   const systemId = systemUserId(db);
   db.transaction(() => {
@@ -284,18 +324,8 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
         setCurrentPointer(db, item.id, revisionId);
       }
       imported++;
-      if (status === 'weak') c.weak++;
-      else if (status === 'unlabeled') c.unlabeled++;
-      else c.labeled++;
-      if (item.normalised.length) {
-        c.normalised += item.normalised.length;
-        for (const n of item.normalised) {
-          if (n.field === 'label') c.normalisedLabels++;
-          else c.normalisedAUs++;
-        }
-      }
+      countImported(c, item, status);
     }
-    c.imported += imported;
     if (imported === 0) return;
     appendAudit(db, {
       actor: ctx.actor,
@@ -306,6 +336,26 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
       detail: { ...ctx.provenance, imported, lines: [prepared[0].item.line, prepared[prepared.length - 1].item.line] },
     });
   }).immediate();
+}
+
+/** A dry run's batch: what the transaction above would insert, counted the same way, nothing written. */
+function countPlanned(ctx: IngestContext, prepared: Prepared[]): void {
+  const c = ctx.counters;
+  const note = (known: Set<string>, value: string | null) => {
+    if (value === null || known.has(value)) return;
+    known.add(value);
+    c.vocabularyAdded.push(value);
+  };
+  for (const { item, sha } of prepared) {
+    note(ctx.knownEmotions, item.emotion);
+    for (const au of item.aus) note(ctx.knownAUs, au);
+    if (ctx.plannedImages.has(sha) || findImageBySha(ctx.ws.db, sha)) c.imagesReused++;
+    else {
+      ctx.plannedImages.add(sha);
+      c.imagesNew++;
+    }
+    countImported(c, item, item.status ?? deriveStatus(item.emotion, item.aus));
+  }
 }
 
 /** The counters every import reports, errors in line order; `skipped` is the caller's (lines it chose not to ingest). */
@@ -325,5 +375,6 @@ export function countersReport(ctx: IngestContext, skipped: number) {
     normalisedAUs: c.normalisedAUs,
     images: { new: c.imagesNew, reused: c.imagesReused, linked: c.mediaLinked, copied: c.mediaCopied },
     vocabularyAdded: c.vocabularyAdded,
+    byEmotion: c.byEmotion,
   };
 }

@@ -1,7 +1,24 @@
-/** Workspace statistics: status counts, label distributions over current labels, progress and throughput. */
+/**
+ * Workspace statistics: status counts, label distributions over current labels, progress and throughput, face-analysis
+ * coverage (faces per source as `fea analyze --json` reports them), skipped records and time per record.
+ */
 import type Database from 'better-sqlite3';
 import type { WorkspaceStats } from '../../contract/types';
-import { countByStatus, countImages, countRecords, currentAUCounts, emotionCounts, humanRevisionsPerDay, humanThroughput, vocabulary } from '../../db/repositories';
+import {
+  analysisCoverage,
+  countByStatus,
+  countImages,
+  countRecords,
+  currentAUCounts,
+  emotionCounts,
+  humanRevisionsPerDay,
+  humanThroughput,
+  medianLeadTime,
+  notAnalysableRecords,
+  skippedRecordReasons,
+  vocabulary,
+} from '../../db/repositories';
+import { facesBySource } from '../../db/repositories/analysis';
 import { sortAUs } from '../../pipelines/facs/vocabulary';
 
 export function workspaceStats(db: Database.Database, now = new Date()): WorkspaceStats {
@@ -16,6 +33,8 @@ export function workspaceStats(db: Database.Database, now = new Date()): Workspa
   for (const au of sortAUs(auCounts.keys())) byAU[au] = auCounts.get(au)!;
   const hourAgo = new Date(now.getTime() - 3600_000).toISOString();
   const dayAgo = new Date(now.getTime() - 86400_000).toISOString();
+  const coverage = analysisCoverage(db);
+  const skippedReasons = skippedRecordReasons(db);
   return {
     records: countRecords(db),
     images: countImages(db),
@@ -27,5 +46,8 @@ export function workspaceStats(db: Database.Database, now = new Date()): Workspa
     byAU,
     progress: humanRevisionsPerDay(db),
     throughput: humanThroughput(db, hourAgo, dayAgo),
+    analysis: { ...coverage, notAnalysable: notAnalysableRecords(db), facesBySource: facesBySource(db) },
+    skipped: { records: skippedReasons.reduce((n, r) => n + r.records, 0), reasons: skippedReasons },
+    labelTime: medianLeadTime(db),
   };
 }

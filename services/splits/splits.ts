@@ -23,7 +23,7 @@ import {
   type MovedReport,
   type SplitItem,
 } from '../../pipelines/splits';
-import { parseStoredSummary, type StoredSummary } from './stored-summary';
+import { parseStoredConfig, parseStoredSummary, type StoredConfig, type StoredSummary } from './stored-summary';
 
 export interface SplitRequest {
   name: string;
@@ -52,20 +52,21 @@ function snapshotHash(records: LeakageRecord[]): string {
   return h.digest('hex');
 }
 
-function toSummary(name: string, config: SplitConfig, s: StoredSummary, createdAt: string, leakage?: LeakageReport): SplitSummaryFull {
+function toSummary(name: string, config: StoredConfig, s: StoredSummary, createdAt: string, leakage?: LeakageReport): SplitSummaryFull {
   const report = s.leakage ?? leakage;
   return {
     name,
     parts: s.parts,
     maxStratDeviation: s.maxStratDeviation,
     sharedSubjects: s.sharedSubjects,
-    seed: config.seed,
+    // a dataset import's split keeps its source's parts: no seed, ratios or stratification of ours
+    seed: config.seed ?? 0,
     createdAt,
     fractions: s.fractions,
-    records: config.records,
-    ratios: config.ratios,
-    stratify: config.stratify,
-    group: config.group,
+    records: config.records ?? Object.values(s.parts).reduce((n, p) => n + p.n, 0),
+    ratios: config.ratios ?? s.fractions,
+    stratify: config.stratify ?? null,
+    group: config.group ?? null,
     ...(report ? { exactDuplicatePairs: report.exactDuplicatePairs, nearDuplicatePairs: report.nearDuplicatePairs, leakage: report } : {}),
     ...(s.moved ? { moved: s.moved } : {}),
   };
@@ -120,11 +121,11 @@ export function createSplit(db: Database.Database, req: SplitRequest, actor = 's
     ...(moved ? { moved } : {}),
   };
   return db.transaction(() => {
-    const existing = getSplit<SplitConfig, unknown>(db, req.name);
+    const existing = getSplit(db, req.name);
     if (existing) {
       const old = splitAssignments(db, existing.id);
       const same = old.size === assignments.size && [...assignments].every(([id, part]) => old.get(id) === part);
-      if (same) return toSummary(existing.name, existing.config, parseStoredSummary(existing.name, existing.summary), existing.createdAt, leakage);
+      if (same) return toSummary(existing.name, parseStoredConfig(existing.name, existing.config), parseStoredSummary(existing.name, existing.summary), existing.createdAt, leakage);
       throw new ApiError('exists', `A different split named "${req.name}" already exists; choose another name`);
     }
     const createdAt = nowIso();
@@ -148,5 +149,5 @@ export function createSplit(db: Database.Database, req: SplitRequest, actor = 's
 }
 
 export function listSplitSummaries(db: Database.Database): { splits: SplitSummaryFull[] } {
-  return { splits: listSplits<SplitConfig, unknown>(db).map((s) => toSummary(s.name, s.config, parseStoredSummary(s.name, s.summary), s.createdAt)) };
+  return { splits: listSplits(db).map((s) => toSummary(s.name, parseStoredConfig(s.name, s.config), parseStoredSummary(s.name, s.summary), s.createdAt)) };
 }

@@ -1,4 +1,7 @@
-/** The summary JSON stored with a split, checked on read: a row written by an older version lacks the leakage fields. */
+/**
+ * The config and summary JSON stored with a split, checked on read: a row written by an older version lacks the leakage
+ * fields; a dataset import's split (fer2013's Usage parts) has no ratios, seed or stratification.
+ */
 import { z } from 'zod';
 
 const PartSchema = z.object({ n: z.number().int(), byEmotion: z.record(z.string(), z.number()) });
@@ -36,5 +39,25 @@ export type StoredSummary = z.infer<typeof StoredSummarySchema>;
 export function parseStoredSummary(splitName: string, value: unknown): StoredSummary {
   const r = StoredSummarySchema.safeParse(value);
   if (!r.success) throw new Error(`split "${splitName}": stored summary is not valid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export const StoredConfigSchema = z.object({
+  ratios: z.record(z.string(), z.number()).optional(),
+  stratify: z.literal('emotion').nullable().optional(),
+  group: z.literal('subject').nullable().optional(),
+  seed: z.number().int().optional(),
+  records: z.number().int().optional(),
+  /** A dataset import's split: who made it. */
+  source: z.string().optional(),
+  format: z.string().optional(),
+});
+
+export type StoredConfig = z.infer<typeof StoredConfigSchema>;
+
+/** A stored config, or an error naming the split when the row does not hold one. */
+export function parseStoredConfig(splitName: string, value: unknown): StoredConfig {
+  const r = StoredConfigSchema.safeParse(value);
+  if (!r.success) throw new Error(`split "${splitName}": stored config is not valid: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
 }

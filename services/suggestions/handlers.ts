@@ -18,8 +18,9 @@ import {
 import { listSplits } from '../../db/repositories/splits';
 import { splitPartNames } from '../../db/repositories/training-data';
 import type { ServiceContext } from '../context';
+import { suggestionTrust } from './trust';
 
-export type SuggestionMethods = 'suggestions.getSettings' | 'suggestions.saveSettings';
+export type SuggestionMethods = 'suggestions.getSettings' | 'suggestions.saveSettings' | 'suggestions.trust';
 
 export function suggestionSettings(db: Database.Database): SuggestionSettings {
   return {
@@ -53,6 +54,7 @@ export function suggestionHandlers(ctx: ServiceContext): Pick<ApiHandlers, Sugge
   const db = ctx.ws.db;
   return {
     'suggestions.getSettings': () => suggestionSettings(db),
+    'suggestions.trust': () => suggestionTrust(db),
     'suggestions.saveSettings': (input) => {
       const out = saveSuggestionSettings(db, input);
       // every open label view reloads its record: what it suggests may have changed

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { CandidateMethod } from '../../pipelines/facs/vocabulary';
 import type { CandidateTarget } from '../../pipelines/synthesis';
 import type { RoundInput } from '../../db/repositories/rounds';
+import { EstimatesSchema } from '../../db/repositories/analysis-json';
 import { parseStored } from './stored';
 
-export const EstimatesSchema = z.record(z.string(), z.object({ score: z.number(), present: z.boolean() }));
 const ExpressionsSchema = z.record(z.string(), z.number());
 
 export type AUEstimateMap = z.infer<typeof EstimatesSchema>;

@@ -41,11 +41,9 @@ import { APPROVER_ROLES, INTENSITIES, SIDES, type AUMark } from '../../pipelines
 import { auRegionsFromLandmarks } from '../../pipelines/vision/au-regions';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { EstimatesSchema } from './plan';
+import { BoxSchema, EstimatesSchema, LandmarksSchema } from '../../db/repositories/analysis-json';
 import { parseStored } from './stored';
 
-const LandmarksSchema = z.array(z.tuple([z.number(), z.number()]));
-const BoxSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
 
 function userOf(ctx: ServiceContext, userId: number): UserRow {
   const u = getUser(ctx.ws.db, userId);

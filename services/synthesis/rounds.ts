@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { ApiError } from '../../contract/dispatch';
 import { BalanceReportSchema, CandidateTargetSchema, RoundConfigSchema, type RoundConfig, type RoundSummary } from '../../contract/synthesis';
 import { getModel, listModels } from '../../db/repositories/models';
-import { createRound, getRound, listRoundRows, roundCounts, roundOutcomes, setInReview, updateRound, type RoundRow } from '../../db/repositories/rounds';
+import { claimRound, createRound, getRound, listRoundRows, reapOrphanedRounds, roundCounts, roundHeldElsewhere, roundOutcomes, setInReview, updateRound, type RoundRow } from '../../db/repositories/rounds';
 import { splitExists, splitPartNames } from '../../db/repositories/training-data';
 import { getUser } from '../../db/repositories/users';
 import { vocabulary } from '../../db/repositories/vocabulary';
@@ -84,6 +84,9 @@ export class SynthesisService {
     if (!r) throw new ApiError('not_found', `round ${roundId} does not exist`);
     if (this.live.has(roundId)) throw new ApiError('conflict', `round ${roundId} is already running`);
     if (r.status === 'review' || r.status === 'approved') throw new ApiError('conflict', `round ${roundId} is already complete (${r.status})`);
+    const holder = roundHeldElsewhere(this.ctx.ws.db, roundId);
+    if (holder) throw new ApiError('conflict', `round ${roundId} is running in another process (pid ${holder.owner_pid} on ${holder.owner_host}); stop it there first`);
+    claimRound(this.ctx.ws.db, roundId);
     const { jobId, done } = this.launch(roundId);
     return { roundId, jobId, done };
   }
@@ -104,10 +107,12 @@ export class SynthesisService {
   }
 
   list(): RoundSummary[] {
+    reapOrphanedRounds(this.ctx.ws.db);
     return listRoundRows(this.ctx.ws.db).map((r) => this.summary(r));
   }
 
   get(roundId: number): RoundSummary {
+    reapOrphanedRounds(this.ctx.ws.db);
     const r = getRound(this.ctx.ws.db, roundId);
     if (!r) throw new ApiError('not_found', `round ${roundId} does not exist`);
     return this.summary(r);

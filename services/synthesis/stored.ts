@@ -1,14 +1,10 @@
 import type { z } from 'zod';
+import { parseStored as parseStoredAt } from '../../db/repositories/statements';
 
-/** Stored JSON parsed with its schema; null when it is not JSON or does not fit (never cast). */
+/**
+ * Stored JSON of a round (config, report, candidates' targets, checks, attempts, decisions) parsed with its schema;
+ * null when it does not fit. '{}' is the JSON columns' default, "nothing written yet": null without a warning.
+ */
 export function parseStored<T>(schema: z.ZodType<T>, text: string | null | undefined): T | null {
-  if (!text) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const r = schema.safeParse(value);
-  return r.success ? r.data : null;
+  return text === '{}' ? null : parseStoredAt(schema, text, 'synthesis round data');
 }

@@ -11,6 +11,7 @@ import { getModel } from '../../db/repositories/models';
 import { getRound, insertCandidate, processedRecordIds, roundInputs, updateRound, type NewCandidate } from '../../db/repositories/rounds';
 import { initBackend } from '../../pipelines/runtime/backend';
 import { loadPolicy } from '../../pipelines/model/persist';
+import { ensureDescriptors } from '../analysis/descriptors';
 import { faceSample } from '../training/dataset';
 import { conditionedCandidates, consistencyCandidates, round0Of } from './candidates';
 import { planRecord, type RecordPlan } from './plan';
@@ -36,7 +37,9 @@ async function run(ws: Workspace): Promise<void> {
   const loaded = model?.path ? await loadPolicy(path.join(ws.dir, ...model.path.split('/')), false) : null;
   try {
     const descriptorDim = loaded?.policy.config.descriptorDim ?? 0;
-    const all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, limit: cfg.limit });
+    let all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, limit: cfg.limit });
+    // A policy that reads descriptors gets them where analysis left them out (services/analysis/descriptors.ts).
+    if (descriptorDim > 0 && (await ensureDescriptors(ws, all.map((r) => r.id))) > 0) all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, limit: cfg.limit });
     const seen = processedRecordIds(ws.db, round.id);
     const todo = all.filter((r) => !seen.has(r.id)).map((r) => planRecord(r, loaded !== null));
     const total = all.length;

@@ -6,6 +6,7 @@ import { splitExists, trainingRecords, type TrainingRecord } from '../../db/repo
 import { grayPixels } from '../../pipelines/data/pixels';
 import { snapshotTrainingRecords } from '../../db/repositories/snapshots';
 import type { FaceSample } from '../../pipelines/model/inputs';
+import { ensureDescriptors } from '../analysis/descriptors';
 
 export interface LoadOptions {
   imageSize: number;
@@ -15,11 +16,25 @@ export interface LoadOptions {
   limit?: number;
   /** Records without an emotion too (suggestions). */
   withUnlabeled?: boolean;
+  /** Progress of the descriptors computed first (found faces analysed without one), when the policy reads them. */
+  onDescriptors?: (p: { done: number; total: number }) => void;
+}
+
+/**
+ * With descriptorDim > 0 the policy reads the recognition descriptor, which analysis computes only when asked: the
+ * records' found faces without one get it first (or the load fails naming the image), so none silently reads zeros.
+ * Returns whether any was computed (the records must then be read again).
+ */
+async function withDescriptors(ws: Workspace, recordIds: string[], opts: { descriptorDim: number; onDescriptors?: LoadOptions['onDescriptors'] }): Promise<boolean> {
+  if (opts.descriptorDim <= 0 || recordIds.length === 0) return false;
+  return (await ensureDescriptors(ws, recordIds, { onProgress: opts.onDescriptors })) > 0;
 }
 
 export async function loadSplitSamples(ws: Workspace, split: string, part: string, opts: LoadOptions): Promise<FaceSample[]> {
   if (!splitExists(ws.db, split)) throw new Error(`split "${split}" does not exist in ${ws.dir} (create it with "fea split")`);
-  const records = trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
+  const query = () => trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
+  let records = query();
+  if (await withDescriptors(ws, records.map((r) => r.id), opts)) records = query();
   const out: FaceSample[] = [];
   for (const r of records) out.push(await faceSample(ws, r, opts.imageSize));
   return out;
@@ -30,10 +45,13 @@ export async function loadSnapshotSamples(
   ws: Workspace,
   snapshotId: number,
   exclude: { split: string; part: string } | null,
-  opts: { imageSize: number; descriptorDim: number },
+  opts: { imageSize: number; descriptorDim: number; onDescriptors?: LoadOptions['onDescriptors'] },
 ): Promise<FaceSample[]> {
+  const query = () => snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, exclude });
+  let records = query();
+  if (await withDescriptors(ws, records.map((r) => r.id), opts)) records = query();
   const out: FaceSample[] = [];
-  for (const r of snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, exclude })) out.push(await faceSample(ws, r, opts.imageSize));
+  for (const r of records) out.push(await faceSample(ws, r, opts.imageSize));
   return out;
 }
 

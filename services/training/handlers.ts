@@ -11,7 +11,7 @@ import { getModel, latestEvals, listModels, type ModelRow } from '../../db/repos
 import type { ServiceContext } from '../context';
 import { trainingService } from './service';
 
-export type TrainingMethods = 'training.start' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.delete' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples' | 'models.suggest';
+export type TrainingMethods = 'training.start' | 'training.check' | 'training.stop' | 'training.resume' | 'runs.list' | 'runs.delete' | 'runs.get' | 'models.list' | 'models.eval' | 'models.samples' | 'models.suggest';
 
 /**
  * The contract's result of a finished run: the one the worker parsed and stored in its summary with status 'done',
@@ -80,9 +80,10 @@ export function trainingHandlers(ctx: ServiceContext): Pick<ApiHandlers, Trainin
   const svc = () => trainingService(ctx);
   return {
     'training.start': (input) => {
-      const { jobId, runId } = svc().start(input);
-      return { jobId, runId, queued: svc().isQueued(runId) };
+      const { jobId, runId, seed } = svc().start(input);
+      return { jobId, runId, queued: svc().isQueued(runId), seed };
     },
+    'training.check': (input) => svc().plan(input).check,
     'training.stop': ({ runId }) => {
       if (!getRun(ctx.ws.db, runId)) throw new ApiError('not_found', `run ${runId} does not exist`);
       return { stopped: svc().stop(runId) };

@@ -5,7 +5,7 @@ import { DECODERS } from '../../pipelines/model/config';
 import { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS } from '../../pipelines/rl/run-values';
 import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/config';
 import { DEFAULT_RL_CONFIG, type RlConfig } from '../../pipelines/rl/config';
-import { TRAINING_LIMITS } from '../../contract/training-choices';
+import { DEFAULT_RUN_SEED, TRAINING_LIMITS } from '../../contract/training-choices';
 
 export interface RunConfig {
   stage: RunStage;
@@ -212,7 +212,7 @@ export function buildRunConfig(opts: StartOptions): RunConfig {
     return { path, value: settingValue(key, SETTINGS.get(path)!, value) };
   });
 
-  const seed = opts.seed ?? 1;
+  const seed = opts.seed ?? DEFAULT_RUN_SEED;
   const cfg: RunConfig = {
     stage: opts.stage,
     split: opts.split,

@@ -8,17 +8,18 @@
  * or after a restart.
  */
 import { Worker } from 'node:worker_threads';
-import type { EvalReport, SampleOutput } from '../../contract/types';
+import type { EvalReport, SampleOutput, TrainingCheck } from '../../contract/types';
 import { ApiError } from '../../contract/dispatch';
 import { claimQueuedRuns, createRun, getRun, reapOrphanedRuns, runHeldOnThisHost, unqueueRun, updateRun } from '../../db/repositories/runs';
 import { getModel, newestPolicy } from '../../db/repositories/models';
 import { workerPath } from '../../pipelines/runtime/worker-path';
 import type { ServiceContext } from '../context';
 import type { JobHandle } from '../jobs';
-import { splitExists, trainingRecords } from '../../db/repositories/training-data';
+import { splitExists, trainableCounts } from '../../db/repositories/training-data';
 import { getSnapshot } from '../../db/repositories/snapshots';
 import { heldOutParts, splitsAllowingTestSuggestions } from '../../db/repositories/predictions';
-import { buildRunConfig, type StartOptions } from './run-config';
+import { buildRunConfig, type RunConfig, type StartOptions } from './run-config';
+import { trainabilityProblem } from './trainability';
 import type { TrainResult, WorkerReply, WorkerRequest } from './protocol';
 
 interface Live {
@@ -62,50 +63,61 @@ export class TrainingService {
     this.slots = slots;
   }
 
-  start(opts: StartOptions): { jobId: string; runId: number; done: Promise<TrainResult | null> } {
+  /**
+   * What start would do with these options, without starting: the run's configuration and the check that refuses
+   * it (training.check shows the same to the form before it submits). Unknown settings, snapshot or split throw.
+   */
+  plan(opts: StartOptions): { cfg: RunConfig; check: TrainingCheck } {
     const db = this.ctx.ws.db;
-    // the settings first: a refused one leaves nothing behind
     let cfg;
     try {
       cfg = buildRunConfig(opts);
     } catch (err) {
       throw new ApiError('invalid_input', err instanceof Error ? err.message : String(err));
     }
-    reapOrphanedRuns(db);
     if (opts.snapshot != null && !getSnapshot(db, opts.snapshot)) throw new ApiError('not_found', `snapshot ${opts.snapshot} does not exist (see "fea snapshots")`);
-    if (!splitExists(this.ctx.ws.db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
-    // before a run exists: a split part with nothing to learn from is refused with what it lacks
-    if (cfg.snapshot === null && trainingRecords(db, { split: opts.split, part: cfg.trainPart, descriptorDim: 0, labeledOnly: true, limit: 1 }).length === 0) {
-      throw new ApiError(
-        'invalid_input',
-        `split "${opts.split}" has no trainable records in part "${cfg.trainPart}": training needs records labeled with an emotion and its AUs (a neutral face needs none), ideally with a reasoning. Label some in the Label view, or run a round 0 ("fea synth <workspace>") and approve it`,
-      );
-    }
+    if (!splitExists(db, opts.split)) throw new ApiError('not_found', `split "${opts.split}" does not exist`);
     let from = opts.from ?? null;
+    let reason: string | null = null;
     if (opts.stage === 'rl') {
       if (from === null) {
         const newest = newestPolicy(db, 'sft');
-        if (!newest) throw new ApiError('invalid_input', 'no SFT model to start RL from: train one with --stage sft first, or pass --from');
-        from = newest.id;
+        if (newest) from = newest.id;
+        else reason = 'no SFT model to start RL from: train one with --stage sft first, or pass --from';
       } else {
         const m = getModel(db, from);
         if (!m || m.kind !== 'policy' || !m.path) throw new ApiError('not_found', `model ${from} is not a trained reasoning policy`);
       }
     }
     cfg.from = from;
+    // a snapshot's records are counted when its run loads them; a split part with nothing to learn from is refused with what it lacks
+    const counts = cfg.snapshot === null ? trainableCounts(db, opts.split, cfg.trainPart) : null;
+    reason ??= counts ? trainabilityProblem(opts.stage, opts.split, cfg.trainPart, counts) : null;
     const seed = opts.stage === 'sft' ? cfg.sft.seed : cfg.rl.seed;
+    return {
+      cfg,
+      check: { ok: reason === null, reason, stage: opts.stage, split: opts.split, part: cfg.trainPart, labeled: counts?.labeled ?? null, withReasoning: counts?.withReasoning ?? null, seed, from },
+    };
+  }
+
+  start(opts: StartOptions): { jobId: string; runId: number; seed: number; done: Promise<TrainResult | null> } {
+    const db = this.ctx.ws.db;
+    reapOrphanedRuns(db);
+    // the settings and the split first: a refused run leaves nothing behind
+    const { cfg, check } = this.plan(opts);
+    if (!check.ok) throw new ApiError('invalid_input', check.reason!);
     const runId = createRun(db, {
       stage: opts.stage,
       split: opts.split,
-      seed,
+      seed: check.seed,
       backend: 'pending',
       config: { ...cfg },
-      parentModelId: from,
+      parentModelId: check.from,
       status: 'queued',
     });
     const w = this.enqueue(runId);
     this.pump();
-    return { jobId: w.job.id, runId, done: w.done };
+    return { jobId: w.job.id, runId, seed: check.seed, done: w.done };
   }
 
   resume(runId: number): { jobId: string; runId: number; done: Promise<TrainResult | null> } {

@@ -38,6 +38,9 @@ function post(msg: WorkerReply): void {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The descriptors a policy reads are computed first where analysis left them out (dataset.ts). */
+const onDescriptors = ({ done, total }: { done: number; total: number }) => post({ type: 'status', message: `computing recognition descriptors ${done}/${total}` });
+
 function policyDirOf(ws: Workspace, modelId: number): string {
   const m = getModel(ws.db, modelId);
   if (!m || !m.path) throw new Error(`model ${modelId} does not exist or has no files`);
@@ -76,8 +79,8 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
   post({ type: 'status', message: 'loading data' });
   const samples =
     cfg.snapshot === null
-      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true })
-      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim });
+      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true, onDescriptors })
+      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim, onDescriptors });
   if (samples.length === 0) {
     throw new Error(cfg.snapshot === null ? `split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"` : `snapshot ${cfg.snapshot} has no records outside ${cfg.split}/${cfg.evalPart}`);
   }
@@ -205,6 +208,7 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
     imageSize: policy.config.imageSize,
     descriptorDim: policy.config.descriptorDim,
     labeledOnly: false,
+    onDescriptors,
   });
   if (samples.length === 0) throw new Error(`split "${split}" has no records with an emotion in part "${part}"`);
   const { report, outputs } = evaluatePolicy(policy, tokenizer, samples, {
@@ -228,7 +232,7 @@ function predictionOf(policy: Policy, o: ReturnType<typeof generateOutputs>[numb
 async function suggest(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'suggest' }>): Promise<void> {
   const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
   try {
-    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, labeledOnly: false, withUnlabeled: true });
+    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, labeledOnly: false, withUnlabeled: true, onDescriptors });
     const outs = generateOutputs(policy, tokenizer, samples);
     upsertPredictions(ws.db, modelId, outs.map((o) => predictionOf(policy, o)), 'suggestion');
     post({ type: 'suggested', written: outs.length });
@@ -255,6 +259,7 @@ async function samplesJob(ws: Workspace, { modelId, split, part, limit }: Extrac
       descriptorDim: policy.config.descriptorDim,
       labeledOnly: false,
       limit,
+      onDescriptors,
     });
     const outs = generateOutputs(policy, tokenizer, samples);
     post({

@@ -3,7 +3,7 @@
  * the dashboard's counts equal the database's and its charts render; the training view renders its
  * start form, and — where the training service is available — a tiny SFT run's curves, eval table and
  * confusion matrix, then a tiny RL run from it with its result line and the selected step marked on its curves.
- * Screenshots: test-artifacts/dashboard.png, test-artifacts/training.png (+ curves/confusion/rl-curves).
+ * Screenshots: test-artifacts/dashboard-full.png, test-artifacts/training.png (+ curves/confusion/rl-curves).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -110,7 +110,8 @@ e2e.test('dashboard: counts match the database, charts, progress, throughput and
   expect(humanRevisions).toBe(3);
   await expectCountsMatchDb(page, db());
 
-  await viewScreenshot(page, '[data-testid="dashboard-view"]', path.join(ARTIFACTS_DIR, 'dashboard.png'));
+  // the full length; dashboard.png (the first screen at 1440×900) comes from dashboard-coverage.test.ts
+  await viewScreenshot(page, '[data-testid="dashboard-view"]', path.join(ARTIFACTS_DIR, 'dashboard-full.png'));
   expect(ctx.pageErrors).toEqual([]);
 });
 
@@ -164,6 +165,8 @@ e2e.test(
     await page.getByTestId('run-curves').locator('.recharts-line-curve').first().waitFor({ timeout: 30_000 });
     await page.waitForFunction((id) => document.querySelector(`[data-testid="run-row-${id}"]`)?.getAttribute('data-status') !== 'running', run.id, { timeout: 40_000 }).catch(() => undefined);
     await page.getByTestId('curve-loss').waitFor();
+    // the trainer's own numbers (throughput, live tensors) are in the Engine group, with titles
+    expect(await page.getByTestId('curve-group-engine').locator('.tr-mult__title').allInnerTexts()).toEqual(expect.arrayContaining(['Tokens / s', 'Sequences / s', 'Live tensors']));
     await page.getByTestId('card-curves').screenshot({ path: path.join(ARTIFACTS_DIR, 'training-curves.png') });
 
     const status = await row.getAttribute('data-status');

@@ -62,7 +62,7 @@ e2e.test('overlay and suggestion: shown after analysis, accepted by key, remembe
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'label-view-overlay.png') });
 
-  // Zoom keys scale the image; 0 resets.
+  // Zoom keys scale the image; the fit key (Shift+1) fits it again.
   const fitted = await label.imageWidth();
   await label.zoomIn();
   await label.zoomIn();

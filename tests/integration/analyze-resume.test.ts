@@ -108,7 +108,7 @@ describe('analysis service', () => {
     expect(third).toMatchObject({ analyzed: 0, skipped: 0, failed: 0, alreadyAnalyzed: total, remaining: 0 });
   });
 
-  it('records the backend, crops on disk, descriptor, landmarks and estimates', () => {
+  it('records the backend, crops on disk, landmarks and estimates; the descriptor only when asked', async () => {
     expect((ws.db.prepare("SELECT value FROM meta WHERE key = 'backend'").get() as { value: string }).value).toBe(process.env.FEA_BACKEND ?? 'wasm');
     const rows = ws.db.prepare('SELECT * FROM analyses WHERE error IS NULL').all() as Record<string, unknown>[];
     for (const r of rows) {
@@ -117,14 +117,19 @@ describe('analysis service', () => {
         expect(p).toMatch(/^crops\/[0-9a-f]{64}-112[gc]\.png$/);
         expect(fs.existsSync(path.join(ws.mediaDir, p))).toBe(true);
       }
-      expect((r.descriptor as Buffer).length).toBe(128 * 4);
+      expect(r.descriptor).toBeNull();
       expect(JSON.parse(r.landmarks as string)).toHaveLength(68);
       expect(Object.keys(JSON.parse(r.au_estimates as string))).toEqual(
         expect.arrayContaining(['AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU12', 'AU15', 'AU20', 'AU25', 'AU26', 'AU43']),
       );
       expect(r.phash).toMatch(/^[0-9a-f]{16}$/);
     }
-    // The descriptor as the training loader decodes it; a failed analysis has none.
+    // Asked for, it is filled in for the analysed images with a face (their other results unchanged); a failed analysis has none.
+    const before = getAnalysis(ws.db, ids.astronaut.imageId)!;
+    const faces = count('SELECT COUNT(*) AS n FROM analyses WHERE face_found = 1 AND error IS NULL');
+    expect(await runAnalysis(ws, { workers: 1, descriptor: true })).toMatchObject({ analyzed: 0, descriptorsFilled: faces });
+    expect(count('SELECT COUNT(*) AS n FROM analyses WHERE face_found = 1 AND descriptor IS NULL')).toBe(0);
+    expect({ ...getAnalysis(ws.db, ids.astronaut.imageId)!, descriptor: null }).toEqual(before);
     expect(getAnalysis(ws.db, ids.corrupt.imageId)).toMatchObject({ error: expect.any(String), descriptor: null });
     const descriptor = descriptorFromBlob(getAnalysis(ws.db, ids.astronaut.imageId)!.descriptor, 128);
     expect(descriptor).toHaveLength(128);

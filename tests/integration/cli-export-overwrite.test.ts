@@ -65,7 +65,12 @@ describe('fea export and existing files', () => {
     const forced = fea(['export', ws, '--format', 'facial-r1', '--out', out, '--force', '--json']);
     expect(forced.code).toBe(0);
     // the previous export's JSONL are gone (not merged into the new registry); a file it never wrote stays
-    expect(fs.readdirSync(out).sort()).toEqual(['config.json', 'images', 'notes.txt', 'ws.jsonl']);
+    const sheet = ['DATASHEET.md', 'datasheet-aus.svg', 'datasheet-emotions.svg', 'datasheet-provenance.svg', 'datasheet.json'];
+    expect(fs.readdirSync(out).sort()).toEqual([...sheet, 'config.json', 'images', 'notes.txt', 'ws.jsonl'].sort());
+    // the datasheet describes this export (all 12 records, no split), not the forced-over split export
+    const ds = JSON.parse(fs.readFileSync(path.join(out, 'datasheet.json'), 'utf8')) as { format: string; records: number; split: unknown };
+    expect(ds).toMatchObject({ format: 'facial-r1', records: 12, split: null });
+    expect(forced.json.datasheet).toBe(path.join(out, 'DATASHEET.md'));
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')))).toEqual(['ws.jsonl']);
     expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
     const lines = fs.readFileSync(path.join(out, 'ws.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { image: string });

@@ -124,6 +124,13 @@ test('export.start runs the engine export as a job with progress; export.datashe
   expect((await finished(replaced.jobId)).status).toBe('done');
 
   expect((await refusal('export.datasheet', { outDir: path.join(tempDir(), 'empty') })).code).toBe('not_found');
+
+  // A datasheet.json edited by hand is read with its schema: the field is named, nothing is cast.
+  const sheetFile = path.join(out, 'datasheet.json');
+  fs.writeFileSync(sheetFile, JSON.stringify({ ...sheet.datasheet, records: 'many' }));
+  const edited = await refusal('export.datasheet', { outDir: out });
+  expect(edited.code).toBe('invalid_input');
+  expect(edited.message).toContain(`${sheetFile}: field records`);
 });
 
 test('jobs.cancel stops an export: nothing marked complete', async () => {

@@ -40,6 +40,12 @@ test('rows carry the reasoning and its author, images resolve from the CSV, and 
   const labeled = rows.find((x) => x.id === 'demo-000003')!;
   expect(labeled).toMatchObject({ reasoning, author: 'dana', revision_kind: 'human', emotion: 'happiness', aus: 'AU6 AU12' });
   expect(rows.find((x) => x.id === 'demo-000001')).toMatchObject({ author: 'system', revision_kind: 'import' });
+  // Its datasheet beside it counts the labeled rows per part of the same split.
+  const sheet = JSON.parse(fs.readFileSync(path.join(out, 'datasheet.json'), 'utf8')) as { format: string; records: number; parts: Record<string, { n: number }>; split: { name: string } };
+  expect(sheet).toMatchObject({ format: 'csv', split: { name: 'first' } });
+  expect(sheet.records).toBe(rows.filter((x) => x.emotion !== '').length);
+  for (const part of ['train', 'test']) expect(sheet.parts[part].n).toBe(rows.filter((x) => x.split === part && x.emotion !== '').length);
+  expect(fs.readFileSync(r.datasheet, 'utf8')).toContain('records of split `first`');
 
   const newest = ok(['export', ws, '--format', 'csv', '--out', path.join(dir, 'newest'), '--json']);
   expect(newest.split).toBe('second');

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
 import { importDataset } from '../../services/import/import';
+import { listSplitSummaries } from '../../services/splits/splits';
 import { fea } from '../support/cli';
 import { tempDir } from '../support/facial-r1';
 
@@ -68,6 +69,8 @@ describe('fer2013', () => {
     expect(all.map((x) => x.emotion)).toEqual(['happiness', 'anger', 'neutral', 'surprise', 'sadness', 'fear', 'disgust', 'happiness']);
     expect(all.every((x) => x.width === 48 && x.height === 48)).toBe(true);
     expect(parts(ws, 'fer2013')).toMatchObject({ 'fer2013/00000': 'train', 'fer2013/00003': 'publictest', 'fer2013/00005': 'privatetest' });
+    // The split's stored config (source, format, files: no ratios or seed of ours) is read with its schema, not cast.
+    expect(listSplitSummaries(ws.db).splits.find((s) => s.name === 'fer2013')).toMatchObject({ seed: 0, stratify: null, group: null });
     const again = await importDataset(ws, path.join(FIXTURES, 'fer2013'), { format: 'fer2013' });
     expect(again.imported).toBe(0);
     expect(again.duplicates).toBe(8);

@@ -42,8 +42,8 @@ describe('special and oversized files as images', () => {
     const report = await importDataset(ws, path.join(dir, 'a.jsonl'), { maxImageBytes: 4096 });
     expect(report.imported).toBe(2);
     expect(report.errors).toEqual([
-      { line: 2, reason: expect.stringMatching(/imgs\/pipe\.png is not a regular file/) },
-      { line: 3, reason: expect.stringMatching(/imgs\/big\.png is .* over the .* limit/) },
+      { line: 2, field: 'image', reason: expect.stringMatching(/imgs\/pipe\.png is not a regular file/) },
+      { line: 3, field: 'image', reason: expect.stringMatching(/imgs\/big\.png is .* over the .* limit/) },
     ]);
     expect(ids(ws)).toEqual(['rec-00001', 'rec-00004']);
     ws.close();

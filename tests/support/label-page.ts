@@ -18,8 +18,28 @@ import type { E2EContext } from './e2e';
 
 /** Emotions are keyed 1–9 in vocabulary order (the demo workspace's vocabulary). */
 const EMOTION_KEY: Record<string, string> = { anger: '1', disgust: '2', fear: '3', happiness: '4', neutral: '5', sadness: '6', surprise: '7' };
-/** The default mnemonic letters of the AUs the specs use. */
-const AU_KEY: Record<string, string> = { AU1: 'i', AU2: 'u', AU4: 'b', AU5: 'e', AU6: 'c', AU12: 'p', AU15: 'w', AU26: 'j' };
+/**
+ * The default keys of the AUs the specs use (Playwright key names): mnemonic letters, and AU27–AU43 on the punctuation
+ * keys right of the letters.
+ */
+const AU_KEY: Record<string, string> = {
+  AU1: 'i',
+  AU2: 'u',
+  AU4: 'b',
+  AU5: 'e',
+  AU6: 'c',
+  AU9: 'n',
+  AU12: 'p',
+  AU15: 'w',
+  AU26: 'j',
+  AU27: 'Comma',
+  AU28: 'Period',
+  AU29: 'Semicolon',
+  AU30: 'Quote',
+  AU31: 'BracketLeft',
+  AU32: 'BracketRight',
+  AU43: 'Backslash',
+};
 
 export type AU = number | `AU${number}`;
 const auName = (au: AU): string => (typeof au === 'number' ? `AU${au}` : au);
@@ -90,6 +110,40 @@ export class LabelPage {
     const key = AU_KEY[auName(au)];
     if (!key) throw new Error(`LabelPage: no key known for ${auName(au)}`);
     await this.page.keyboard.press(key);
+  }
+
+  /** Shift+the AU's key: steps its intensity (selecting it first). */
+  async stepIntensity(au: AU): Promise<void> {
+    const key = AU_KEY[auName(au)];
+    if (!key) throw new Error(`LabelPage: no key known for ${auName(au)}`);
+    await this.page.keyboard.press(`Shift+${key.length === 1 ? `Key${key.toUpperCase()}` : key}`);
+  }
+
+  /** Clicks an AU's cell, as a mouse user does. */
+  async clickAU(au: AU): Promise<void> {
+    await this.page.getByTestId(`au-${auName(au)}`).click();
+  }
+
+  /** The intensity a selected AU shows (A–E), or null. */
+  async auIntensity(au: AU): Promise<string | null> {
+    return this.page.evaluate((name) => document.querySelector(`[data-testid^="au-${name}-intensity-"].on`)?.textContent ?? null, auName(au));
+  }
+
+  /** Every AU cell's box on screen (x, y, width, height), by AU. */
+  async auCellBoxes(): Promise<Record<string, [number, number, number, number]>> {
+    return this.page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('[data-testid^="au-AU"][data-selected]')].map((el) => {
+          const r = el.closest('.au-chip')!.getBoundingClientRect();
+          return [el.getAttribute('data-testid')!.slice(3), [r.x, r.y, r.width, r.height]];
+        }),
+      ),
+    );
+  }
+
+  /** The accessible name (FACS name) of an AU's button. */
+  async auAccessibleName(au: AU): Promise<string | null> {
+    return this.page.getByTestId(`au-${auName(au)}`).getAttribute('aria-label');
   }
 
   /** Presses keys as they are (intensity and side marks such as Shift+P or Alt+C, or a remapped key). */
@@ -233,17 +287,92 @@ export class LabelPage {
     await this.page.keyboard.press('o');
   }
 
-  /** Takes the model suggestion into the form (a). */
+  /** Takes the model suggestion into the form (a), replacing what it holds. */
   async acceptSuggestion(): Promise<void> {
     await this.page.keyboard.press('a');
+  }
+
+  /** Adds the suggestion's AUs to the form's (Shift+A). */
+  async mergeSuggestion(): Promise<void> {
+    await this.page.keyboard.press('Shift+KeyA');
   }
 
   async zoomIn(): Promise<void> {
     await this.page.keyboard.press('+');
   }
 
+  /** Fits the image to the stage (Shift+1). */
   async resetZoom(): Promise<void> {
-    await this.page.keyboard.press('0');
+    await this.page.keyboard.press('Shift+Digit1');
+  }
+
+  /** 100 %: the image at its natural size (Shift+0). */
+  async zoomToActualSize(): Promise<void> {
+    await this.page.keyboard.press('Shift+Digit0');
+  }
+
+  /** Clicks the stage bar's "Fit" or "100 %" button. */
+  async clickZoomButton(which: 'fit' | 'actual'): Promise<void> {
+    await this.page.getByTestId(`zoom-${which}`).click();
+  }
+
+  /** What the stage's corner says about the zoom ("Fit · 37 %", "100 %"). */
+  async zoomShown(): Promise<string> {
+    return (await this.page.getByTestId('stage-zoom').textContent()) ?? '';
+  }
+
+  /** The shown image's size on screen and its natural size, in CSS pixels. */
+  async imageSizes(): Promise<{ shown: { w: number; h: number }; natural: { w: number; h: number } }> {
+    return this.page.locator('.stage-canvas img').evaluate((img: HTMLImageElement) => {
+      const r = img.getBoundingClientRect();
+      return { shown: { w: r.width, h: r.height }, natural: { w: img.naturalWidth, h: img.naturalHeight } };
+    });
+  }
+
+  /** Whether the overlay toggle shows as on. */
+  async overlayOn(): Promise<boolean> {
+    return ((await this.page.getByTestId('overlay-toggle').getAttribute('class')) ?? '').split(' ').includes('on');
+  }
+
+  /** The key help (?) as shown: each command's label → its key, then closed again with Esc. */
+  async keyHelp(): Promise<Record<string, string>> {
+    await this.page.keyboard.press('?');
+    await this.page.getByTestId('key-help').waitFor();
+    const rows = await this.page.locator('[data-testid="key-help"] .help-row').evaluateAll((els) =>
+      els.map((el) => [el.querySelector('span')?.textContent?.trim() ?? '', el.querySelector('kbd')?.textContent?.trim() ?? '']),
+    );
+    await this.page.keyboard.press('Escape');
+    await this.page.getByTestId('key-help').waitFor({ state: 'detached' });
+    return Object.fromEntries(rows);
+  }
+
+  /** What the suggestion panel says about trusting it: this record's score, and the measure of its source. */
+  async suggestionTrust(): Promise<{ score: number | null; records: number; emotionAccuracy: number | null; auF1: number | null; text: string }> {
+    const panel = this.suggestionPanel();
+    await panel.locator('[data-testid="suggestion-accuracy"]').waitFor();
+    return panel.evaluate((el) => {
+      const score = el.querySelector('[data-testid="suggestion-score"]')?.getAttribute('data-score');
+      const acc = el.querySelector('[data-testid="suggestion-accuracy"]')!;
+      const num = (v: string | null) => (v === null || v === '' ? null : Number(v));
+      return {
+        score: score ? Number(score) : null,
+        records: Number(acc.getAttribute('data-records')),
+        emotionAccuracy: num(acc.getAttribute('data-emotion-accuracy')),
+        auF1: num(acc.getAttribute('data-au-f1')),
+        text: el.querySelector('[data-testid="suggestion-trust"]')!.textContent ?? '',
+      };
+    });
+  }
+
+  /** The overlay's AU labels' boxes on screen. */
+  async overlayLabelBoxes(): Promise<{ au: string; x: number; y: number; w: number; h: number }[]> {
+    await this.overlay().waitFor();
+    return this.page.locator('[data-testid="overlay"] .ov-label').evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { au: el.getAttribute('data-au') ?? '', x: r.x, y: r.y, w: r.width, h: r.height };
+      }),
+    );
   }
 
   suggestionPanel() {
@@ -364,7 +493,11 @@ export class LabelPage {
   async queueShown(): Promise<{ filter: string; order: string; filtered: boolean }> {
     const bar = this.page.getByTestId('label-queue');
     const filter = (await this.page.getByTestId('label-queue-filter').textContent()) ?? '';
-    const order = await this.page.getByTestId('label-queue-order').evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? '');
+    // the menu shows a short name; what the order means is the option's title
+    const order = await this.page.getByTestId('label-queue-order').evaluate((el) => {
+      const o = (el as HTMLSelectElement).selectedOptions[0];
+      return o?.title || o?.textContent || '';
+    });
     return { filter, order, filtered: (await bar.getAttribute('class'))?.includes('filtered') ?? false };
   }
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { METHOD_NAMES } from '../../contract/api';
-import { CONTENT_SECURITY_POLICY, ELECTRON_MEDIA_BASE, IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from '../../contract/transport';
+import { CONTENT_SECURITY_POLICY, ELECTRON_MEDIA_BASE, IPC_CHANNEL_PREFIX, IPC_DIALOG_CHANNEL, IPC_EVENT_CHANNEL } from '../../contract/transport';
 import type { FeaBridge } from '../../contract/transport';
 import { openWorkspace } from '../../db/open';
 import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
@@ -34,6 +34,7 @@ const mockElectron = {
   rendererListeners: new Map<string, Listener[]>(),
   rendererInvoke: jest.fn(async (channel: string, input: unknown) => ({ ok: true, value: { channel, input } })),
   nextId: 100,
+  showOpenDialog: jest.fn(async (_win: unknown, _options: unknown) => ({ canceled: false, filePaths: ['/data/picked'] })),
 };
 
 jest.mock('electron', () => {
@@ -67,6 +68,7 @@ jest.mock('electron', () => {
       quit: jest.fn(),
     },
     BrowserWindow,
+    dialog: { showOpenDialog: (win: unknown, options: unknown) => m.showOpenDialog(win, options) },
     ipcMain: {
       handle: (channel: string, fn: Listener) => {
         if (m.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
@@ -128,8 +130,24 @@ describe('Electron main', () => {
   const trusted = () => ({ sender: { id: win().webContents.id }, senderFrame: { url: 'fea-app://app/index.html', parent: null } });
   const call = (method: string, event: unknown, input: unknown) => mockElectron.handlers.get(IPC_CHANNEL_PREFIX + method)!(event, input);
 
-  test('registers exactly one fea:<method> IPC handler per contract method', () => {
-    expect([...mockElectron.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => IPC_CHANNEL_PREFIX + m).sort());
+  test('registers exactly one fea:<method> IPC handler per contract method, and the open dialog', () => {
+    expect([...mockElectron.handlers.keys()].filter((c) => c !== IPC_DIALOG_CHANNEL).sort()).toEqual(METHOD_NAMES.map((m) => IPC_CHANNEL_PREFIX + m).sort());
+    expect(mockElectron.handlers.has(IPC_DIALOG_CHANNEL)).toBe(true);
+  });
+
+  test('the open dialog: modal to the asking window, a file or a folder, only the path goes back; untrusted senders get nothing', async () => {
+    const pick = (event: unknown, kind: unknown) => mockElectron.handlers.get(IPC_DIALOG_CHANNEL)!(event, kind);
+    expect(await pick(trusted(), 'folder')).toBe('/data/picked');
+    expect(mockElectron.showOpenDialog).toHaveBeenLastCalledWith(win(), expect.objectContaining({ properties: expect.arrayContaining(['openDirectory']) }));
+    expect(await pick(trusted(), 'file')).toBe('/data/picked');
+    expect(mockElectron.showOpenDialog).toHaveBeenLastCalledWith(win(), expect.objectContaining({ properties: ['openFile'] }));
+    mockElectron.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    expect(await pick(trusted(), 'file')).toBeNull();
+    mockElectron.showOpenDialog.mockClear();
+    expect(await pick(trusted(), '../etc')).toBeNull();
+    expect(await pick({ ...trusted(), senderFrame: { url: 'https://evil.example/', parent: null } }, 'file')).toBeNull();
+    expect(await pick({ ...trusted(), sender: { id: 99999 } }, 'file')).toBeNull();
+    expect(mockElectron.showOpenDialog).not.toHaveBeenCalled();
   });
 
   test('every IPC handler validates its input through dispatch()', async () => {
@@ -226,9 +244,9 @@ describe('Electron preload', () => {
     bridge = mockElectron.exposed.get('feaBridge') as FeaBridge;
   });
 
-  test('exposes exactly window.feaBridge with invoke, onEvent and mediaBase', () => {
+  test('exposes exactly window.feaBridge with invoke, onEvent, mediaBase and pickPath', () => {
     expect([...mockElectron.exposed.keys()]).toEqual(['feaBridge']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'mediaBase', 'onEvent']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'mediaBase', 'onEvent', 'pickPath']);
     expect(bridge.mediaBase).toBe(ELECTRON_MEDIA_BASE);
   });
 
@@ -241,6 +259,15 @@ describe('Electron preload', () => {
     for (const bad of ['event', 'fea:workspace.info', '__proto__', 'constructor', '']) {
       expect(await bridge.invoke(bad, {})).toEqual({ ok: false, error: expect.objectContaining({ code: 'unknown_method' }) });
     }
+    expect(mockElectron.rendererInvoke).not.toHaveBeenCalled();
+  });
+
+  test('pickPath asks main on the dialog channel for a file or a folder, nothing else', async () => {
+    mockElectron.rendererInvoke.mockClear();
+    await bridge.pickPath('folder');
+    expect(mockElectron.rendererInvoke).toHaveBeenLastCalledWith(IPC_DIALOG_CHANNEL, 'folder');
+    mockElectron.rendererInvoke.mockClear();
+    expect(await bridge.pickPath('/etc/passwd' as 'file')).toBeNull();
     expect(mockElectron.rendererInvoke).not.toHaveBeenCalled();
   });
 

@@ -29,8 +29,8 @@ test('runCommand hands each command to its own handler', () => {
   const seen: LabelCommand[] = [];
   const record = (c: LabelCommand) => void seen.push(c);
   const handlers: LabelCommandHandlers = {
-    submit: record, skip: record, undo: record, next: record, prev: record, help: record, accept: record, compose: record,
-    focusReasoning: record, clear: record, overlay: record, zoomIn: record, zoomOut: record, zoomReset: record,
+    submit: record, skip: record, undo: record, next: record, prev: record, help: record, accept: record, acceptMerge: record, compose: record,
+    focusReasoning: record, clear: record, overlay: record, zoomIn: record, zoomOut: record, zoomReset: record, zoomActual: record,
     emotion: (c) => void seen.push({ type: 'emotion', emotion: c.emotion.toUpperCase() }),
     au: record, intensity: record, side: record,
   };

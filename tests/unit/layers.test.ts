@@ -18,7 +18,7 @@ const ALLOWED: Record<Folder, string[]> = {
   server: ['contract', 'services', 'pipelines/runtime/package-root'],
   cli: ['contract', 'services', 'db', 'pipelines', 'server'],
   services: ['contract', 'db', 'pipelines', 'fixtures'],
-  contract: ['pipelines/facs/vocabulary', 'pipelines/eval/metrics', 'pipelines/formats/engine-formats', 'pipelines/model/config', 'pipelines/rl/run-values', 'pipelines/splits/limits'],
+  contract: ['pipelines/facs/vocabulary', 'pipelines/facs/mark-schema', 'pipelines/eval/metrics', 'pipelines/formats/engine-formats', 'pipelines/formats/import-formats', 'pipelines/model/config', 'pipelines/rl/run-values', 'pipelines/splits/limits'],
   db: ['pipelines/facs', 'pipelines/runtime/package-root'],
   pipelines: [],
   fixtures: ['pipelines/facs', 'pipelines/random'],

@@ -24,8 +24,8 @@ describe('analyzeImage on real photos (face-api, wasm)', () => {
     expect(['wasm', 'cpu', 'node', 'node-gpu']).toContain(await prepareAnalyzer());
   });
 
-  it('astronaut.png: one smiling face → happiness, AU12, landmarks, descriptor, aligned crops', async () => {
-    const r = ok(await analyzeImage(fs.readFileSync(ASTRONAUT)));
+  it('astronaut.png: one smiling face → happiness, AU12, landmarks, descriptor (asked for), aligned crops', async () => {
+    const r = ok(await analyzeImage(fs.readFileSync(ASTRONAUT), { descriptor: true }));
     expect(r.backend).toBe(process.env.FEA_BACKEND ?? 'wasm');
     expect([r.width, r.height]).toEqual([512, 512]);
     expect(r.faceFound).toBe(true);

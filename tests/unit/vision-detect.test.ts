@@ -145,11 +145,13 @@ describe('faces on 48×48 grayscale crops of real photos (face-api, wasm)', () =
     }
   });
 
-  it('descriptor: computed by default (the policy reads it), skipped on request', async () => {
+  it('descriptor: only when asked (training computes the ones it needs), the rest of the analysis the same', async () => {
     const bytes = fs.readFileSync(ASTRONAUT);
-    expect(ok(await analyzeImage(bytes)).descriptor).toHaveLength(128);
-    const without = ok(await analyzeImage(bytes, { descriptor: false }));
+    const without = ok(await analyzeImage(bytes));
     expect(without.descriptor).toBeNull();
     expect(without.faceFound).toBe(true);
+    const withIt = ok(await analyzeImage(bytes, { descriptor: true }));
+    expect(withIt.descriptor).toHaveLength(128);
+    expect({ ...withIt, descriptor: null, ms: 0 }).toEqual({ ...without, ms: 0 });
   });
 });

@@ -1,10 +1,11 @@
-/** The dashboard: counts by status, label distributions, labeling progress, throughput and splits. */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SplitSummary, WorkspaceInfo, WorkspaceStats } from '../../../contract/types';
+/**
+ * The dashboard: counts by status, face-analysis coverage, skipped records, time per record, label distributions,
+ * labeling progress, throughput, faces per source and splits; refreshed on changes (useDashboardData).
+ */
+import { useEffect, useState } from 'react';
 import { FACIAL_R1_AU_NAMES } from '../../../pipelines/facs/vocabulary';
-import { useApi, useApiEvents } from '../api/ApiContext';
+import { useApi } from '../api/ApiContext';
 import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
-import { useThrottledCallback } from '../charts/useThrottledCallback';
 import { IterationsPanel } from '../iterations/IterationsPanel';
 import { AUChart } from './AUChart';
 import { readCurrentUserId } from './currentUser';
@@ -13,71 +14,18 @@ import { ProgressChart } from './ProgressChart';
 import { SplitsSummary } from './SplitsSummary';
 import { StatusTiles } from './StatusTiles';
 import { ThroughputTable } from './ThroughputTable';
+import { useDashboardData } from './useDashboardData';
+import { WorkTiles } from './WorkTiles';
 import '../charts/charts.css';
 import './dashboard.css';
 import { countOf } from '../components/plural';
 
-/** Events that can change the numbers arrive in bursts (a whole import); refresh at most this often. */
-const REFRESH_THROTTLE_MS = 2000;
-
-interface DashboardData {
-  info: WorkspaceInfo | null;
-  stats: WorkspaceStats;
-  splits: SplitSummary[];
-  loadedAt: number;
-}
-
 export function DashboardView() {
   const api = useApi();
-  const [data, setData] = useState<DashboardData | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const { data, error, loading, load } = useDashboardData(api);
   const [userId, setUserId] = useState<number | null>(() => readCurrentUserId());
-  const inFlight = useRef(false);
-  const again = useRef(false);
-
-  const load = useCallback(async () => {
-    // One request at a time; a refresh asked for meanwhile runs once when it finishes.
-    if (inFlight.current) {
-      again.current = true;
-      return;
-    }
-    inFlight.current = true;
-    setLoading(true);
-    try {
-      do {
-        again.current = false;
-        const [stats, splits, info] = await Promise.all([
-          api['stats.get']({}),
-          api['splits.list']({}).then((r) => r.splits),
-          api['workspace.info']({}).catch(() => null),
-        ]);
-        setData({ stats, splits, info, loadedAt: Date.now() });
-        setUserId(readCurrentUserId());
-        setError(null);
-      } while (again.current);
-    } catch (e) {
-      setError(`Could not load the dashboard: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      inFlight.current = false;
-      setLoading(false);
-    }
-  }, [api]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const refresh = useThrottledCallback(() => void load(), REFRESH_THROTTLE_MS);
-  useApiEvents((event) => {
-    if (event.type === 'records.changed') refresh();
-    // Imports and analysis add records and weak labels as they go; other jobs (training, eval) change
-    // no counts while they run, so only their end is worth a refresh.
-    else if (event.type === 'job.progress') {
-      const { kind, status } = event.job;
-      if (kind === 'import' || kind === 'analyze' || (status !== 'running' && status !== 'queued')) refresh();
-    }
-  });
+  // the profile may have changed in another view since the last load
+  useEffect(() => setUserId(readCurrentUserId()), [data]);
 
   useEffect(() => {
     const onStorage = (e: StorageEvent) => {
@@ -119,6 +67,7 @@ export function DashboardView() {
       ) : (
         <div className="db-grid">
           <StatusTiles stats={data.stats} />
+          <WorkTiles stats={data.stats} />
           <ChartCard title="Emotions" subtitle="records per label" className="db-span-5" testId="card-emotions">
             <EmotionChart byEmotion={data.stats.byEmotion} emotions={emotions} />
           </ChartCard>

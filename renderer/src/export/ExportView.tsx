@@ -3,6 +3,7 @@ import type { ExportDatasheet, ExportPreview, SplitLeakPair } from '../../../con
 import { ENGINE_FORMATS } from '../../../contract/training-choices';
 import { useApi, useMediaUrl } from '../api/ApiContext';
 import { ChartCard, EmptyState, ErrorBanner } from '../charts/ChartCard';
+import { BrowseButton } from '../components/BrowseButton';
 import { readCurrentUserId } from '../dashboard/currentUser';
 import { EmotionChart } from '../dashboard/EmotionChart';
 import { useExport, type ExportRun } from './useExport';
@@ -211,6 +212,7 @@ export function ExportView() {
             Output folder{' '}
             <input type="text" value={s.outDir} placeholder="/absolute/path/to/folder" onChange={(e) => s.setOutDir(e.target.value)} data-testid="export-outdir" />
           </label>
+          <BrowseButton kind="folder" onPick={s.setOutDir} testId="export-browse" />
           <label title="Replace the export already in the folder">
             <input type="checkbox" checked={s.replace} onChange={(e) => s.setReplace(e.target.checked)} data-testid="export-replace" /> replace an existing export
           </label>

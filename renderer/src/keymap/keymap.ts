@@ -20,14 +20,17 @@ const COMMAND_INFO = {
   next: { label: 'Next record', group: 'Record', key: 'arrowright' },
   prev: { label: 'Previous record', group: 'Record', key: 'arrowleft' },
   help: { label: 'Key help', group: 'Record', key: '?' },
-  accept: { label: 'Accept the model suggestion', group: 'Form', key: 'a' },
+  accept: { label: 'Accept the model suggestion (replaces the form)', group: 'Form', key: 'a' },
+  acceptMerge: { label: "Merge the suggestion's AUs into the form (keeps its AUs, marks, emotion, reasoning)", group: 'Form', key: 'shift+a' },
   compose: { label: 'Compose reasoning from the form', group: 'Form', key: 'ctrl+shift+space' },
   focusReasoning: { label: 'Edit the reasoning', group: 'Form', key: 'enter' },
   clear: { label: 'Clear the form', group: 'Form', key: 'shift+backspace' },
-  overlay: { label: 'Toggle the analysis overlay', group: 'Image', key: 'o' },
+  overlay: { label: 'Toggle the analysis overlay (the letter O)', group: 'Image', key: 'o' },
   zoomIn: { label: 'Zoom in', group: 'Image', key: '+' },
   zoomOut: { label: 'Zoom out', group: 'Image', key: '-' },
-  zoomReset: { label: 'Reset zoom and pan', group: 'Image', key: '0' },
+  // Figma's pair: Shift+1 fits, Shift+0 is 100 %; a bare 0 read like the overlay's O.
+  zoomReset: { label: 'Fit the image (reset zoom and pan)', group: 'Image', key: 'shift+1' },
+  zoomActual: { label: 'Zoom to 100 % (1 image pixel = 1 screen pixel)', group: 'Image', key: 'shift+0' },
 } as const satisfies Record<KeymapCommand, Omit<ActionInfo, 'id'> & { key: string }>;
 
 /** The label view's fixed commands with their default keys, in the order Settings and the key help list them. */
@@ -40,7 +43,10 @@ export const COMMAND_ACTIONS: ActionInfo[] = LABEL_COMMANDS.map(({ id, label, gr
 
 const COMMAND_DEFAULTS: Keymap = Object.fromEntries(LABEL_COMMANDS.map((c) => [c.id, c.key]));
 
-/** Mnemonic letters for AUs; letters used by commands (a, o, s) are left out. */
+/**
+ * Default keys of the vocabulary's AUs: mnemonic letters (the commands' a, o, s left out), then, the letters being
+ * spent, the punctuation keys right of them for the mouth and jaw AUs and AU43.
+ */
 const AU_MNEMONICS: Record<string, string> = {
   AU1: 'i', // inner brow
   AU2: 'u', // oUter brow
@@ -65,7 +71,16 @@ const AU_MNEMONICS: Record<string, string> = {
   AU24: 'm', // lip pressor
   AU25: 'l', // lips parted
   AU26: 'j', // jaw drop
+  AU27: ',',
+  AU28: '.',
+  AU29: ';',
+  AU30: "'",
+  AU31: '[',
+  AU32: ']',
+  AU43: '\\',
 };
+/** Keys for AUs outside the vocabulary, once no mnemonic is left. */
+const SPARE_KEYS = [...'abcdefghijklmnopqrstuvwxyz', '`', '9'];
 
 export function emotionAction(emotion: string): string {
   return `emotion.${emotion}`;
@@ -89,7 +104,7 @@ export function defaultKeymap(emotions: string[], aus: { au: string }[]): Keymap
     map[emotionAction(e)] = i < 9 ? String(i + 1) : '';
   });
   const used = new Set(Object.values(map));
-  const spare = 'abcdefghijklmnopqrstuvwxyz'.split('').filter((l) => !used.has(l) && !Object.values(AU_MNEMONICS).includes(l));
+  const spare = SPARE_KEYS.filter((l) => !used.has(l) && !Object.values(AU_MNEMONICS).includes(l));
   for (const { au } of aus) {
     const mnemonic = AU_MNEMONICS[au];
     if (mnemonic && !used.has(mnemonic)) {

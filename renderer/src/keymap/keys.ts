@@ -7,20 +7,40 @@ function isShiftedSymbol(key: string): boolean {
   return key.length === 1 && !/[a-z0-9 ]/i.test(key);
 }
 
+/**
+ * Punctuation keys that AU bindings use, by physical key (their US-layout character): with Shift or Alt they arrive
+ * as another symbol ("<" for Shift+","), which the AU's Shift (intensity) and Alt (side) bindings would never match.
+ * "/" and "=" are left out: "?" and "+" are bindings of their own.
+ */
+const PUNCTUATION_CODES: Readonly<Record<string, string>> = {
+  Comma: ',',
+  Period: '.',
+  Semicolon: ';',
+  Quote: "'",
+  BracketLeft: '[',
+  BracketRight: ']',
+  Backslash: '\\',
+  Backquote: '`',
+};
+
 /** The normalised key string of an event, or null for a bare modifier press. */
 export function eventKey(e: KeyboardEvent | React.KeyboardEvent): string | null {
   if (MODIFIER_KEYS.has(e.key)) return null;
   let key = e.key;
+  let physical = false;
   // With Shift, letters arrive upper-cased and digits as symbols; use the physical key instead.
   if (/^Key[A-Z]$/.test(e.code)) key = e.code.slice(3).toLowerCase();
   else if (/^Digit[0-9]$/.test(e.code) && (e.shiftKey || e.altKey)) key = e.code.slice(5);
-  else if (key === ' ') key = 'space';
+  else if (PUNCTUATION_CODES[e.code] && (e.shiftKey || e.altKey)) {
+    key = PUNCTUATION_CODES[e.code];
+    physical = true;
+  } else if (key === ' ') key = 'space';
   else if (key.length > 1) key = key.toLowerCase();
   const parts: string[] = [];
   if (e.ctrlKey) parts.push('ctrl');
   if (e.metaKey) parts.push('meta');
   if (e.altKey) parts.push('alt');
-  if (e.shiftKey && !isShiftedSymbol(key)) parts.push('shift');
+  if (e.shiftKey && (physical || !isShiftedSymbol(key))) parts.push('shift');
   parts.push(key);
   return parts.join('+');
 }

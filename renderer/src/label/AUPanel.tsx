@@ -1,9 +1,14 @@
-/** AU toggles with key hints; a selected AU gets intensity A–E and side L/R controls. */
+/**
+ * AU toggles with key hints; a selected AU gets intensity A–E and side L/R controls. Every cell has the same fixed
+ * size (the grid's rows are fixed in label.css): the controls take the place of the FACS name's line, so selecting an
+ * AU moves nothing under the mouse. The full name is the button's accessible name and tooltip.
+ */
 import { memo } from 'react';
 import type { AUMark, Intensity, Side } from '../../../pipelines/facs/vocabulary';
 import { INTENSITIES, SIDES } from '../../../pipelines/facs/vocabulary';
 import { Kbd } from '../components/Kbd';
 import { auAction, type Keymap } from '../keymap/keymap';
+import { displayKey } from '../keymap/keys';
 
 interface Props {
   aus: { au: string; name: string }[];
@@ -27,7 +32,11 @@ export const AUPanel = memo(function AUPanel({ aus, value, suggested, keymap, on
           const mark = selected.get(au);
           const score = suggested.get(au);
           return (
-            <div key={au} className={`au-chip${mark ? ' on' : ''}`} title={`${au} ${name}${score !== undefined ? ` · model ${score.toFixed(2)}` : ''}`}>
+            <div
+              key={au}
+              className={`au-chip${mark ? ' on' : ''}`}
+              title={`${au} ${name}${score !== undefined ? ` · model ${score.toFixed(2)}` : ''}${keymap[auAction(au)] ? ` · key ${displayKey(keymap[auAction(au)])}` : ''}`}
+            >
               <button
                 type="button"
                 tabIndex={-1}
@@ -35,11 +44,15 @@ export const AUPanel = memo(function AUPanel({ aus, value, suggested, keymap, on
                 data-testid={`au-${au}`}
                 data-selected={!!mark}
                 aria-pressed={!!mark}
+                aria-label={`${au} ${name}`}
                 onClick={() => onToggle(au)}
               >
-                <span className="au-code">{au}</span>
-                <span className="au-name">{name}</span>
-                <Kbd k={keymap[auAction(au)]} />
+                <span className="au-head">
+                  <span className="au-code">{au}</span>
+                  <span className="au-name-short">{mark ? name : ''}</span>
+                  <Kbd k={keymap[auAction(au)]} />
+                </span>
+                {!mark && <span className="au-name">{name}</span>}
                 {score !== undefined && <span className="au-score" style={{ opacity: 0.35 + 0.65 * score }} />}
               </button>
               {mark && (

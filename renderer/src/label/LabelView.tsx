@@ -37,6 +37,7 @@ import { useRecentDecisions } from './useRecentDecisions';
 import { useRecordHistory } from './useRecordHistory';
 import { useRecordNavigation } from './useRecordNavigation';
 import { useSubmitConflict, type ConflictResolvers } from './useSubmitConflict';
+import { useSuggestionTrust } from './useSuggestionTrust';
 
 const openRecord = (id: string, replace?: boolean) => navigate({ view: 'label', id }, replace);
 
@@ -74,6 +75,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
   const { detail } = nav;
   const history = useRecordHistory(api, recordId, nav.reloadToken);
   const recent = useRecentDecisions(api, user.id);
+  const trust = useSuggestionTrust(api);
   useApiEvents((event) => event.type === 'records.changed' && (event.all ? cache.forgetAll() : cache.forget(event.ids)));
 
   const confirmSubmit = useCallback(() => setModal('confirm'), []);
@@ -121,6 +123,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     prev: () => goFromShown(true),
     help: () => setModal('help'),
     accept: actions.acceptSuggestion,
+    acceptMerge: actions.mergeSuggestion,
     compose: actions.compose,
     focusReasoning: () => textareaRef.current?.focus(),
     clear: () => edit(() => ({ ...EMPTY_FORM })),
@@ -128,6 +131,7 @@ export function LabelView({ recordId }: { recordId: string | null }) {
     zoomIn: () => stageRef.current?.zoomIn(),
     zoomOut: () => stageRef.current?.zoomOut(),
     zoomReset: () => stageRef.current?.reset(),
+    zoomActual: () => stageRef.current?.actual(),
     emotion: ({ emotion }) => edit((f) => ({ ...f, emotion: f.emotion === emotion ? null : emotion })),
     au: ({ au }) => edit((f) => ({ ...f, aus: toggleAU(f.aus, au) })),
     intensity: ({ au }) => edit((f) => ({ ...f, aus: cycleIntensity(f.aus, au) })),
@@ -231,7 +235,15 @@ export function LabelView({ recordId }: { recordId: string | null }) {
       </div>
 
       <aside className="label-side">
-        <SuggestionPanel suggestion={detail?.suggestion ?? null} accepted={accepted} acceptKey={keymap.accept} onAccept={actions.acceptSuggestion} />
+        <SuggestionPanel
+          suggestion={detail?.suggestion ?? null}
+          trust={trust}
+          accepted={accepted}
+          acceptKey={keymap.accept}
+          mergeKey={keymap.acceptMerge}
+          onAccept={actions.acceptSuggestion}
+          onMerge={actions.mergeSuggestion}
+        />
         <RecentPanel decisions={recent.recent} currentId={recordId} undoKey={keymap.undo} onOpen={openRecord} onUndo={onUndoDecision} />
         <HistoryPanel revisions={history?.revisions ?? null} reviews={history?.reviews ?? []} loading={!!recordId} />
       </aside>

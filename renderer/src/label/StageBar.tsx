@@ -1,4 +1,4 @@
-/** Below the image: overlay and zoom buttons, the labeling queue, key help; each button runs the same command as its key. */
+/** Below the image: overlay and zoom buttons (in, out, fit, 100 %), the labeling queue, key help; each button runs the same command as its key. */
 import { Kbd } from '../components/Kbd';
 import type { Keymap } from '../keymap/keymap';
 import { describeFilter, QUEUE_ORDERS, type QueueSpec } from '../queue/queueState';
@@ -23,14 +23,18 @@ export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
       <button type="button" className={`small${overlay ? ' on' : ''}`} tabIndex={-1} data-testid="overlay-toggle" onClick={() => run({ type: 'overlay' })}>
         Overlay <Kbd k={keymap.overlay} />
       </button>
-      <button type="button" className="small" tabIndex={-1} onClick={() => run({ type: 'zoomIn' })}>
-        Zoom in <Kbd k={keymap.zoomIn} />
+      {/* The key is the label: "+" and "-" say what they do. */}
+      <button type="button" className="small key-only" tabIndex={-1} data-testid="zoom-out" title="Zoom out" aria-label="Zoom out" onClick={() => run({ type: 'zoomOut' })}>
+        <Kbd k={keymap.zoomOut} placeholder />
       </button>
-      <button type="button" className="small" tabIndex={-1} onClick={() => run({ type: 'zoomOut' })}>
-        out <Kbd k={keymap.zoomOut} />
+      <button type="button" className="small key-only" tabIndex={-1} data-testid="zoom-in" title="Zoom in" aria-label="Zoom in" onClick={() => run({ type: 'zoomIn' })}>
+        <Kbd k={keymap.zoomIn} placeholder />
       </button>
-      <button type="button" className="small" tabIndex={-1} onClick={() => run({ type: 'zoomReset' })}>
-        reset <Kbd k={keymap.zoomReset} />
+      <button type="button" className="small" tabIndex={-1} data-testid="zoom-fit" title="Fit the image to the stage" onClick={() => run({ type: 'zoomReset' })}>
+        Fit <Kbd k={keymap.zoomReset} />
+      </button>
+      <button type="button" className="small" tabIndex={-1} data-testid="zoom-actual" title="1 image pixel = 1 screen pixel" onClick={() => run({ type: 'zoomActual' })}>
+        100 % <Kbd k={keymap.zoomActual} />
       </button>
       <span className="grow" />
       <span className={`stage-queue${filtered ? ' filtered' : ''}`} data-testid="label-queue" title="The labeling queue: Submit & next goes to its next record (filters in Queue)">
@@ -43,6 +47,7 @@ export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
         <select
           tabIndex={-1}
           data-testid="label-queue-order"
+          title={QUEUE_ORDERS.find((o) => o.field === orderValue)?.title}
           aria-label="Queue order"
           value={orderValue}
           onChange={(e) => {
@@ -53,8 +58,8 @@ export function StageBar({ overlay, keymap, queue, setQueue, run }: Props) {
         >
           {!known && <option value="">{`${queue.sort.field} ${queue.sort.dir}`}</option>}
           {QUEUE_ORDERS.map((o) => (
-            <option key={o.field} value={o.field}>
-              {o.title}
+            <option key={o.field} value={o.field} title={o.title}>
+              {o.short}
             </option>
           ))}
         </select>

@@ -35,6 +35,17 @@ export function fromSuggestion(s: Suggestion): FormState {
   };
 }
 
+/**
+ * The suggestion's present AUs merged into the form: the union, the form's AUs keeping their intensity and side, its
+ * emotion and reasoning kept (the suggestion's emotion only where the form has none). The form then stems from the
+ * suggestion, so its prediction becomes the revision's parent.
+ */
+export function mergeSuggestion(form: FormState, s: Suggestion): FormState {
+  const have = new Set(form.aus.map((m) => m.au));
+  const added = s.aus.filter((a) => a.present && !have.has(a.au)).map((a) => ({ au: a.au, intensity: null, side: null }));
+  return { ...form, emotion: form.emotion ?? s.emotion, aus: normaliseMarks([...form.aus, ...added]), parentPredictionId: s.predictionId };
+}
+
 export function normaliseMarks(aus: AUMark[]): AUMark[] {
   const byAU = new Map(aus.map((m) => [m.au, { au: m.au, intensity: m.intensity ?? null, side: m.side ?? null }]));
   return sortAUs(byAU.keys()).map((au) => byAU.get(au)!);

@@ -8,7 +8,7 @@ import type { RecordDetail } from '../../../contract/types';
 import { checkReasoning, composeReasoning } from '../../../pipelines/facs/reasoning';
 import { ApiCallError } from '../api/client';
 import { errorText } from '../components/Toasts';
-import { auSet, fromSuggestion, type FormState } from './form';
+import { auSet, fromSuggestion, mergeSuggestion, type FormState } from './form';
 import type { RecordCache } from './recordCache';
 import type { DraftWriter } from './useDraftWriter';
 import type { LabelForm } from './useLabelForm';
@@ -42,6 +42,8 @@ export interface LabelActions {
   undo(decisionId?: number): Promise<void>;
   discardDraft(): void;
   acceptSuggestion(): void;
+  /** The suggestion's present AUs added to the form's (see mergeSuggestion in form.ts). */
+  mergeSuggestion(): void;
   compose(): void;
   /** Conflict ways out (see useSubmitConflict). */
   resubmit(recordId: string, form: FormState, baseRevisionId: number | null): void;
@@ -220,6 +222,11 @@ export function useLabelActions({ api, cache, userId, detail, writer, nav, form,
     });
   }, [detail, edit]);
 
+  const mergeSuggestionAUs = useCallback(() => {
+    const s = detail?.suggestion;
+    if (s) edit((f) => mergeSuggestion(f, s));
+  }, [detail, edit]);
+
   const compose = useCallback(() => {
     const emotion = current().emotion;
     if (!emotion) {
@@ -229,5 +236,5 @@ export function useLabelActions({ api, cache, userId, detail, writer, nav, form,
     edit((x) => ({ ...x, reasoning: composeReasoning(emotion, auSet(x)) }));
   }, [current, edit, toast]);
 
-  return { submit, skip, undo, discardDraft, acceptSuggestion, compose, resubmit, showCurrent, reopenWith };
+  return { submit, skip, undo, discardDraft, acceptSuggestion, mergeSuggestion: mergeSuggestionAUs, compose, resubmit, showCurrent, reopenWith };
 }

@@ -1,22 +1,20 @@
-/** Zoom and pan of the image stage: the box's size, wheel zoom about the pointer, drag pan, and zoom steps about the centre. */
+/** Zoom and pan of the image stage: the box's size, wheel zoom about the pointer, drag pan, steps about the centre, fit and 100 % (math in zoom.ts). */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
-
-const MIN_ZOOM = 0.5;
-const MAX_ZOOM = 12;
-/** One zoom-in step (a key or button press); zooming out divides by it. */
-const ZOOM_STEP = 1.25;
-const FITTED = { zoom: 1, x: 0, y: 0 };
+import { FITTED, ZOOM_STEP, actualSize, fitScale, zoomBy, type Size, type ZoomView } from './zoom';
 
 export interface ZoomPan {
   /** The box's size in CSS pixels. */
-  size: { w: number; h: number };
-  /** Zoom over the fitted size, and the pan offset from the centred position. */
-  view: { zoom: number; x: number; y: number };
+  size: Size;
+  view: ZoomView;
+  /** The scale at which the image fits the box. */
+  fit: number;
   zoomIn(): void;
   zoomOut(): void;
   /** Back to fitted and centred. */
   reset(): void;
-  /** Pointer handlers for the box: drag pans, double-click resets. */
+  /** 100 %: the image at its natural size. */
+  actual(): void;
+  /** Pointer handlers for the box: drag pans, double-click fits. */
   handlers: {
     onPointerDown(e: PointerEvent<HTMLDivElement>): void;
     onPointerMove(e: PointerEvent<HTMLDivElement>): void;
@@ -26,10 +24,11 @@ export interface ZoomPan {
   };
 }
 
-export function useZoomPan(boxRef: RefObject<HTMLDivElement | null>): ZoomPan {
-  const [size, setSize] = useState({ w: 0, h: 0 });
-  const [view, setView] = useState(FITTED);
+export function useZoomPan(boxRef: RefObject<HTMLDivElement | null>, image: Size): ZoomPan {
+  const [size, setSize] = useState<Size>({ w: 0, h: 0 });
+  const [view, setView] = useState<ZoomView>(FITTED);
   const drag = useRef<{ x: number; y: number; vx: number; vy: number } | null>(null);
+  const fit = fitScale(size, image);
 
   useLayoutEffect(() => {
     const el = boxRef.current;
@@ -41,18 +40,10 @@ export function useZoomPan(boxRef: RefObject<HTMLDivElement | null>): ZoomPan {
     return () => ro.disconnect();
   }, [boxRef]);
 
+  /** Zooms by `factor` about a point of the box (its centre by default). */
   const zoomAt = useCallback(
-    (factor: number, cx: number, cy: number) => {
-      setView((v) => {
-        const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, v.zoom * factor));
-        const f = zoom / v.zoom;
-        // Keep the point under (cx, cy) still: offsets are relative to the centred position.
-        const ox = cx - size.w / 2;
-        const oy = cy - size.h / 2;
-        return { zoom, x: ox - (ox - v.x) * f, y: oy - (oy - v.y) * f };
-      });
-    },
-    [size.w, size.h],
+    (factor: number, cx = size.w / 2, cy = size.h / 2) => setView((v) => zoomBy(v, fit, factor, { x: cx - size.w / 2, y: cy - size.h / 2 })),
+    [size.w, size.h, fit],
   );
 
   useEffect(() => {
@@ -68,9 +59,10 @@ export function useZoomPan(boxRef: RefObject<HTMLDivElement | null>): ZoomPan {
     return () => el.removeEventListener('wheel', onWheel);
   }, [boxRef, zoomAt]);
 
-  const reset = useCallback(() => setView((v) => (v.zoom === 1 && v.x === 0 && v.y === 0 ? v : FITTED)), []);
-  const zoomIn = useCallback(() => zoomAt(ZOOM_STEP, size.w / 2, size.h / 2), [zoomAt, size.w, size.h]);
-  const zoomOut = useCallback(() => zoomAt(1 / ZOOM_STEP, size.w / 2, size.h / 2), [zoomAt, size.w, size.h]);
+  const reset = useCallback(() => setView((v) => (v.fitted && v.x === 0 && v.y === 0 ? v : FITTED)), []);
+  const actual = useCallback(() => setView((v) => actualSize(v, fit)), [fit]);
+  const zoomIn = useCallback(() => zoomAt(ZOOM_STEP), [zoomAt]);
+  const zoomOut = useCallback(() => zoomAt(1 / ZOOM_STEP), [zoomAt]);
 
   const handlers = useMemo(
     () => ({
@@ -81,14 +73,15 @@ export function useZoomPan(boxRef: RefObject<HTMLDivElement | null>): ZoomPan {
       },
       onPointerMove(e: PointerEvent<HTMLDivElement>) {
         const d = drag.current;
-        if (d) setView((v) => ({ ...v, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
+        // A fitted image that is dragged keeps its scale from here on.
+        if (d && (e.clientX !== d.x || e.clientY !== d.y)) setView((v) => ({ fitted: false, scale: v.fitted ? fit : v.scale, x: d.vx + e.clientX - d.x, y: d.vy + e.clientY - d.y }));
       },
       onPointerUp: () => void (drag.current = null),
       onPointerCancel: () => void (drag.current = null),
       onDoubleClick: reset,
     }),
-    [view.x, view.y, reset],
+    [view.x, view.y, reset, fit],
   );
 
-  return { size, view, zoomIn, zoomOut, reset, handlers };
+  return { size, view, fit, zoomIn, zoomOut, reset, actual, handlers };
 }

@@ -130,6 +130,14 @@ export function QueueView() {
           }}
         />
         <Select label="Author" testId="filter-author" value={spec.filter.author ?? ''} options={sources.authors} onChange={(v) => setFilter({ author: v || undefined })} />
+        <Select
+          label="Skipped"
+          testId="filter-skipped"
+          value={spec.filter.skipped === undefined ? '' : spec.filter.skipped ? 'yes' : 'no'}
+          options={SKIPPED_CHOICES}
+          labels={{ yes: 'skipped', no: 'not skipped' }}
+          onChange={(v) => setFilter({ skipped: v === '' ? undefined : v === 'yes' })}
+        />
         <span className="grow" />
         <label className="sort">
           Sort
@@ -219,6 +227,8 @@ const QueueRow = memo(function QueueRow({ index, top, row, selected, onClick }: 
     </div>
   );
 });
+
+const SKIPPED_CHOICES = ['yes', 'no'] as const;
 
 /** A filter picker; "" is "any". */
 function Select<T extends string>({ label, testId, value, options, labels, onChange }: { label: string; testId: string; value: T | ''; options: readonly T[]; labels?: Record<string, string>; onChange(v: T | ''): void }) {

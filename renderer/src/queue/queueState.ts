@@ -13,11 +13,11 @@ const STORAGE_KEY = 'fea.queue';
 /** A new labeler's queue is a to-do list: unlabeled records, then weak ones. */
 export const DEFAULT_QUEUE: QueueSpec = { filter: {}, sort: { field: 'todo', dir: 'asc' } };
 
-/** The orders the label view offers in one step, with their names. */
-export const QUEUE_ORDERS: { field: RecordSortField; title: string }[] = [
-  { field: 'todo', title: 'to do (unlabeled, then weak)' },
-  { field: 'uncertain', title: 'uncertain first (to do, least sure suggestion first)' },
-  { field: 'id', title: 'by id' },
+/** The orders the label view offers in one step: a short name for the menu, and what it means. */
+export const QUEUE_ORDERS: { field: RecordSortField; short: string; title: string }[] = [
+  { field: 'todo', short: 'to do', title: 'to do (unlabeled, then weak)' },
+  { field: 'uncertain', short: 'uncertain first', title: 'uncertain first (to do, least sure suggestion first)' },
+  { field: 'id', short: 'by id', title: 'by id' },
 ];
 
 function parse(raw: string | null): QueueSpec | null {

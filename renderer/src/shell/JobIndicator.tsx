@@ -1,7 +1,11 @@
 /** Running jobs (import, analysis, training…) from job.progress events, in the top bar. */
 import { useEffect, useState } from 'react';
-import type { Job } from '../../../contract/types';
+import type { Job, JobKind } from '../../../contract/types';
 import { useApi, useApiEvents } from '../api/ApiContext';
+import { routeHash, type ViewName } from './route';
+
+/** Where each kind of job is watched and cancelled. */
+const JOB_VIEW: Record<JobKind, ViewName> = { import: 'import', analyze: 'import', export: 'export', train: 'training', eval: 'training', synth: 'training' };
 
 export function JobIndicator() {
   const api = useApi();
@@ -35,7 +39,9 @@ export function JobIndicator() {
         const pct = j.total > 0 ? Math.min(100, (100 * j.done) / j.total) : null;
         return (
           <div key={j.id} className={`job job-${j.status}`} title={`${j.kind} · ${j.status} · ${j.message}`} data-testid="job">
-            <span className="job-kind">{j.kind}</span>
+            <a className="job-kind" href={routeHash({ view: JOB_VIEW[j.kind], id: null })}>
+              {j.kind}
+            </a>
             <span className="job-bar">
               <span style={{ width: `${pct ?? 100}%` }} className={pct === null ? 'indeterminate' : ''} />
             </span>

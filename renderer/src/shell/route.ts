@@ -2,13 +2,14 @@
 import { useSyncExternalStore } from 'react';
 import { flushSync } from 'react-dom';
 
-export type ViewName = 'label' | 'queue' | 'review' | 'dashboard' | 'training' | 'export' | 'settings';
+export type ViewName = 'label' | 'queue' | 'review' | 'dashboard' | 'training' | 'import' | 'export' | 'settings';
 export const VIEWS: { name: ViewName; title: string }[] = [
   { name: 'label', title: 'Label' },
   { name: 'queue', title: 'Queue' },
   { name: 'review', title: 'Review' },
   { name: 'dashboard', title: 'Dashboard' },
   { name: 'training', title: 'Training' },
+  { name: 'import', title: 'Import' },
   { name: 'export', title: 'Export' },
   { name: 'settings', title: 'Settings' },
 ];

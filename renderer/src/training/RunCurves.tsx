@@ -1,13 +1,13 @@
 /**
- * Live curves of one run as small multiples: loss, reward components, KL, clip fraction, tokens/s, then any other
- * metric. A finished run's result sits above them; on RL curves a line marks the step the model came from.
+ * Live curves of one run as small multiples: loss, reward components, KL, clip fraction, then any other metric; the
+ * engine's own numbers (tokens/s, sequences/s, live tensors) in a group of their own below. A finished run's result sits above them; on RL curves a line marks the step the model came from.
  */
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricPoint, RunSummary } from '../../../contract/types';
 import { EmptyState } from '../charts/ChartCard';
 import { fmtNum } from '../charts/format';
 import { axisProps, COLORS, gridProps, SERIES, tooltipProps } from '../charts/theme';
-import { metricKeys, metricPanels, metricRows, rateAxisMax, type PanelDef } from './metricPanels';
+import { metricKeys, metricPanels, metricRows, panelGroups, rateAxisMax, type PanelDef } from './metricPanels';
 import { RunResultLine } from './RunResultLine';
 import { markerLabelSide } from './runResult';
 
@@ -156,9 +156,16 @@ export function RunCurves({ run, metrics, loading, hasRuns }: { run: RunSummary 
     <>
       {failure}
       {result}
-      <div className="tr-mults" data-testid="run-curves">
-        {panels.map((p) => (
-          <Panel key={p.id} panel={p} rows={rows} modelStep={modelStep} />
+      <div className="tr-mult-groups" data-testid="run-curves">
+        {panelGroups(panels).map((g) => (
+          <section key={g.group} className={`tr-mult-group tr-mult-group--${g.group}`} data-testid={`curve-group-${g.group}`} aria-label={g.title}>
+            <h4 className="tr-mult-group__title">{g.title}</h4>
+            <div className="tr-mults">
+              {g.panels.map((p) => (
+                <Panel key={p.id} panel={p} rows={rows} modelStep={modelStep} />
+              ))}
+            </div>
+          </section>
         ))}
       </div>
     </>

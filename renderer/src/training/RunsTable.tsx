@@ -67,6 +67,7 @@ export function RunsTable({
             <th>Stage</th>
             <th>Status</th>
             <th>Split</th>
+            <th title="The seed the run used (the default when the form left it empty)">Seed</th>
             <th>Backend</th>
             <th style={{ width: '30%' }}>Progress</th>
             <th>Model</th>
@@ -104,6 +105,9 @@ export function RunsTable({
                   </span>
                 </td>
                 <td>{r.split}</td>
+                <td className="dt-num" data-testid={`run-seed-${r.id}`}>
+                  {r.seed}
+                </td>
                 <td>
                   <code>{r.backend || '–'}</code>
                 </td>

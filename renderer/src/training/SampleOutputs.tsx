@@ -41,9 +41,13 @@ function SampleCard({ sample, index }: { sample: SampleOutput; index: number }) 
         <div className="tr-sample__out" title={sample.label.reasoning ? `Reference: ${sample.label.reasoning}` : undefined}>
           {segments.map((s, i) =>
             s.kind === 'au-hit' || s.kind === 'au-extra' ? (
-              <mark key={i} className={`tr-au ${s.kind === 'au-hit' ? 'tr-au--hit' : 'tr-au--extra'}`} title={`${auName(s.text.toUpperCase())}${s.kind === 'au-hit' ? ' — in the label' : ' — not in the label (hallucinated)'}`}>
+              <mark key={i} className={`tr-au ${s.kind === 'au-hit' ? 'tr-au--hit' : 'tr-au--extra'}`} data-au-mark={s.kind} title={`${auName(s.au)}${s.kind === 'au-hit' ? ' — in the label' : ' — not in the label (hallucinated)'}`}>
                 {s.text}
               </mark>
+            ) : s.kind === 'au-repeat' || s.kind === 'au-unscored' ? (
+              <span key={i} className={`tr-au-plain tr-au-plain--${s.kind === 'au-repeat' ? (s.inLabel ? 'hit' : 'extra') : 'unscored'}`} title={s.kind === 'au-repeat' ? `${auName(s.au)} — named again, counted once` : `${auName(s.au)} — outside <think>: not scored`}>
+                {s.text}
+              </span>
             ) : (
               <span key={i} className={`tr-seg-${s.kind}`}>
                 {s.text}
@@ -52,8 +56,9 @@ function SampleCard({ sample, index }: { sample: SampleOutput; index: number }) 
           )}
         </div>
         <div className="tr-sample__foot">
-          AUs: <span className="tr-up">{marks.hit.length} right</span> · <span className="tr-down">{marks.extra.length} extra</span> ·{' '}
-          <span className="dt-muted">{marks.missed.length} missed</span>
+          AUs: <span className="tr-up" data-testid={`sample-${index}-right`}>{marks.hit.length} right</span> ·{' '}
+          <span className="tr-down" data-testid={`sample-${index}-extra`}>{marks.extra.length} extra</span> ·{' '}
+          <span className="dt-muted" data-testid={`sample-${index}-missed`}>{marks.missed.length} missed</span>
         </div>
       </div>
     </div>

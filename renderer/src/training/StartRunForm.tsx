@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Input } from '../../../contract/api';
 import {
+  DEFAULT_RUN_SEED,
   GRPO_LOSS_TYPES,
   RUN_STAGES,
   SAMPLE_WEIGHTINGS,
@@ -11,6 +12,8 @@ import {
 } from '../../../contract/training-choices';
 import type { ModelSummary, SplitSummary } from '../../../contract/types';
 import { useApi } from '../api/ApiContext';
+import { countOf } from '../components/plural';
+import { useTrainingCheck } from './useTrainingCheck';
 
 /**
  * The `config` keys the training service reads (services/training/run-config.ts: a bare key sets the
@@ -93,6 +96,22 @@ export function StartRunForm({
   const sftModels = useMemo(() => models.filter((m) => m.stage === 'sft'), [models]);
   const fromModels = models;
   const noBase = stage === 'rl' && sftModels.length === 0 && from === '';
+  // the service's own check of this choice: a split it would refuse is refused here, before submitting, with its reason
+  const seedValue = Number(seed.trim());
+  const checkInput = useMemo<Input<'training.check'> | null>(
+    () =>
+      split
+        ? {
+            stage,
+            split,
+            ...(stage === 'rl' && from !== '' ? { from: Number(from) } : {}),
+            ...(seed.trim() !== '' && Number.isInteger(seedValue) ? { seed: seedValue } : {}),
+          }
+        : null,
+    [stage, split, from, seed, seedValue],
+  );
+  const { check } = useTrainingCheck(api, checkInput);
+  const refused = !noBase && check !== null && !check.ok;
 
   function buildInput(): Input<'training.start'> {
     const input: Input<'training.start'> = { stage, split };
@@ -145,7 +164,7 @@ export function StartRunForm({
     setBusy(true);
     try {
       const res = await api['training.start'](input);
-      setNotice(res.queued ? `Run #${res.runId} queued: it starts when the running one ends` : `Run #${res.runId} started`);
+      setNotice(res.queued ? `Run #${res.runId} queued (seed ${res.seed}): it starts when the running one ends` : `Run #${res.runId} started with seed ${res.seed}`);
       onStarted(res.runId);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -208,7 +227,15 @@ export function StartRunForm({
         </label>
         <label>
           <span>Seed</span>
-          <input type="number" step={1} placeholder="0" value={seed} onChange={(e) => setSeed(e.target.value)} data-testid="start-seed" />
+          <input
+            type="number"
+            step={1}
+            placeholder={String(DEFAULT_RUN_SEED)}
+            title={`Empty: seed ${DEFAULT_RUN_SEED}. The run records the seed it used.`}
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+            data-testid="start-seed"
+          />
         </label>
       </div>
       <details className="tr-adv" data-testid="start-advanced">
@@ -271,12 +298,22 @@ export function StartRunForm({
         <div className="tr-hint">Empty fields use the trainer's defaults; the run records the full configuration.</div>
       </details>
       <div className="tr-form__foot">
-        <button type="submit" className="dt-btn dt-btn--primary" disabled={busy || !split || noBase} data-testid="start-submit">
+        <button type="submit" className="dt-btn dt-btn--primary" disabled={busy || !split || noBase || refused} data-testid="start-submit">
           {busy ? 'Starting…' : `Start ${stage === 'sft' ? 'SFT' : 'RL'} run`}
         </button>
         {noBase ? <span className="tr-hint">RL starts from an SFT model: train one first.</span> : null}
+        {check?.ok && check.labeled !== null ? (
+          <span className="tr-hint" data-testid="start-check">
+            {countOf(check.labeled, 'labeled record')} in {check.part}, {check.withReasoning} with a reasoning · seed {check.seed}
+          </span>
+        ) : null}
         {notice ? <span className="tr-ok" data-testid="start-notice">{notice}</span> : null}
       </div>
+      {refused ? (
+        <div className="tr-form__error" role="alert" data-testid="start-refusal">
+          {check.reason}
+        </div>
+      ) : null}
       {error ? (
         <div className="tr-form__error" role="alert" data-testid="start-error">
           {error}

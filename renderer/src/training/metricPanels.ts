@@ -1,7 +1,8 @@
 /**
- * Groups a run's per-step metric keys into small-multiple panels. Trainers name keys in different
+ * Groups a run's per-step metric keys into small-multiple panels, in two groups: what the model learns (`training`)
+ * and how the engine runs (`engine`: throughput, live tensors, generation time). Trainers name keys in different
  * styles (`val_loss`, `valLoss`, `val/loss`), so keys are matched after dropping case and punctuation.
- * Keys no panel claims get a panel of their own.
+ * Keys no panel claims get a panel of their own, titled from the key.
  */
 import type { RunStage } from '../../../contract/training-choices';
 import type { MetricPoint } from '../../../contract/types';
@@ -10,9 +11,15 @@ export interface SeriesDef {
   key: string;
   label: string;
 }
+/** The panel groups, in the order they are shown. */
+export const PANEL_GROUPS = ['training', 'engine'] as const;
+export type PanelGroup = (typeof PANEL_GROUPS)[number];
+export const PANEL_GROUP_TITLES: Record<PanelGroup, string> = { training: 'Training', engine: 'Engine' };
+
 export interface PanelDef {
   id: string;
   title: string;
+  group: PanelGroup;
   series: SeriesDef[];
   /** Panels whose values are rates in [0, 1]. */
   unit?: 'rate';
@@ -21,6 +28,8 @@ export interface PanelDef {
 interface PanelSpec {
   id: string;
   title: string;
+  /** Default 'training'. */
+  group?: PanelGroup;
   unit?: 'rate';
   series: { label: string; aliases: string[]; rlOnly?: string[] }[];
 }
@@ -72,12 +81,28 @@ const PANELS: PanelSpec[] = [
       { label: 'high', aliases: ['highclipfraction', 'clipfractionhigh', 'clipratiohigh'] },
     ],
   },
+  { id: 'ratio', title: 'Policy ratio (mean)', series: [{ label: 'ratio', aliases: ['ratiomean', 'importanceratio', 'meanratio'] }] },
+  { id: 'completionLength', title: 'Completion length (tokens)', series: [{ label: 'tokens', aliases: ['completionlength', 'completionlen', 'responselength', 'meanlength'] }] },
+  { id: 'lr', title: 'Learning rate', series: [{ label: 'lr', aliases: ['lr', 'learningrate'] }] },
+  { id: 'epoch', title: 'Epoch', series: [{ label: 'epoch', aliases: ['epoch'] }] },
   {
     id: 'tps',
     title: 'Tokens / s',
+    group: 'engine',
     series: [{ label: 'tokens/s', aliases: ['tokenss', 'tokenspers', 'tokenspersec', 'tokenspersecond', 'tps', 'tokpers', 'throughputtokens'] }],
   },
-  { id: 'lr', title: 'Learning rate', series: [{ label: 'lr', aliases: ['lr', 'learningrate'] }] },
+  {
+    id: 'sps',
+    title: 'Sequences / s',
+    group: 'engine',
+    series: [
+      { label: 'sequences/s', aliases: ['seqpersec', 'seqs', 'sequencespersec', 'sequencespersecond', 'samplespersec', 'samplespersecond'] },
+      { label: 'rollouts/s', aliases: ['rolloutspersec', 'rolloutspersecond'] },
+    ],
+  },
+  { id: 'genTime', title: 'Generation time (s)', group: 'engine', series: [{ label: 'seconds', aliases: ['generationseconds', 'generationtime', 'gentime'] }] },
+  { id: 'tensors', title: 'Live tensors', group: 'engine', series: [{ label: 'tensors', aliases: ['numtensors', 'tensors', 'livetensors'] }] },
+  { id: 'memory', title: 'Engine memory (bytes)', group: 'engine', series: [{ label: 'bytes', aliases: ['numbytes', 'membytes', 'memorybytes'] }] },
 ];
 
 /** Keys never plotted: they are the x axis or bookkeeping. */
@@ -105,15 +130,31 @@ export function metricPanels(keys: Iterable<string>, stage: RunStage): PanelDef[
         series.push({ key, label: s.label });
       }
     }
-    if (series.length) panels.push({ id: spec.id, title: spec.title, series, unit: spec.unit });
+    if (series.length) panels.push({ id: spec.id, title: spec.title, group: spec.group ?? 'training', series, unit: spec.unit });
   }
   const extra = [...byNorm.entries()]
     .filter(([norm, key]) => !used.has(key) && !SKIP.has(norm))
     .map(([, key]) => key)
     .sort()
     .slice(0, MAX_EXTRA);
-  for (const key of extra) panels.push({ id: `extra:${key}`, title: key, series: [{ key, label: key }] });
+  for (const key of extra) panels.push({ id: `extra:${key}`, title: keyTitle(key), group: 'training', series: [{ key, label: key }] });
   return panels;
+}
+
+/** A title for a key no panel knows, written like the others: `gradNorm`, `grad_norm` → "Grad norm". */
+export function keyTitle(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => (/^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase()));
+  if (words.length === 0) return key;
+  return [words[0][0].toUpperCase() + words[0].slice(1), ...words.slice(1)].join(' ');
+}
+
+/** The panels by group, in PANEL_GROUPS order; empty groups left out. */
+export function panelGroups(panels: PanelDef[]): { group: PanelGroup; title: string; panels: PanelDef[] }[] {
+  return PANEL_GROUPS.map((group) => ({ group, title: PANEL_GROUP_TITLES[group], panels: panels.filter((p) => p.group === group) })).filter((g) => g.panels.length > 0);
 }
 
 /** Rows for recharts: `{step, ...values}`, sorted by step, thinned evenly to at most `max` rows (the last always kept). */

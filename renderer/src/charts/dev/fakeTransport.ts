@@ -43,6 +43,18 @@ function stats(): WorkspaceStats {
       { userId: 2, name: 'bob', lastHour: 0, last24h: 31, total: 140 },
       { userId: 3, name: 'chen', lastHour: 6, last24h: 6, total: 18 },
     ],
+    analysis: {
+      records: 600,
+      analyzed: 588,
+      facesFound: 561,
+      notAnalysable: [{ reason: 'too_large', records: 2 }],
+      facesBySource: {
+        demo: { analyzed: 400, facesFound: 396, detection: { direct: 380, padded: 16, none: 4 } },
+        'FER-2013': { analyzed: 188, facesFound: 165, detection: { direct: 90, padded: 60, 'whole-crop': 15, none: 23 } },
+      },
+    },
+    skipped: { records: 7, reasons: [{ reason: 'face hidden by a hand', records: 4 }, { reason: 'two faces', records: 3 }] },
+    labelTime: { medianMs: 8400, submissions: 230 },
   };
 }
 
@@ -179,7 +191,7 @@ export function createFakeTransport(opts: { empty?: boolean } = {}): Transport {
     'models.list': () => ({ models: opts.empty ? [] : models }),
     'models.eval': () => report(0.8),
     'models.samples': ({ limit }: { limit: number }) => ({ samples: samples(limit) }),
-    'training.start': () => ({ jobId: 'j9', runId: 9, queued: false }),
+    'training.start': () => ({ jobId: 'j9', runId: 9, queued: false, seed: 1 }),
     'training.stop': () => ({ stopped: true }),
     'training.resume': () => ({ jobId: 'j4', runId: 4, queued: false }),
   };
