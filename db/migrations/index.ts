@@ -9,6 +9,7 @@ import * as m007 from './007-neutral-labeled';
 import * as m008 from './008-synthesis';
 import * as m009 from './009-prediction-purpose';
 import * as m010 from './010-image-hashes';
+import * as m011 from './011-policy-expression-features';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 8, name: 'synthesis', up: m008.up },
   { version: 9, name: 'prediction-purpose', up: m009.up },
   { version: 10, name: 'image-hashes', up: m010.up },
+  { version: 11, name: 'policy-expression-features', up: m011.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

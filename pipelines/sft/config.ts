@@ -1,6 +1,13 @@
 /** What an SFT run is told, and its defaults (pipelines/TRAINING.md §2 says why they are what they are). */
 import type { PolicyConfig } from '../model/config';
 
+/**
+ * 'loss': each training record's text and emotion losses weigh n / (classes · n_emotion), so every emotion weighs
+ * the same in the loss whatever its share of the training part; 'none': every record weighs 1.
+ */
+export const CLASS_BALANCES = ['loss', 'none'] as const;
+export type ClassBalance = (typeof CLASS_BALANCES)[number];
+
 export interface SftConfig {
   seed: number;
   epochs: number;
@@ -27,6 +34,7 @@ export interface SftConfig {
   /** Let every token's logit follow the image heads directly (see PolicyConfig.headBias). */
   headBias: boolean;
   augment: boolean;
+  classBalance: ClassBalance;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
   model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
@@ -48,6 +56,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   emotionCopy: true,
   headBias: true,
   augment: true,
+  classBalance: 'loss',
   clipNorm: 5,
   model: {},
 };

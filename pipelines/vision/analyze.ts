@@ -8,6 +8,7 @@ import { estimateAUs, type AUEstimates, type Reference } from './au-estimates';
 import { boxToImage, clampBox, findFace, frameToImage, type Box, type DetectionMode, type Frame } from './detect';
 import { loadFaceApi, type FaceApi } from './faceapi';
 import { mapExpressions } from './expressions';
+import { DEFAULT_EXPRESSION_VIEWS, faceExpressionFeatures } from './expression-features';
 import { decodeRgb, grayThumb, ImageRejected, probeImage, DEFAULT_PIXEL_LIMIT, type RgbImage } from './image';
 import { phashFromGray32 } from './phash';
 import { faceDescriptor } from './recognition';
@@ -32,6 +33,8 @@ export interface AnalyzeOptions {
    * feature, analyses.descriptor). It is the most expensive net after the detector; false skips it.
    */
   descriptor?: boolean;
+  /** Expression feature views to compute (expression-features.ts EXPRESSION_VIEWS; default DEFAULT_EXPRESSION_VIEWS). */
+  expressionViews?: number;
 }
 
 export type { Box, DetectionMode } from './detect';
@@ -53,6 +56,8 @@ export interface FaceAnalysis {
   expressions: Record<string, number>;
   /** Null when options.descriptor is false. */
   descriptor: Float32Array | null;
+  /** The policy's frozen expression features, one vector per view (expression-features.ts). */
+  expressionFeatures: Float32Array[];
   crops: { size: number; grayPng: Uint8Array; colorPng: Uint8Array };
   auEstimates: AUEstimates;
   phash: string;
@@ -125,6 +130,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
       landmarks,
       expressions: face.expressions,
       descriptor: face.descriptor,
+      expressionFeatures: face.expressionFeatures,
       crops,
       // In the image's pixels (not the canvas'): the face's size there picks the reference (au-estimates LOW_RES).
       auEstimates: estimateAUs(landmarks, options.baseline),
@@ -147,6 +153,7 @@ interface DecodedFace {
   landmarks: Pt[];
   expressions: Record<string, number>;
   descriptor: Float32Array | null;
+  expressionFeatures: Float32Array[];
 }
 
 async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeOptions): Promise<DecodedFace> {
@@ -157,7 +164,7 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
     const aligned = clampBox(alignedBox(landmarks), frame.rgb);
     const faceTensor = tf.slice3d(frame.tensor, [aligned.y, aligned.x, 0], [aligned.height, aligned.width, 3]);
     try {
-      const expr = (await faceapi.nets.faceExpressionNet.predictExpressions(faceTensor as never)) as unknown as Record<string, number>;
+      const expr = await faceExpressionFeatures(faceapi, { frame: frame.tensor, face: faceTensor, box: aligned, landmarks }, options.expressionViews ?? DEFAULT_EXPRESSION_VIEWS);
       const descriptor =
         options.descriptor === false
           ? null
@@ -169,8 +176,9 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
         detectionScore: found.score === null ? null : Math.round(found.score * 1000) / 1000,
         box,
         landmarks,
-        expressions: mapExpressions({ ...expr }),
+        expressions: mapExpressions(expr.expressions),
         descriptor,
+        expressionFeatures: expr.views,
       };
     } finally {
       faceTensor.dispose();

@@ -36,7 +36,8 @@ async function run(ws: Workspace): Promise<void> {
   const loaded = model?.path ? await loadPolicy(path.join(ws.dir, ...model.path.split('/')), false) : null;
   try {
     const descriptorDim = loaded?.policy.config.descriptorDim ?? 0;
-    const all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, limit: cfg.limit });
+    const expressionDim = loaded?.policy.config.expressionDim ?? 0;
+    const all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, expressionDim, limit: cfg.limit });
     const seen = processedRecordIds(ws.db, round.id);
     const todo = all.filter((r) => !seen.has(r.id)).map((r) => planRecord(r, loaded !== null));
     const total = all.length;

@@ -5,11 +5,14 @@ import type { Workspace } from '../../db/open';
 import { splitExists, trainingRecords, type TrainingRecord } from '../../db/repositories/training-data';
 import { grayPixels } from '../../pipelines/data/pixels';
 import { snapshotTrainingRecords } from '../../db/repositories/snapshots';
-import type { FaceSample } from '../../pipelines/model/inputs';
+import type { ExpressionView, FaceSample } from '../../pipelines/model/inputs';
+import { EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 
 export interface LoadOptions {
   imageSize: number;
   descriptorDim: number;
+  /** The policy's expressionDim (0: no expression features). */
+  expressionDim: number;
   /** Only records a human labeled or reviewed (training); otherwise every record with an emotion. */
   labeledOnly: boolean;
   limit?: number;
@@ -19,7 +22,7 @@ export interface LoadOptions {
 
 export async function loadSplitSamples(ws: Workspace, split: string, part: string, opts: LoadOptions): Promise<FaceSample[]> {
   if (!splitExists(ws.db, split)) throw new Error(`split "${split}" does not exist in ${ws.dir} (create it with "fea split")`);
-  const records = trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
+  const records = trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
   const out: FaceSample[] = [];
   for (const r of records) out.push(await faceSample(ws, r, opts.imageSize));
   return out;
@@ -30,10 +33,10 @@ export async function loadSnapshotSamples(
   ws: Workspace,
   snapshotId: number,
   exclude: { split: string; part: string } | null,
-  opts: { imageSize: number; descriptorDim: number },
+  opts: { imageSize: number; descriptorDim: number; expressionDim: number },
 ): Promise<FaceSample[]> {
   const out: FaceSample[] = [];
-  for (const r of snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, exclude })) out.push(await faceSample(ws, r, opts.imageSize));
+  for (const r of snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, exclude })) out.push(await faceSample(ws, r, opts.imageSize));
   return out;
 }
 
@@ -47,5 +50,21 @@ export async function faceSample(ws: Workspace, r: TrainingRecord | (Omit<Traini
   } catch (err) {
     throw new Error(`record ${r.id}: cannot read image ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { recordId: r.id, imageKey: r.relPath, subject: r.subject, pixels, descriptor: r.descriptor, emotion: r.emotion, aus: r.aus, reasoning: r.reasoning };
+  return {
+    recordId: r.id,
+    imageKey: r.relPath,
+    subject: r.subject,
+    pixels,
+    descriptor: r.descriptor,
+    expressionViews: expressionViews(r.expressionViews),
+    emotion: r.emotion,
+    aus: r.aus,
+    reasoning: r.reasoning,
+  };
+}
+
+/** Stored views in EXPRESSION_VIEWS order; views beyond the known ones (a newer analysis) are left out. */
+function expressionViews(views: Float32Array[] | null): ExpressionView[] | null {
+  if (!views) return null;
+  return views.slice(0, EXPRESSION_VIEWS.length).map((features, i) => ({ features, flipped: EXPRESSION_VIEWS[i].flip }));
 }

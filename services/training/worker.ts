@@ -66,18 +66,20 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
   let parentDir: string | null = null;
   let size = imageSize;
   let dim = descriptorDim;
+  let exprDim = cfg.sft.model.expressionDim ?? DEFAULT_POLICY_SHAPE.expressionDim;
   if (cfg.stage === 'rl') {
     if (cfg.from === null) throw new Error('an RL run needs a starting model');
     parentDir = policyDirOf(ws, cfg.from);
     const topo = JSON.parse(fs.readFileSync(path.join(parentDir, 'model.json'), 'utf8')).modelTopology;
     size = topo.config.imageSize;
     dim = topo.config.descriptorDim;
+    exprDim = topo.config.expressionDim ?? 0;
   }
   post({ type: 'status', message: 'loading data' });
   const samples =
     cfg.snapshot === null
-      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true })
-      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim });
+      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, expressionDim: exprDim, labeledOnly: true })
+      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim, expressionDim: exprDim });
   if (samples.length === 0) {
     throw new Error(cfg.snapshot === null ? `split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"` : `snapshot ${cfg.snapshot} has no records outside ${cfg.split}/${cfg.evalPart}`);
   }
@@ -204,6 +206,7 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
   const samples = await loadSplitSamples(ws, split, part, {
     imageSize: policy.config.imageSize,
     descriptorDim: policy.config.descriptorDim,
+    expressionDim: policy.config.expressionDim ?? 0,
     labeledOnly: false,
   });
   if (samples.length === 0) throw new Error(`split "${split}" has no records with an emotion in part "${part}"`);
@@ -228,7 +231,7 @@ function predictionOf(policy: Policy, o: ReturnType<typeof generateOutputs>[numb
 async function suggest(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'suggest' }>): Promise<void> {
   const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
   try {
-    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, labeledOnly: false, withUnlabeled: true });
+    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, expressionDim: policy.config.expressionDim ?? 0, labeledOnly: false, withUnlabeled: true });
     const outs = generateOutputs(policy, tokenizer, samples);
     upsertPredictions(ws.db, modelId, outs.map((o) => predictionOf(policy, o)), 'suggestion');
     post({ type: 'suggested', written: outs.length });
@@ -253,6 +256,7 @@ async function samplesJob(ws: Workspace, { modelId, split, part, limit }: Extrac
     const samples: FaceSample[] = await loadSplitSamples(ws, split, part, {
       imageSize: policy.config.imageSize,
       descriptorDim: policy.config.descriptorDim,
+      expressionDim: policy.config.expressionDim ?? 0,
       labeledOnly: false,
       limit,
     });
