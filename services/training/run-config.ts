@@ -140,7 +140,11 @@ const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'construct
 
 function kindOf(schema: z.ZodType): SettingKind | null {
   let s: z.ZodType = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+    else break;
+  }
   if (s instanceof z.ZodNumber) return 'number';
   if (s instanceof z.ZodBoolean) return 'boolean';
   if (s instanceof z.ZodString) return 'text';
