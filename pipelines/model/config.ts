@@ -22,6 +22,12 @@ export interface PolicyConfig {
   expressionDim?: number;
   /** Per-value mean and standard deviation of the expression features on the training part, applied before the matMul. */
   expressionNorm?: { mean: number[]; std: number[] };
+  /**
+   * Per emotion (in `emotions` order), where the expression net's probability of it sits in the expression feature
+   * vector, or −1 where the net has no such class. When given, the emotion head's logits get α·log p(emotion) of the
+   * net (α learned, 1 at start): the head starts from the net's zero-shot answer and learns what to change.
+   */
+  expressionPrior?: number[];
   /** Label vocabularies of the auxiliary heads and the condition vector. */
   emotions: string[];
   aus: string[];
@@ -96,6 +102,9 @@ export function validateConfig(c: PolicyConfig): void {
   if (c.dModel % c.nHeads !== 0) throw new Error(`dModel ${c.dModel} is not a multiple of nHeads ${c.nHeads}`);
   if (c.emotions.length === 0) throw new Error('the policy needs at least one emotion');
   const F = c.expressionDim ?? 0;
+  if (c.expressionPrior && (c.expressionPrior.length !== c.emotions.length || c.expressionPrior.some((i) => i >= F))) {
+    throw new Error(`expressionPrior names ${c.expressionPrior.length} positions below ${F}, expected one per emotion (${c.emotions.length})`);
+  }
   if (!Number.isInteger(F) || F < 0) throw new Error(`expressionDim ${F} is not a whole number ≥ 0`);
   if (c.expressionNorm && (c.expressionNorm.mean.length !== F || c.expressionNorm.std.length !== F)) {
     throw new Error(`expressionNorm has ${c.expressionNorm.mean.length}/${c.expressionNorm.std.length} values, expected expressionDim ${F}`);

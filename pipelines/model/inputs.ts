@@ -40,6 +40,8 @@ export interface BatchOptions {
 }
 
 const MAX_SHIFT = 2;
+/** The least probability the expression prior takes the log of (the net's softmax reaches 1e-10 on clear faces). */
+const PRIOR_FLOOR = 1e-4;
 
 function normalise(v: number): number {
   return (v - 0.5) / 0.25;
@@ -91,6 +93,8 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
   const cond = new Float32Array(B * C);
   const F = config.expressionDim ?? 0;
   const expr = F > 0 ? new Float32Array(B * (F + 1)) : null;
+  const E = config.emotions.length;
+  const prior = expr && config.expressionPrior ? new Float32Array(B * E) : null;
   const rng = options.rng;
   if ((options.augment || (options.conditionDrop ?? 1) < 1) && !rng) throw new Error('augmentation and condition dropout need an rng');
   samples.forEach((s, b) => {
@@ -99,6 +103,7 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
     // drawn only where there is a choice, so runs without extra views draw what they drew before views existed
     const view = views.length > 1 && options.augment ? views[rng!.int(views.length)] : views[0];
     if (view && expr) writeExpression(expr, b * (F + 1), view.features, config, s.recordId);
+    if (view && prior) config.expressionPrior!.forEach((i, e) => (prior[b * E + e] = Math.log(Math.max(i >= 0 ? view.features[i] : 0, PRIOR_FLOOR))));
     const flip = view?.flipped ?? false;
     if (options.augment) {
       const dx = rng!.int(2 * MAX_SHIFT + 1) - MAX_SHIFT;
@@ -126,6 +131,7 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
     descriptorFlags: tf.tensor2d(flags, [B, 1]),
     conditions: tf.tensor2d(cond, [B, C]),
     ...(expr ? { expression: tf.tensor2d(expr, [B, F + 1]) } : {}),
+    ...(prior ? { expressionPrior: tf.tensor2d(prior, [B, E]) } : {}),
   };
 }
 
@@ -159,7 +165,7 @@ export function expressionStatistics(samples: FaceSample[], dim: number): { mean
 }
 
 export function disposeInputs(inputs: PolicyInputs): void {
-  tf.dispose([inputs.images, inputs.descriptors, inputs.descriptorFlags, inputs.conditions, ...(inputs.expression ? [inputs.expression] : [])]);
+  tf.dispose([inputs.images, inputs.descriptors, inputs.descriptorFlags, inputs.conditions, ...(inputs.expression ? [inputs.expression] : []), ...(inputs.expressionPrior ? [inputs.expressionPrior] : [])]);
 }
 
 /** Targets of the auxiliary heads: emotion one-hot + mask, AU multi-hot + mask. */

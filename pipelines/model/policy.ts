@@ -25,6 +25,8 @@ export interface PolicyInputs {
   descriptorFlags: tf.Tensor2D;
   /** [B, F+1] normalised expression features and their presence flag (config.expressionDim F > 0 only). */
   expression?: tf.Tensor2D;
+  /** [B, E] the expression net's log-probabilities of the emotions (config.expressionPrior only; zeros without features). */
+  expressionPrior?: tf.Tensor2D;
   /** [B, E+1+A+1] known labels with their masks (zeros = unconditioned). */
   conditions: tf.Tensor2D;
 }
@@ -73,6 +75,7 @@ export class Policy {
     // Last, so every other variable starts as it did before this input existed.
     const F = c.expressionDim ?? 0;
     if (F > 0) add('enc/expr/w', [F + 1, c.featDim], he(F + 1));
+    if (F > 0 && c.expressionPrior) add('aux/emo/prior', [1], 'ones');
   }
 
   v(name: string): tf.Variable {
@@ -116,7 +119,11 @@ export class Policy {
     }
     const h1 = tf.relu(pre);
     const feat = tf.relu(tf.add(tf.add(mm(h1, this.v('enc/fc2/w')), this.v('enc/fc2/b')), h1)) as tf.Tensor2D;
-    const emoLogits = tf.add(mm(feat, this.v('aux/emo/w')), this.v('aux/emo/b')) as tf.Tensor2D;
+    let emoLogits = tf.add(mm(feat, this.v('aux/emo/w')), this.v('aux/emo/b')) as tf.Tensor2D;
+    if (this.vars.has('aux/emo/prior')) {
+      if (!inputs.expressionPrior) throw new Error('this policy reads the expression net\'s prior: the inputs have none');
+      emoLogits = tf.add(emoLogits, tf.mul(inputs.expressionPrior, this.v('aux/emo/prior'))) as tf.Tensor2D;
+    }
     const auLogits = tf.add(mm(feat, this.v('aux/au/w')), this.v('aux/au/b')) as tf.Tensor2D;
     return { feat, emoLogits, auLogits };
   }

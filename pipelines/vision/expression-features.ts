@@ -8,6 +8,7 @@ import { tf } from '../runtime/backend';
 import type { FaceApi } from './faceapi';
 import type { Box } from './detect';
 import { EXPRESSION_VIEWS, type ExpressionView } from './expression-views';
+import { EXPRESSION_TO_EMOTION } from './expressions';
 import { toFaceFrame, type Pt } from './geometry';
 
 export { DEFAULT_EXPRESSION_VIEWS, EXPRESSION_VIEWS } from './expression-views';
@@ -18,6 +19,14 @@ export const PENULTIMATE_DIM = 256;
 export const GEOMETRY_DIM = 136;
 /** Layout of one view: [penultimate 256 | probabilities 7 | geometry 136]. */
 export const EXPRESSION_FEATURE_DIM = PENULTIMATE_DIM + EXPRESSION_NET_CLASSES.length + GEOMETRY_DIM;
+
+/** PolicyConfig.expressionPrior for these emotions: each one's probability position in the vector, −1 without a class. */
+export function expressionPriorPositions(emotions: readonly string[]): number[] {
+  return emotions.map((e) => {
+    const i = EXPRESSION_NET_CLASSES.findIndex((c) => EXPRESSION_TO_EMOTION[c] === e);
+    return i < 0 ? -1 : PENULTIMATE_DIM + i;
+  });
+}
 
 export interface ExpressionFeatures {
   penultimate: Float32Array;

@@ -21,6 +21,7 @@ import type { FaceSample } from '../../pipelines/model/inputs';
 import type { Policy } from '../../pipelines/model/policy';
 import type { WordTokenizer } from '../../pipelines/tokenizer';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
+import { EXPRESSION_FEATURE_DIM, expressionPriorPositions } from '../../pipelines/vision/expression-features';
 import { RlTrainer } from '../../pipelines/rl/train-rl';
 import { loadSnapshotSamples, loadSplitSamples } from './dataset';
 import { parseRunConfig } from './run-config';
@@ -91,7 +92,9 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
     const emotions = vocabulary(ws.db, 'emotion');
     const known = new Set(samples.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
     const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
-    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, cfg.sft);
+    // the expression net's answer as the emotion head's starting point, where the policy reads its features
+    const prior = exprDim === EXPRESSION_FEATURE_DIM ? { expressionPrior: expressionPriorPositions(vocab) } : {};
+    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, { ...cfg.sft, model: { ...cfg.sft.model, ...prior } });
   } else {
     if (parentDir === null) throw new Error('an RL run needs a starting model');
     trainer = resumeFrom ? await RlTrainer.resume(resumeFrom, parentDir, samples, cfg.rl) : await RlTrainer.create(parentDir, samples, cfg.rl);

@@ -20,6 +20,7 @@ import {
   encodeExpressionFeatures,
   EXPRESSION_FEATURE_DIM,
   EXPRESSION_NET_CLASSES,
+  expressionPriorPositions,
   GEOMETRY_DIM,
   landmarkGeometry,
   MIRROR_68,
@@ -122,6 +123,7 @@ const config = (over: Partial<PolicyConfig> = {}): PolicyConfig => ({
   vocabSize: 20,
   emotionTokenIds: [7, 8, 9, 10],
   headBias: true,
+  expressionPrior: [0, 1, 2, -1],
   ...over,
 });
 
@@ -189,6 +191,7 @@ describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
     const c = config({ decoder, expressionNorm: expressionStatistics(samples, 6)!, ...heads });
     const policy = new Policy(c, 3);
     expect(policy.vars.get('enc/expr/w')!.shape).toEqual([7, TINY_MODEL.featDim]);
+    expect(policy.vars.get('aux/emo/prior')!.shape).toEqual([1]);
     const inputs = makeInputs(c, samples, { conditioned: true });
     const tb = teacherBatch(samples.map((_, i) => [4 + i, 5, 6, 2]), 1, 0);
     const target = tf.tensor2d(tb.target, [samples.length, tb.T], 'int32');
@@ -208,6 +211,21 @@ describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
     disposeInputs(inputs);
     policy.dispose();
   });
+});
+
+test('the expression prior: log p of each emotion from the drawn view, floored; zeros without features; positions of face-api classes', () => {
+  const samples = syntheticSamples(4);
+  const inputs = makeInputs(config(), samples);
+  const p = inputs.expressionPrior!.arraySync();
+  samples.forEach((s, b) => {
+    if (!s.expressionViews) return expect(p[b]).toEqual([0, 0, 0, 0]);
+    const f = s.expressionViews[0].features;
+    [0, 1, 2].forEach((i) => expect(p[b][i]).toBeCloseTo(Math.log(Math.max(f[i], 1e-4)), 5));
+    expect(p[b][3]).toBeCloseTo(Math.log(1e-4), 5);
+  });
+  disposeInputs(inputs);
+  expect(expressionPriorPositions(['anger', 'contempt', 'happiness', 'neutral'])).toEqual([256 + 3, -1, 256 + 1, 256]);
+  expect(() => new Policy(config({ expressionPrior: [0, 1] }), 1)).toThrow(/expressionPrior names 2 positions below 6, expected one per emotion \(4\)/);
 });
 
 describe('class-balanced loss and models from before expression features', () => {
@@ -233,6 +251,7 @@ describe('class-balanced loss and models from before expression features', () =>
     const tokenizer = WordTokenizer.build(['<think>The brows are lowered (AU4).</think><answer>anger</answer>'], { emotions: EMOTIONS });
     const old: PolicyConfig = config({ vocabSize: tokenizer.vocabSize, emotionTokenIds: EMOTIONS.map((e) => tokenizer.tokenToId(e)) });
     delete old.expressionDim;
+    delete old.expressionPrior;
     const policy = new Policy(old, 4);
     expect(policy.vars.has('enc/expr/w')).toBe(false);
     const dir = tmp();
