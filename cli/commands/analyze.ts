@@ -1,5 +1,6 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
+import { EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 import { maxAnalysisWorkers } from '../../services/analysis/workers';
 import { withWorkspace } from '../workspace';
 import { CliError, escapeForTerminal, printJson, progressBar } from '../output';
@@ -14,12 +15,17 @@ export function register(program: Command): void {
     .option('--retry-failed', 'try images that were refused or undecodable in an earlier run again')
     .option('--descriptor', "also compute face-api's 128-d recognition descriptor, for these images and earlier ones without it (training computes the ones it needs itself)")
     .option('--no-descriptor', 'leave the recognition descriptor out (the default)')
+    .option('--expression-views <n>', 'expression feature views per image for training augmentation (1 = the face only; at most 4: + mirror, + two rotated, scaled, relit views)', '1')
     .option('--json', 'print the summary as one JSON object on the last line')
-    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor?: boolean; json?: boolean }) => {
+    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor?: boolean; expressionViews: string; json?: boolean }) => {
       const workers = opts.workers === undefined ? undefined : Number(opts.workers);
       const maxWorkers = maxAnalysisWorkers();
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > maxWorkers)) {
         throw new CliError(`--workers: "${opts.workers}" is not a whole number between 1 and ${maxWorkers} (this machine's cores)`);
+      }
+      const expressionViews = Number(opts.expressionViews);
+      if (!Number.isInteger(expressionViews) || expressionViews < 1 || expressionViews > EXPRESSION_VIEWS.length) {
+        throw new CliError(`--expression-views: "${opts.expressionViews}" is not a whole number between 1 and ${EXPRESSION_VIEWS.length}`);
       }
       const pixelLimit = Number(opts.maxPixels);
       if (!Number.isFinite(pixelLimit) || pixelLimit < 1) throw new CliError(`--max-pixels: "${opts.maxPixels}" is not a positive number`);
@@ -37,6 +43,7 @@ export function register(program: Command): void {
             pixelLimit,
             retryFailed: opts.retryFailed,
             descriptor: opts.descriptor,
+            expressionViews,
             signal: controller.signal,
             onProgress: (p) => {
               if (!bar && p.total > 0) bar = progressBar('analyze', p.total);

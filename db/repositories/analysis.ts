@@ -21,6 +21,7 @@ export interface AnalysisRowDb {
   box: string | null;
   landmarks: string;
   descriptor: Buffer | null;
+  expression_features: Buffer | null;
   crop_gray_path: string | null;
   crop_color_path: string | null;
   au_estimates: string;
@@ -143,6 +144,8 @@ export interface NewAnalysis {
   box: unknown | null;
   landmarks: unknown[];
   descriptor: Float32Array | null;
+  /** The expression feature views (pipelines/vision/expression-features.ts), stored back to back; none = NULL. */
+  expressionFeatures?: Float32Array[];
   cropGrayPath: string | null;
   cropColorPath: string | null;
   auEstimates: Record<string, unknown>;
@@ -175,8 +178,8 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
     const info = stmt(
       db,
       `INSERT INTO analyses (image_id, face_found, box, landmarks, descriptor, crop_gray_path, crop_color_path,
-         au_estimates, expressions, phash, backend, error, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id) DO NOTHING`,
+         au_estimates, expressions, phash, backend, error, created_at, expression_features)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (image_id) DO NOTHING`,
     ).run(
       a.imageId,
       a.faceFound ? 1 : 0,
@@ -191,6 +194,7 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
       a.backend,
       a.error,
       now,
+      viewsBlob(a.expressionFeatures),
     );
     if (info.changes === 0) return false;
     for (const recordId of recordIdsOfImage(db, a.imageId)) {
@@ -237,4 +241,31 @@ export function descriptorFromBlob(blob: Buffer | null | undefined, dim?: number
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = blob.readFloatLE(i * 4);
   return out.every(Number.isFinite) ? out : null;
+}
+
+function viewsBlob(views: Float32Array[] | undefined): Buffer | null {
+  if (!views?.length) return null;
+  const out = Buffer.alloc(views.reduce((n, v) => n + v.length * 4, 0));
+  let o = 0;
+  for (const v of views) for (const x of v) o = out.writeFloatLE(x, o);
+  return out;
+}
+
+/**
+ * The expression feature views of an analyses row: its BLOB cut into vectors of `dim` float32 values. Null when
+ * the row has none or `dim` is 0; a BLOB that is not whole views of finite values is an error naming the image.
+ */
+export function expressionViewsFromBlob(blob: Buffer | null | undefined, dim: number, imageId: number): Float32Array[] | null {
+  if (!blob || dim <= 0) return null;
+  if (blob.length === 0 || blob.length % (dim * 4) !== 0) {
+    throw new Error(`analyses.expression_features of image ${imageId}: ${blob.length} bytes are not whole views of ${dim} float32 values`);
+  }
+  const views: Float32Array[] = [];
+  for (let o = 0; o < blob.length; o += dim * 4) {
+    const v = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) v[i] = blob.readFloatLE(o + i * 4);
+    if (!v.every(Number.isFinite)) throw new Error(`analyses.expression_features of image ${imageId}: view ${views.length} holds a value that is not finite`);
+    views.push(v);
+  }
+  return views;
 }

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CandidateDecision, CandidateMethod, ReviewDecision, RoundStatus } from '../../pipelines/facs/vocabulary';
-import { descriptorFromBlob } from './analysis';
+import { descriptorFromBlob, expressionViewsFromBlob } from './analysis';
 import { named } from './named';
 import { currentOwner, ownerGone, type OwnerCols } from './runs';
 import { nowIso, stmt } from './statements';
@@ -158,6 +158,7 @@ export interface RoundInput {
   faceFound: boolean;
   cropGrayPath: string | null;
   descriptor: Float32Array | null;
+  expressionViews: Float32Array[] | null;
   auEstimates: string | null;
   expressions: string | null;
   box: string | null;
@@ -176,6 +177,7 @@ interface InputRow {
   face_found: number | null;
   crop_gray_path: string | null;
   descriptor: Buffer | null;
+  expression_features: Buffer | null;
   au_estimates: string | null;
   expressions: string | null;
   box: string | null;
@@ -185,12 +187,12 @@ interface InputRow {
  * The records without a complete label (unlabeled, weak, or labeled without a reasoning): in the split's part when a split is given, else every record that no split
  * holds in a part named `test` (test records are never synthesized). Id order; `limit` 0 = all.
  */
-export function roundInputs(db: Database.Database, q: { split: string | null; part: string | null; descriptorDim: number; limit: number }): RoundInput[] {
+export function roundInputs(db: Database.Database, q: { split: string | null; part: string | null; descriptorDim: number; expressionDim?: number; limit: number }): RoundInput[] {
   const rows = named(
     db,
     'rounds.inputs',
     `SELECT r.id, r.status, r.emotion, r.aus, r.current_revision_id, i.id AS image_id, i.rel_path, i.subject,
-            a.image_id IS NOT NULL AS analysed, a.face_found, a.crop_gray_path, a.descriptor, a.au_estimates, a.expressions, a.box
+            a.image_id IS NOT NULL AS analysed, a.face_found, a.crop_gray_path, a.descriptor, a.expression_features, a.au_estimates, a.expressions, a.box
      FROM records r
      JOIN images i ON i.id = r.image_id
      LEFT JOIN analyses a ON a.image_id = i.id AND a.error IS NULL
@@ -216,6 +218,7 @@ export function roundInputs(db: Database.Database, q: { split: string | null; pa
     faceFound: r.face_found === 1,
     cropGrayPath: r.face_found === 1 ? r.crop_gray_path : null,
     descriptor: r.face_found === 1 ? descriptorFromBlob(r.descriptor, q.descriptorDim) : null,
+    expressionViews: expressionViewsFromBlob(r.expression_features, q.expressionDim ?? 0, r.image_id),
     auEstimates: r.au_estimates,
     expressions: r.expressions,
     box: r.box,

@@ -1,6 +1,6 @@
 /** Immutable training-set snapshots: (record, revision) pairs with lineage. Triggers (migration 8) refuse any edit. */
 import type Database from 'better-sqlite3';
-import { descriptorFromBlob } from './analysis';
+import { descriptorFromBlob, expressionViewsFromBlob } from './analysis';
 import { named } from './named';
 import type { TrainingRecord } from './training-data';
 import { nowIso, stmt } from './statements';
@@ -110,6 +110,8 @@ interface SnapshotTrainingRow {
   subject: string | null;
   crop_gray_path: string | null;
   descriptor: Buffer | null;
+  image_id: number;
+  expression_features: Buffer | null;
   reasoning: string;
 }
 
@@ -119,18 +121,19 @@ interface SnapshotTrainingRow {
  */
 export function snapshotTrainingRecords(
   db: Database.Database,
-  q: { snapshotId: number; descriptorDim: number; exclude: { split: string; part: string } | null },
+  q: { snapshotId: number; descriptorDim: number; expressionDim?: number; exclude: { split: string; part: string } | null },
 ): TrainingRecord[] {
   const rows = named(
     db,
     'snapshots.trainingRecords',
     `SELECT r.id, v.emotion, (SELECT group_concat(au, ' ') FROM revision_aus WHERE revision_id = v.id) AS aus,
-            i.rel_path, i.subject, a.crop_gray_path, a.descriptor, v.reasoning
+            i.rel_path, i.subject, a.crop_gray_path, a.descriptor, v.reasoning, i.id AS image_id, ax.expression_features
      FROM snapshot_records sr
      JOIN revisions v ON v.id = sr.revision_id
      JOIN records r ON r.id = sr.record_id
      JOIN images i ON i.id = r.image_id
      LEFT JOIN analyses a ON a.image_id = i.id AND a.face_found = 1
+     LEFT JOIN analyses ax ON ax.image_id = i.id AND ax.error IS NULL
      WHERE sr.snapshot_id = ? AND v.emotion IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM split_assignments sa JOIN splits s ON s.id = sa.split_id
                        WHERE sa.record_id = r.id AND s.name = ? AND sa.part = ?)
@@ -144,6 +147,7 @@ export function snapshotTrainingRecords(
     subject: r.subject,
     cropGrayPath: r.crop_gray_path,
     descriptor: descriptorFromBlob(r.descriptor, q.descriptorDim),
+    expressionViews: expressionViewsFromBlob(r.expression_features, q.expressionDim ?? 0, r.image_id),
     reasoning: r.reasoning,
   }));
 }

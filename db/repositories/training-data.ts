@@ -1,6 +1,6 @@
 /** What training and evaluation read: a split's parts and its labelled records with their image and analysis. */
 import type Database from 'better-sqlite3';
-import { descriptorFromBlob } from './analysis';
+import { descriptorFromBlob, expressionViewsFromBlob } from './analysis';
 import { stmt } from './statements';
 
 export function splitExists(db: Database.Database, split: string): boolean {
@@ -28,6 +28,8 @@ export interface TrainingRecord {
   cropGrayPath: string | null;
   /** The first `descriptorDim` values of the face descriptor (null without one). */
   descriptor: Float32Array | null;
+  /** The expression feature views of the image's analysis (face found or not), null without any or with expressionDim 0. */
+  expressionViews: Float32Array[] | null;
   reasoning: string;
 }
 
@@ -35,6 +37,8 @@ export interface TrainingRecordQuery {
   split: string;
   part: string;
   descriptorDim: number;
+  /** Length of one expression feature view (0: not read). */
+  expressionDim?: number;
   /** Only records a human labeled or reviewed (training); otherwise every record with an emotion. */
   labeledOnly: boolean;
   /** At most this many records (in id order); none or 0 = all. */
@@ -51,18 +55,22 @@ interface Row {
   subject: string | null;
   crop_gray_path: string | null;
   descriptor: Buffer | null;
+  image_id: number;
+  expression_features: Buffer | null;
   reasoning: string | null;
 }
 
 export function trainingRecords(db: Database.Database, q: TrainingRecordQuery): TrainingRecord[] {
   const rows = stmt(
     db,
-    `SELECT r.id, r.emotion, r.aus, i.rel_path, i.subject, a.crop_gray_path, a.descriptor, rv.reasoning
+    `SELECT r.id, r.emotion, r.aus, i.rel_path, i.subject, a.crop_gray_path, a.descriptor, rv.reasoning,
+            i.id AS image_id, ax.expression_features
      FROM split_assignments sa
      JOIN splits s ON s.id = sa.split_id
      JOIN records r ON r.id = sa.record_id
      JOIN images i ON i.id = r.image_id
      LEFT JOIN analyses a ON a.image_id = i.id AND a.face_found = 1
+     LEFT JOIN analyses ax ON ax.image_id = i.id AND ax.error IS NULL
      LEFT JOIN revisions rv ON rv.id = r.current_revision_id
      WHERE s.name = ? AND sa.part = ? AND (? = 1 OR r.emotion IS NOT NULL)
        AND (? = 0 OR r.status IN ('labeled', 'reviewed'))
@@ -77,6 +85,7 @@ export function trainingRecords(db: Database.Database, q: TrainingRecordQuery): 
     subject: r.subject,
     cropGrayPath: r.crop_gray_path,
     descriptor: descriptorFromBlob(r.descriptor, q.descriptorDim),
+    expressionViews: expressionViewsFromBlob(r.expression_features, q.expressionDim ?? 0, r.image_id),
     reasoning: r.reasoning ?? '',
   }));
 }

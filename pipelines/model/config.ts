@@ -14,6 +14,20 @@ export interface PolicyConfig {
   featDim: number;
   /** Length of the frozen face-api descriptor (zeros + presence flag 0 when missing). */
   descriptorDim: number;
+  /**
+   * Length of one frozen expression feature vector (pipelines/vision/expression-features.ts: the expression net's
+   * penultimate activations and probabilities, and the eye-normalised landmarks), read with a presence flag through
+   * its own matMul into the first encoder layer. 0 or absent (models saved before it existed): not read.
+   */
+  expressionDim?: number;
+  /** Per-value mean and standard deviation of the expression features on the training part, applied before the matMul. */
+  expressionNorm?: { mean: number[]; std: number[] };
+  /**
+   * Per emotion (in `emotions` order), where the expression net's probability of it sits in the expression feature
+   * vector, or −1 where the net has no such class. When given, the emotion head's logits get α·log p(emotion) of the
+   * net (α learned, 1 at start): the head starts from the net's zero-shot answer and learns what to change.
+   */
+  expressionPrior?: number[];
   /** Label vocabularies of the auxiliary heads and the condition vector. */
   emotions: string[];
   aus: string[];
@@ -56,6 +70,8 @@ export const DEFAULT_POLICY_SHAPE = {
   patchHidden: 32,
   featDim: 256,
   descriptorDim: 128,
+  // EXPRESSION_FEATURE_DIM (tests/unit/policy-expression-inputs.test.ts checks they agree)
+  expressionDim: 399,
   dModel: 128,
   nHeads: 4,
   nLayers: 2,
@@ -85,4 +101,12 @@ export function validateConfig(c: PolicyConfig): void {
   if (c.imageSize % c.patchSize !== 0) throw new Error(`imageSize ${c.imageSize} is not a multiple of patchSize ${c.patchSize}`);
   if (c.dModel % c.nHeads !== 0) throw new Error(`dModel ${c.dModel} is not a multiple of nHeads ${c.nHeads}`);
   if (c.emotions.length === 0) throw new Error('the policy needs at least one emotion');
+  const F = c.expressionDim ?? 0;
+  if (c.expressionPrior && (c.expressionPrior.length !== c.emotions.length || c.expressionPrior.some((i) => i >= F))) {
+    throw new Error(`expressionPrior names ${c.expressionPrior.length} positions below ${F}, expected one per emotion (${c.emotions.length})`);
+  }
+  if (!Number.isInteger(F) || F < 0) throw new Error(`expressionDim ${F} is not a whole number ≥ 0`);
+  if (c.expressionNorm && (c.expressionNorm.mean.length !== F || c.expressionNorm.std.length !== F)) {
+    throw new Error(`expressionNorm has ${c.expressionNorm.mean.length}/${c.expressionNorm.std.length} values, expected expressionDim ${F}`);
+  }
 }

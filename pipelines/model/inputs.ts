@@ -12,10 +12,21 @@ export interface FaceSample {
   pixels: Float32Array;
   /** Frozen face-api descriptor, or null when the image has none. */
   descriptor: Float32Array | null;
+  /**
+   * Frozen expression feature vectors (config.expressionDim values each), one per precomputed view of the face:
+   * [0] is the face as analysed; augmentation draws among all of them, and a `flipped` view mirrors the pixels too.
+   * Absent or null when the image has no analysis.
+   */
+  expressionViews?: ExpressionView[] | null;
   emotion: string | null;
   aus: string[];
   /** Reference description `<think>…</think><answer>…</answer>` ('' when the record has none). */
   reasoning: string;
+}
+
+export interface ExpressionView {
+  features: Float32Array;
+  flipped: boolean;
 }
 
 export interface BatchOptions {
@@ -29,17 +40,20 @@ export interface BatchOptions {
 }
 
 const MAX_SHIFT = 2;
+/** The least probability the expression prior takes the log of (the net's softmax reaches 1e-10 on clear faces). */
+const PRIOR_FLOOR = 1e-4;
 
 function normalise(v: number): number {
   return (v - 0.5) / 0.25;
 }
 
-/** Fills `out` (imageSize²) with the sample's pixels, shifted by (dx, dy) with edge clamping, scaled and offset. */
-function writePixels(out: Float32Array, offset: number, src: Float32Array, size: number, dx: number, dy: number, gain: number, bias: number): void {
+/** Fills `out` (imageSize²) with the sample's pixels, mirrored if asked, shifted by (dx, dy) with edge clamping, scaled and offset. */
+function writePixels(out: Float32Array, offset: number, src: Float32Array, size: number, dx: number, dy: number, gain: number, bias: number, flip = false): void {
   for (let y = 0; y < size; y++) {
     const sy = Math.min(size - 1, Math.max(0, y - dy));
     for (let x = 0; x < size; x++) {
-      const sx = Math.min(size - 1, Math.max(0, x - dx));
+      const cx = Math.min(size - 1, Math.max(0, x - dx));
+      const sx = flip ? size - 1 - cx : cx;
       const v = Math.min(1, Math.max(0, src[sy * size + sx] * gain + bias));
       out[offset + y * size + x] = normalise(v);
     }
@@ -77,17 +91,27 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
   const desc = new Float32Array(B * D);
   const flags = new Float32Array(B);
   const cond = new Float32Array(B * C);
+  const F = config.expressionDim ?? 0;
+  const expr = F > 0 ? new Float32Array(B * (F + 1)) : null;
+  const E = config.emotions.length;
+  const prior = expr && config.expressionPrior ? new Float32Array(B * E) : null;
   const rng = options.rng;
   if ((options.augment || (options.conditionDrop ?? 1) < 1) && !rng) throw new Error('augmentation and condition dropout need an rng');
   samples.forEach((s, b) => {
     if (s.pixels.length !== S * S) throw new Error(`sample ${s.recordId}: ${s.pixels.length} pixels, expected ${S * S}`);
+    const views = expr ? (s.expressionViews ?? []) : [];
+    // drawn only where there is a choice, so runs without extra views draw what they drew before views existed
+    const view = views.length > 1 && options.augment ? views[rng!.int(views.length)] : views[0];
+    if (view && expr) writeExpression(expr, b * (F + 1), view.features, config, s.recordId);
+    if (view && prior) config.expressionPrior!.forEach((i, e) => (prior[b * E + e] = Math.log(Math.max(i >= 0 ? view.features[i] : 0, PRIOR_FLOOR))));
+    const flip = view?.flipped ?? false;
     if (options.augment) {
       const dx = rng!.int(2 * MAX_SHIFT + 1) - MAX_SHIFT;
       const dy = rng!.int(2 * MAX_SHIFT + 1) - MAX_SHIFT;
       const gain = 0.85 + 0.3 * rng!.next();
       const bias = -0.08 + 0.16 * rng!.next();
-      writePixels(images, b * S * S, s.pixels, S, dx, dy, gain, bias);
-    } else writePixels(images, b * S * S, s.pixels, S, 0, 0, 1, 0);
+      writePixels(images, b * S * S, s.pixels, S, dx, dy, gain, bias, flip);
+    } else writePixels(images, b * S * S, s.pixels, S, 0, 0, 1, 0, flip);
     if (s.descriptor) {
       desc.set(s.descriptor.subarray(0, D), b * D);
       flags[b] = 1;
@@ -106,11 +130,42 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
     descriptors: tf.tensor2d(desc, [B, D]),
     descriptorFlags: tf.tensor2d(flags, [B, 1]),
     conditions: tf.tensor2d(cond, [B, C]),
+    ...(expr ? { expression: tf.tensor2d(expr, [B, F + 1]) } : {}),
+    ...(prior ? { expressionPrior: tf.tensor2d(prior, [B, E]) } : {}),
   };
 }
 
+/** One view's features, standardised with the config's training-part statistics, then the presence flag. */
+function writeExpression(out: Float32Array, offset: number, features: Float32Array, config: PolicyConfig, recordId: string): void {
+  const F = config.expressionDim ?? 0;
+  if (features.length !== F) throw new Error(`sample ${recordId}: ${features.length} expression feature values, expected ${F}`);
+  const norm = config.expressionNorm;
+  for (let i = 0; i < F; i++) out[offset + i] = norm ? (features[i] - norm.mean[i]) / norm.std[i] : features[i];
+  out[offset + F] = 1;
+}
+
+/** Mean and standard deviation (floored, so constant values stay finite) of the samples' first views; null without any. */
+export function expressionStatistics(samples: FaceSample[], dim: number): { mean: number[]; std: number[] } | null {
+  const rows = samples.flatMap((s) => (s.expressionViews?.length ? [s.expressionViews[0].features] : []));
+  if (dim <= 0 || rows.length === 0) return null;
+  const mean = new Array<number>(dim).fill(0);
+  const sq = new Array<number>(dim).fill(0);
+  for (const r of rows) {
+    if (r.length !== dim) throw new Error(`expression features: ${r.length} values, expected ${dim}`);
+    for (let i = 0; i < dim; i++) {
+      mean[i] += r[i];
+      sq[i] += r[i] * r[i];
+    }
+  }
+  const std = mean.map((m, i) => {
+    const mu = m / rows.length;
+    return Math.sqrt(Math.max(0, sq[i] / rows.length - mu * mu)) + 1e-3;
+  });
+  return { mean: mean.map((m) => m / rows.length), std };
+}
+
 export function disposeInputs(inputs: PolicyInputs): void {
-  tf.dispose([inputs.images, inputs.descriptors, inputs.descriptorFlags, inputs.conditions]);
+  tf.dispose([inputs.images, inputs.descriptors, inputs.descriptorFlags, inputs.conditions, ...(inputs.expression ? [inputs.expression] : []), ...(inputs.expressionPrior ? [inputs.expressionPrior] : [])]);
 }
 
 /** Targets of the auxiliary heads: emotion one-hot + mask, AU multi-hot + mask. */

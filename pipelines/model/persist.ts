@@ -37,6 +37,7 @@ export async function loadPolicy(dir: string, trainable = true): Promise<LoadedP
   try {
     for (const [name, v] of policy.vars) {
       const t = tensors[name];
+      if (!t && name === 'enc/expr/w') throw new Error(`${dir}: weights lack ${name}: saved before expression features, its config cannot say it reads them`);
       if (!t) throw new Error(`${dir}: weights lack ${name}`);
       if (t.shape.join('x') !== v.shape.join('x')) throw new Error(`${dir}: ${name} has shape ${t.shape}, expected ${v.shape}`);
       v.assign(t);

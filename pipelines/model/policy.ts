@@ -23,6 +23,10 @@ export interface PolicyInputs {
   descriptors: tf.Tensor2D;
   /** [B, 1] 1 when the descriptor is present. */
   descriptorFlags: tf.Tensor2D;
+  /** [B, F+1] normalised expression features and their presence flag (config.expressionDim F > 0 only). */
+  expression?: tf.Tensor2D;
+  /** [B, E] the expression net's log-probabilities of the emotions (config.expressionPrior only; zeros without features). */
+  expressionPrior?: tf.Tensor2D;
   /** [B, E+1+A+1] known labels with their masks (zeros = unconditioned). */
   conditions: tf.Tensor2D;
 }
@@ -68,6 +72,10 @@ export class Policy {
     add('aux/au/b', [Math.max(A, 1)], 'zeros');
     const v = (name: string) => this.v(name);
     this.decoder = c.decoder === 'window' ? new WindowDecoder(c, add, v) : new TransformerDecoder(c, add, v);
+    // Last, so every other variable starts as it did before this input existed.
+    const F = c.expressionDim ?? 0;
+    if (F > 0) add('enc/expr/w', [F + 1, c.featDim], he(F + 1));
+    if (F > 0 && c.expressionPrior) add('aux/emo/prior', [1], 'ones');
   }
 
   v(name: string): tf.Variable {
@@ -104,9 +112,18 @@ export class Policy {
     const ph = tf.relu(tf.add(mm(patches, this.v('enc/patch/w')), this.v('enc/patch/b')));
     const flat = ph.reshape([B, g * g * c.patchHidden]);
     const encIn = tf.concat([flat, inputs.descriptors, inputs.descriptorFlags], 1);
-    const h1 = tf.relu(tf.add(mm(encIn, this.v('enc/fc1/w')), this.v('enc/fc1/b')));
+    let pre = tf.add(mm(encIn, this.v('enc/fc1/w')), this.v('enc/fc1/b'));
+    if ((c.expressionDim ?? 0) > 0) {
+      if (!inputs.expression) throw new Error('this policy reads expression features: the inputs have none');
+      pre = tf.add(pre, mm(inputs.expression, this.v('enc/expr/w')));
+    }
+    const h1 = tf.relu(pre);
     const feat = tf.relu(tf.add(tf.add(mm(h1, this.v('enc/fc2/w')), this.v('enc/fc2/b')), h1)) as tf.Tensor2D;
-    const emoLogits = tf.add(mm(feat, this.v('aux/emo/w')), this.v('aux/emo/b')) as tf.Tensor2D;
+    let emoLogits = tf.add(mm(feat, this.v('aux/emo/w')), this.v('aux/emo/b')) as tf.Tensor2D;
+    if (this.vars.has('aux/emo/prior')) {
+      if (!inputs.expressionPrior) throw new Error('this policy reads the expression net\'s prior: the inputs have none');
+      emoLogits = tf.add(emoLogits, tf.mul(inputs.expressionPrior, this.v('aux/emo/prior'))) as tf.Tensor2D;
+    }
     const auLogits = tf.add(mm(feat, this.v('aux/au/w')), this.v('aux/au/b')) as tf.Tensor2D;
     return { feat, emoLogits, auLogits };
   }

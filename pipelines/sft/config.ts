@@ -4,6 +4,13 @@ import type { PolicyConfig } from '../model/config';
 /** Fewest labeled records with a reasoning SFT trains on (the training service refuses a split with fewer before a run exists). */
 export const SFT_MIN_RECORDS = 2;
 
+/**
+ * 'loss': each training record's text and emotion losses weigh n / (classes · n_emotion), so every emotion weighs
+ * the same in the loss whatever its share of the training part; 'none': every record weighs 1.
+ */
+export const CLASS_BALANCES = ['loss', 'none'] as const;
+export type ClassBalance = (typeof CLASS_BALANCES)[number];
+
 export interface SftConfig {
   seed: number;
   epochs: number;
@@ -30,6 +37,7 @@ export interface SftConfig {
   /** Let every token's logit follow the image heads directly (see PolicyConfig.headBias). */
   headBias: boolean;
   augment: boolean;
+  classBalance: ClassBalance;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
   model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
@@ -51,6 +59,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   emotionCopy: true,
   headBias: true,
   augment: true,
+  classBalance: 'loss',
   clipNorm: 5,
   model: {},
 };

@@ -6,7 +6,7 @@
 import { tf } from '../runtime/backend';
 import { WordTokenizer } from '../tokenizer';
 import { type PolicyConfig, DEFAULT_POLICY_SHAPE } from '../model/config';
-import { type FaceSample, auxTargets, disposeInputs, makeInputs } from '../model/inputs';
+import { type FaceSample, auxTargets, disposeInputs, expressionStatistics, makeInputs } from '../model/inputs';
 import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, saveCheckpoint } from '../model/persist';
 import { Rng } from '../model/rng';
@@ -40,6 +40,7 @@ export class SftTrainer {
     readonly optimizer: tf.AdamOptimizer,
     readonly state: SftState,
     private readonly rng: Rng,
+    private readonly classWeights: ReadonlyMap<string, number>,
   ) {}
 
   /** A fresh run: builds the tokenizer and the policy from the training part. */
@@ -54,8 +55,10 @@ export class SftTrainer {
     const aus = [...new Set(usable.flatMap((s) => s.aus))].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
     const longest = Math.max(...usable.map((s) => tokenizer.encode(s.reasoning).length + 1));
     const shape = { ...DEFAULT_POLICY_SHAPE, ...config.model };
+    const norm = expressionStatistics(train, shape.expressionDim ?? 0);
     const policyConfig: PolicyConfig = {
       ...shape,
+      ...(norm ? { expressionNorm: norm } : {}),
       emotions,
       aus,
       vocabSize: tokenizer.vocabSize,
@@ -97,7 +100,8 @@ export class SftTrainer {
       const ids = tokenizer.encode(s.reasoning, { eos: true });
       return ids.length > maxTokens ? ids.slice(0, maxTokens) : ids;
     };
-    return new SftTrainer(config, policy, tokenizer, train, val, train.map(enc), val.map(enc), optimizer, state, rng);
+    const weights = config.classBalance === 'loss' ? classWeights(train) : new Map<string, number>();
+    return new SftTrainer(config, policy, tokenizer, train, val, train.map(enc), val.map(enc), optimizer, state, rng, weights);
   }
 
   get done(): boolean {
@@ -132,11 +136,16 @@ export class SftTrainer {
     const emoMask = tf.tensor1d(aux.emoMask);
     const au = tf.tensor2d(aux.au, [all.length, A]);
     const auMask = tf.tensor1d(aux.auMask);
+    const weightOf = (s: FaceSample) => (s.emotion === null ? 1 : (this.classWeights.get(s.emotion) ?? 1));
+    const balanced = this.classWeights.size > 0;
+    const seqWeight = balanced ? tf.tensor2d(samples.map(weightOf), [B, 1]) : null;
+    const emoWeight = balanced ? tf.tensor1d(all.map(weightOf)) : null;
     const parts: tf.Tensor[] = [];
     const loss = () => {
       const out = this.policy.forward(inputs, tb.input, tb.T);
       const lp = tokenLogProbs(out.logits, t.target);
-      const lm = tf.div(tf.neg(tf.sum(tf.mul(lp, t.mask))), tf.maximum(tf.sum(t.mask), 1));
+      const tokenMask = seqWeight ? tf.mul(t.mask, seqWeight) : t.mask;
+      const lm = tf.div(tf.neg(tf.sum(tf.mul(lp, tokenMask))), tf.maximum(tf.sum(tokenMask), balanced ? 1e-6 : 1));
       let emoLogits: tf.Tensor = out.emoLogits;
       let x: tf.Tensor = out.auLogits;
       if (extraInputs) {
@@ -144,9 +153,10 @@ export class SftTrainer {
         emoLogits = tf.concat([emoLogits, e.emoLogits], 0);
         x = tf.concat([x, e.auLogits], 0);
       }
+      const emoW = emoWeight ? tf.mul(emoMask, emoWeight) : emoMask;
       const emoCe = tf.div(
-        tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(emo, tf.logSoftmax(emoLogits)), 1), emoMask))),
-        tf.maximum(tf.sum(emoMask), 1),
+        tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(emo, tf.logSoftmax(emoLogits)), 1), emoW))),
+        tf.maximum(tf.sum(emoW), emoWeight ? 1e-6 : 1),
       );
       // numerically stable BCE with logits: max(x,0) − x·z + log(1 + exp(−|x|))
       const bce = tf.add(tf.sub(tf.relu(x), tf.mul(x, au)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
@@ -161,7 +171,7 @@ export class SftTrainer {
       dispose: () => {
         disposeInputs(inputs);
         if (extraInputs) disposeInputs(extraInputs);
-        tf.dispose([t.input, t.target, t.mask, emo, emoMask, au, auMask, ...parts]);
+        tf.dispose([t.input, t.target, t.mask, emo, emoMask, au, auMask, ...(seqWeight ? [seqWeight] : []), ...(emoWeight ? [emoWeight] : []), ...parts]);
       },
     };
   }
@@ -250,6 +260,14 @@ export class SftTrainer {
     this.policy.dispose();
     this.optimizer.dispose();
   }
+}
+
+/** n / (classes · n_emotion) for each emotion of the training part (SftConfig.classBalance 'loss'). */
+export function classWeights(train: FaceSample[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of train) if (s.emotion !== null) counts.set(s.emotion, (counts.get(s.emotion) ?? 0) + 1);
+  const n = [...counts.values()].reduce((a, b) => a + b, 0);
+  return new Map([...counts].map(([e, c]) => [e, n / (counts.size * c)]));
 }
 
 function initialState(config: SftConfig, n: number): SftState {

@@ -36,7 +36,7 @@ port.on('message', (req: AnalyzeRequest) => {
     }
     const transfer: ArrayBuffer[] = [];
     if (result.ok) {
-      for (const a of [result.descriptor, result.crops.grayPng, result.crops.colorPng]) {
+      for (const a of [result.descriptor, ...result.expressionFeatures, result.crops.grayPng, result.crops.colorPng]) {
         if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer) transfer.push(a.buffer);
       }
     }

@@ -8,7 +8,8 @@ import { estimateAUs, type AUEstimates, type Reference } from './au-estimates';
 import { boxToImage, clampBox, findFace, frameToImage, type Box, type DetectionMode, type Frame } from './detect';
 import { loadFaceApi, type FaceApi } from './faceapi';
 import { mapExpressions } from './expressions';
-import { faceExpressions, faceLandmarks68 } from './face-processor';
+import { DEFAULT_EXPRESSION_VIEWS, faceExpressionFeatures } from './expression-features';
+import { faceLandmarks68 } from './face-processor';
 import { decodeImage, grayThumb, ImageRejected, DEFAULT_PIXEL_LIMIT, type RgbImage } from './image';
 import { phashFromGray32 } from './phash';
 import { faceDescriptor } from './recognition';
@@ -34,6 +35,8 @@ export interface AnalyzeOptions {
    * asked: `fea analyze --descriptor`, or by training for the records it needs (services/analysis/descriptors.ts).
    */
   descriptor?: boolean;
+  /** Expression feature views to compute (expression-features.ts EXPRESSION_VIEWS; default DEFAULT_EXPRESSION_VIEWS). */
+  expressionViews?: number;
 }
 
 export type { Box, DetectionMode } from './detect';
@@ -55,6 +58,8 @@ export interface FaceAnalysis {
   expressions: Record<string, number>;
   /** Null unless options.descriptor is true. */
   descriptor: Float32Array | null;
+  /** The policy's frozen expression features, one vector per view (expression-features.ts). */
+  expressionFeatures: Float32Array[];
   crops: { size: number; grayPng: Uint8Array; colorPng: Uint8Array };
   auEstimates: AUEstimates;
   phash: string;
@@ -126,6 +131,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
       landmarks,
       expressions: face.expressions,
       descriptor: face.descriptor,
+      expressionFeatures: face.expressionFeatures,
       crops,
       // Landmarks in image pixels (not the canvas'): the AU measures are in inter-ocular units, so the size does not matter.
       auEstimates: estimateAUs(landmarks, options.baseline),
@@ -148,6 +154,7 @@ interface DecodedFace {
   landmarks: Pt[];
   expressions: Record<string, number>;
   descriptor: Float32Array | null;
+  expressionFeatures: Float32Array[];
 }
 
 async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeOptions): Promise<DecodedFace> {
@@ -159,7 +166,7 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
     // The expression and recognition nets read the same face tensor (each resizes it to its own input).
     const faceTensor = tf.slice3d(frame.tensor, [aligned.y, aligned.x, 0], [aligned.height, aligned.width, 3]);
     try {
-      const expr = await faceExpressions(faceapi, faceTensor);
+      const expr = await faceExpressionFeatures(faceapi, { frame: frame.tensor, face: faceTensor, box: aligned, landmarks }, options.expressionViews ?? DEFAULT_EXPRESSION_VIEWS);
       const descriptor = options.descriptor === true ? await faceDescriptor(faceapi, faceTensor) : null;
       return {
         frame: { rgb: frame.rgb, k: frame.k, pad: frame.pad },
@@ -168,8 +175,9 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
         detectionScore: found.score === null ? null : Math.round(found.score * 1000) / 1000,
         box,
         landmarks,
-        expressions: mapExpressions(expr),
+        expressions: mapExpressions(expr.expressions),
         descriptor,
+        expressionFeatures: expr.views,
       };
     } finally {
       faceTensor.dispose();

@@ -46,6 +46,8 @@ export interface AnalyzeRunOptions {
    * computes the ones it needs itself (services/analysis/descriptors.ts).
    */
   descriptor?: boolean;
+  /** Expression feature views per image (pipelines/vision/expression-features.ts; default 1, the face as analysed). */
+  expressionViews?: number;
   onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number; facesFound: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
@@ -146,7 +148,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
         if (options.signal?.aborted) break;
         const job = (async () => {
           const baseline = baselineFor(img);
-          const result = await analyzeOne(ws, pool, img, { pixelLimit, baseline, descriptor: options.descriptor });
+          const result = await analyzeOne(ws, pool, img, { pixelLimit, baseline, descriptor: options.descriptor, expressionViews: options.expressionViews });
           // A stop honoured mid-image still keeps the finished result: it is complete and costs one transaction.
           const ok = store(ws, img, result, baseline !== null, models, emotions, summary);
           done++;
@@ -173,7 +175,7 @@ async function analyzeOne(
   ws: Workspace,
   pool: AnalyzerPool,
   img: PendingImage,
-  options: { pixelLimit: number; baseline: Reference | null; descriptor?: boolean },
+  options: { pixelLimit: number; baseline: Reference | null; descriptor?: boolean; expressionViews?: number },
 ): Promise<AnalysisResult> {
   let bytes: Buffer;
   try {
@@ -234,6 +236,7 @@ function store(
       box: { ...result.box, detection: result.detection },
       landmarks: result.landmarks,
       descriptor: result.descriptor,
+      expressionFeatures: result.expressionFeatures,
       cropGrayPath: crops.gray,
       cropColorPath: crops.color,
       // `ref` says what the geometry was compared with: the subject's neutral image or the population reference.

@@ -37,9 +37,11 @@ async function run(ws: Workspace): Promise<void> {
   const loaded = model?.path ? await loadPolicy(path.join(ws.dir, ...model.path.split('/')), false) : null;
   try {
     const descriptorDim = loaded?.policy.config.descriptorDim ?? 0;
-    let all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, limit: cfg.limit });
+    const expressionDim = loaded?.policy.config.expressionDim ?? 0;
+    const inputs = () => roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, expressionDim, limit: cfg.limit });
+    let all = inputs();
     // A policy that reads descriptors gets them where analysis left them out (services/analysis/descriptors.ts).
-    if (descriptorDim > 0 && (await ensureDescriptors(ws, all.map((r) => r.id))) > 0) all = roundInputs(ws.db, { split: cfg.split, part: cfg.part, descriptorDim, limit: cfg.limit });
+    if (descriptorDim > 0 && (await ensureDescriptors(ws, all.map((r) => r.id))) > 0) all = inputs();
     const seen = processedRecordIds(ws.db, round.id);
     const todo = all.filter((r) => !seen.has(r.id)).map((r) => planRecord(r, loaded !== null));
     const total = all.length;

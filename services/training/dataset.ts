@@ -5,12 +5,15 @@ import type { Workspace } from '../../db/open';
 import { splitExists, trainingRecords, type TrainingRecord } from '../../db/repositories/training-data';
 import { grayPixels } from '../../pipelines/data/pixels';
 import { snapshotTrainingRecords } from '../../db/repositories/snapshots';
-import type { FaceSample } from '../../pipelines/model/inputs';
+import type { ExpressionView, FaceSample } from '../../pipelines/model/inputs';
+import { EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 import { ensureDescriptors } from '../analysis/descriptors';
 
 export interface LoadOptions {
   imageSize: number;
   descriptorDim: number;
+  /** The policy's expressionDim (0: no expression features). */
+  expressionDim: number;
   /** Only records a human labeled or reviewed (training); otherwise every record with an emotion. */
   labeledOnly: boolean;
   limit?: number;
@@ -32,7 +35,7 @@ async function withDescriptors(ws: Workspace, recordIds: string[], opts: { descr
 
 export async function loadSplitSamples(ws: Workspace, split: string, part: string, opts: LoadOptions): Promise<FaceSample[]> {
   if (!splitExists(ws.db, split)) throw new Error(`split "${split}" does not exist in ${ws.dir} (create it with "fea split")`);
-  const query = () => trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
+  const query = () => trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
   let records = query();
   if (await withDescriptors(ws, records.map((r) => r.id), opts)) records = query();
   const out: FaceSample[] = [];
@@ -45,9 +48,9 @@ export async function loadSnapshotSamples(
   ws: Workspace,
   snapshotId: number,
   exclude: { split: string; part: string } | null,
-  opts: { imageSize: number; descriptorDim: number; onDescriptors?: LoadOptions['onDescriptors'] },
+  opts: { imageSize: number; descriptorDim: number; expressionDim: number; onDescriptors?: LoadOptions['onDescriptors'] },
 ): Promise<FaceSample[]> {
-  const query = () => snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, exclude });
+  const query = () => snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, exclude });
   let records = query();
   if (await withDescriptors(ws, records.map((r) => r.id), opts)) records = query();
   const out: FaceSample[] = [];
@@ -65,5 +68,21 @@ export async function faceSample(ws: Workspace, r: TrainingRecord | (Omit<Traini
   } catch (err) {
     throw new Error(`record ${r.id}: cannot read image ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { recordId: r.id, imageKey: r.relPath, subject: r.subject, pixels, descriptor: r.descriptor, emotion: r.emotion, aus: r.aus, reasoning: r.reasoning };
+  return {
+    recordId: r.id,
+    imageKey: r.relPath,
+    subject: r.subject,
+    pixels,
+    descriptor: r.descriptor,
+    expressionViews: expressionViews(r.expressionViews),
+    emotion: r.emotion,
+    aus: r.aus,
+    reasoning: r.reasoning,
+  };
+}
+
+/** Stored views in EXPRESSION_VIEWS order; views beyond the known ones (a newer analysis) are left out. */
+function expressionViews(views: Float32Array[] | null): ExpressionView[] | null {
+  if (!views) return null;
+  return views.slice(0, EXPRESSION_VIEWS.length).map((features, i) => ({ features, flipped: EXPRESSION_VIEWS[i].flip }));
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RUN_STAGES, type RunStage } from '../../pipelines/facs/vocabulary';
 import { DECODERS } from '../../pipelines/model/config';
 import { GRPO_LOSS_TYPES, SAMPLE_WEIGHTINGS } from '../../pipelines/rl/run-values';
-import { DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/config';
+import { CLASS_BALANCES, DEFAULT_SFT_CONFIG, type SftConfig } from '../../pipelines/sft/config';
 import { DEFAULT_RL_CONFIG, type RlConfig } from '../../pipelines/rl/config';
 import { DEFAULT_RUN_SEED, TRAINING_LIMITS } from '../../contract/training-choices';
 
@@ -32,6 +32,7 @@ const PolicyShapeSchema = z.object({
   patchHidden: count,
   featDim: count,
   descriptorDim: count,
+  expressionDim: count,
   dModel: count,
   nHeads: count,
   nLayers: count,
@@ -62,6 +63,8 @@ const SftConfigSchema = z.object({
   emotionCopy: z.boolean(),
   headBias: z.boolean(),
   augment: z.boolean(),
+  // runs stored before the setting existed weighed every record the same
+  classBalance: z.enum(CLASS_BALANCES).default('none'),
   clipNorm: z.number(),
   model: PolicyShapeSchema,
 }) satisfies z.ZodType<SftConfig>;
@@ -137,7 +140,11 @@ const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'construct
 
 function kindOf(schema: z.ZodType): SettingKind | null {
   let s: z.ZodType = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+    else break;
+  }
   if (s instanceof z.ZodNumber) return 'number';
   if (s instanceof z.ZodBoolean) return 'boolean';
   if (s instanceof z.ZodString) return 'text';

@@ -21,6 +21,7 @@ import type { FaceSample } from '../../pipelines/model/inputs';
 import type { Policy } from '../../pipelines/model/policy';
 import type { WordTokenizer } from '../../pipelines/tokenizer';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
+import { EXPRESSION_FEATURE_DIM, expressionPriorPositions } from '../../pipelines/vision/expression-features';
 import { RlTrainer } from '../../pipelines/rl/train-rl';
 import { loadSnapshotSamples, loadSplitSamples } from './dataset';
 import { parseRunConfig } from './run-config';
@@ -69,18 +70,20 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
   let parentDir: string | null = null;
   let size = imageSize;
   let dim = descriptorDim;
+  let exprDim = cfg.sft.model.expressionDim ?? DEFAULT_POLICY_SHAPE.expressionDim;
   if (cfg.stage === 'rl') {
     if (cfg.from === null) throw new Error('an RL run needs a starting model');
     parentDir = policyDirOf(ws, cfg.from);
     const topo = JSON.parse(fs.readFileSync(path.join(parentDir, 'model.json'), 'utf8')).modelTopology;
     size = topo.config.imageSize;
     dim = topo.config.descriptorDim;
+    exprDim = topo.config.expressionDim ?? 0;
   }
   post({ type: 'status', message: 'loading data' });
   const samples =
     cfg.snapshot === null
-      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, labeledOnly: true, onDescriptors })
-      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim, onDescriptors });
+      ? await loadSplitSamples(ws, cfg.split, cfg.trainPart, { imageSize: size, descriptorDim: dim, expressionDim: exprDim, labeledOnly: true, onDescriptors })
+      : await loadSnapshotSamples(ws, cfg.snapshot, { split: cfg.split, part: cfg.evalPart }, { imageSize: size, descriptorDim: dim, expressionDim: exprDim, onDescriptors });
   if (samples.length === 0) {
     throw new Error(cfg.snapshot === null ? `split "${cfg.split}" has no labeled records in part "${cfg.trainPart}"` : `snapshot ${cfg.snapshot} has no records outside ${cfg.split}/${cfg.evalPart}`);
   }
@@ -92,7 +95,9 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
     const emotions = vocabulary(ws.db, 'emotion');
     const known = new Set(samples.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
     const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
-    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, cfg.sft);
+    // the expression net's answer as the emotion head's starting point, where the policy reads its features
+    const prior = exprDim === EXPRESSION_FEATURE_DIM ? { expressionPrior: expressionPriorPositions(vocab) } : {};
+    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, { ...cfg.sft, model: { ...cfg.sft.model, ...prior } });
   } else {
     if (parentDir === null) throw new Error('an RL run needs a starting model');
     trainer = resumeFrom ? await RlTrainer.resume(resumeFrom, parentDir, samples, cfg.rl) : await RlTrainer.create(parentDir, samples, cfg.rl);
@@ -207,6 +212,7 @@ async function evaluateAndStore(ws: Workspace, modelId: number, policy: Policy, 
   const samples = await loadSplitSamples(ws, split, part, {
     imageSize: policy.config.imageSize,
     descriptorDim: policy.config.descriptorDim,
+    expressionDim: policy.config.expressionDim ?? 0,
     labeledOnly: false,
     onDescriptors,
   });
@@ -232,7 +238,7 @@ function predictionOf(policy: Policy, o: ReturnType<typeof generateOutputs>[numb
 async function suggest(ws: Workspace, { modelId, split, part }: Extract<WorkerRequest, { kind: 'suggest' }>): Promise<void> {
   const { policy, tokenizer } = await loadPolicy(policyDirOf(ws, modelId), false);
   try {
-    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, labeledOnly: false, withUnlabeled: true, onDescriptors });
+    const samples = await loadSplitSamples(ws, split, part, { imageSize: policy.config.imageSize, descriptorDim: policy.config.descriptorDim, expressionDim: policy.config.expressionDim ?? 0, labeledOnly: false, withUnlabeled: true, onDescriptors });
     const outs = generateOutputs(policy, tokenizer, samples);
     upsertPredictions(ws.db, modelId, outs.map((o) => predictionOf(policy, o)), 'suggestion');
     post({ type: 'suggested', written: outs.length });
@@ -257,6 +263,7 @@ async function samplesJob(ws: Workspace, { modelId, split, part, limit }: Extrac
     const samples: FaceSample[] = await loadSplitSamples(ws, split, part, {
       imageSize: policy.config.imageSize,
       descriptorDim: policy.config.descriptorDim,
+      expressionDim: policy.config.expressionDim ?? 0,
       labeledOnly: false,
       limit,
       onDescriptors,

@@ -66,7 +66,7 @@ describe('descriptors on demand', () => {
 
   it('analysis stores none; a load whose policy reads no descriptor computes none', async () => {
     for (const img of Object.values(images)) expect(stored(img.imageId)).toBeNull();
-    const samples = await loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 0, labeledOnly: true });
+    const samples = await loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 0, expressionDim: 0, labeledOnly: true });
     expect(samples).toHaveLength(3);
     for (const img of Object.values(images)) expect(stored(img.imageId)).toBeNull();
   });
@@ -76,7 +76,7 @@ describe('descriptors on demand', () => {
     const file = path.join(ws.mediaDir, gone.rel);
     fs.renameSync(file, `${file}.away`);
     try {
-      await expect(loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 128, labeledOnly: true })).rejects.toThrow(
+      await expect(loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 128, expressionDim: 0, labeledOnly: true })).rejects.toThrow(
         new RegExp(`image ${gone.imageId} \\(sample3\\.jpg\\): cannot compute its recognition descriptor: cannot read`),
       );
     } finally {
@@ -86,7 +86,7 @@ describe('descriptors on demand', () => {
 
   it('training’s load computes the missing descriptors first, with progress, and stores what analysis would have', async () => {
     const progress: { done: number; total: number }[] = [];
-    const samples = await loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 128, labeledOnly: true, onDescriptors: (p) => progress.push(p) });
+    const samples = await loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 128, expressionDim: 0, labeledOnly: true, onDescriptors: (p) => progress.push(p) });
     expect(samples).toHaveLength(3);
     // The file that came back is among them; images the failed load had done are not computed again.
     expect(progress.at(-1)).toEqual({ done: progress.at(-1)!.total, total: progress.at(-1)!.total });
@@ -101,7 +101,7 @@ describe('descriptors on demand', () => {
     }
     // Nothing left to compute: a second load starts no workers.
     const again: unknown[] = [];
-    await loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 128, labeledOnly: true, onDescriptors: (p) => again.push(p) });
+    await loadSplitSamples(ws, 's', 'train', { imageSize: 32, descriptorDim: 128, expressionDim: 0, labeledOnly: true, onDescriptors: (p) => again.push(p) });
     expect(again).toEqual([]);
   });
 });

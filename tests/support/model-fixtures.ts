@@ -11,6 +11,7 @@ export const TINY_MODEL = {
   patchHidden: 4,
   featDim: 16,
   descriptorDim: 8,
+  expressionDim: 6,
   hidden: 32,
   embDim: 8,
   window: 4,
@@ -27,6 +28,9 @@ export const EMOTIONS = [...DEFAULT_EMOTIONS].slice(0, 4);
 /** n faces whose pixels depend on the emotion (a bright stripe per class), 2 per subject. */
 export function syntheticSamples(n: number, seed = 1, size = 16): FaceSample[] {
   const rng = new Rng(seed);
+  // its own stream, so the pixels and descriptors are what they were before expression features existed
+  const exprRng = new Rng(seed + 7777);
+  const features = (k: number) => Float32Array.from({ length: TINY_MODEL.expressionDim }, (_, j) => (j === k ? 2 : 0) + 0.3 * exprRng.normal());
   return Array.from({ length: n }, (_, i) => {
     const emotion = EMOTIONS[i % EMOTIONS.length];
     const aus = [...(EMOTION_PROTOTYPES[emotion] ?? [])].slice(0, 2);
@@ -40,6 +44,14 @@ export function syntheticSamples(n: number, seed = 1, size = 16): FaceSample[] {
       subject: `s${Math.floor(i / 2)}`,
       pixels,
       descriptor: i % 3 === 0 ? Float32Array.from({ length: 8 }, () => rng.normal()) : null,
+      // 3 of 4 analysed: the face and its mirror, whose features are those of the same emotion
+      expressionViews:
+        i % 4 === 3
+          ? null
+          : [
+              { features: features(EMOTIONS.indexOf(emotion)), flipped: false },
+              { features: features(EMOTIONS.indexOf(emotion)), flipped: true },
+            ],
       emotion,
       aus,
       reasoning: composeReasoning(emotion, aus),

@@ -67,3 +67,12 @@ test('steps and epochs are bounded, whichever way they are set', () => {
   expect(() => buildRunConfig({ stage: 'sft', split: 's', steps: 1e9 })).toThrow(/"sft.steps"/);
   expect(buildRunConfig({ stage: 'sft', split: 's', steps: 100_000 }).sft.steps).toBe(100_000);
 });
+
+test('class balance and the expression input are settings; a run stored before class balance existed weighed every record the same', () => {
+  expect(build('sft', {}).sft.classBalance).toBe('loss');
+  expect(build('sft', { classBalance: 'none', 'model.expressionDim': 0 }).sft).toMatchObject({ classBalance: 'none', model: { expressionDim: 0 } });
+  expect(() => build('sft', { classBalance: 'sampler' })).toThrow(/"classBalance" must be one of loss, none/);
+  const cfg = build('sft', {});
+  const { classBalance: _dropped, ...before } = cfg.sft;
+  expect(parseRunConfig(5, JSON.stringify({ ...cfg, sft: before })).sft.classBalance).toBe('none');
+});

@@ -1,7 +1,7 @@
 /** What training reads from a workspace (db/repositories/training-data.ts): bound values only, LIMIT included. */
 import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
-import { descriptorFromBlob } from '../../db/repositories/analysis';
+import { descriptorFromBlob, saveAnalysis } from '../../db/repositories/analysis';
 import { splitExists, splitPartNames, trainingRecords } from '../../db/repositories/training-data';
 import { importDataset } from '../../services/import/import';
 import { createSplit } from '../../services/splits/splits';
@@ -49,4 +49,20 @@ test('descriptorFromBlob: the first dim little-endian float32s; null when short,
   expect(descriptorFromBlob(blob.subarray(0, 6))).toBeNull();
   expect(descriptorFromBlob(Buffer.from(new Float32Array([1, NaN]).buffer), 2)).toBeNull();
   expect(descriptorFromBlob(null, 2)).toBeNull();
+});
+
+test('expression feature views are stored back to back and read for every analysed image, face found or not', () => {
+  const q = { split: 's', part: 'train', descriptorDim: 128, expressionDim: 3, labeledOnly: false };
+  const [a, b] = trainingRecords(ws.db, q);
+  const imageOf = (id: string) => (ws.db.prepare('SELECT image_id FROM records WHERE id = ?').get(id) as { image_id: number }).image_id;
+  const views = [Float32Array.from([1, 2, 3]), Float32Array.from([-1, 0.25, 9])];
+  const base = { box: null, landmarks: [], descriptor: null, cropGrayPath: null, cropColorPath: null, auEstimates: {}, expressions: {}, phash: null, backend: 'cpu', error: null };
+  saveAnalysis(ws.db, { ...base, imageId: imageOf(a.id), faceFound: false, expressionFeatures: views });
+  saveAnalysis(ws.db, { ...base, imageId: imageOf(b.id), faceFound: true });
+  const [ra, rb] = trainingRecords(ws.db, q);
+  expect(ra.expressionViews).toEqual(views);
+  expect(ra.descriptor).toBeNull();
+  expect(rb.expressionViews).toBeNull();
+  expect(trainingRecords(ws.db, { ...q, expressionDim: 0 })[0].expressionViews).toBeNull();
+  expect(() => trainingRecords(ws.db, { ...q, expressionDim: 4 })).toThrow(/expression_features of image \d+: 24 bytes are not whole views of 4 float32 values/);
 });
