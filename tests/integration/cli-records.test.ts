@@ -69,7 +69,7 @@ describe('fea CLI (foundation commands)', () => {
     const exp = fea('export', ws, '--format', 'facial-r1', '--out', out, '--split', 'main', '--json');
     expect(exp.code).toBe(0);
     expect(exp.json.records).toBe(17);
-    expect(fs.readdirSync(out).sort()).toEqual(['config.json', 'images', 'main-test.jsonl', 'main-train.jsonl']);
+    expect(fs.readdirSync(out).sort()).toEqual(['DATASHEET.md', 'config.json', 'datasheet-aus.svg', 'datasheet-emotions.svg', 'datasheet-provenance.svg', 'datasheet.json', 'images', 'main-test.jsonl', 'main-train.jsonl']);
   }, 60_000);
 
   test('usage errors: clear message, non-zero exit', () => {
