@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { tf } from '../pipelines/runtime/backend';
 import { alignedCrops } from '../pipelines/vision/align';
+import { alignedBox } from '../pipelines/vision/analyze';
 import { estimateAUs } from '../pipelines/vision/au-estimates';
 import { clampBox, findFace } from '../pipelines/vision/detect';
 import { faceExpressions, faceLandmarks68 } from '../pipelines/vision/face-processor';
@@ -34,17 +35,6 @@ async function photos(): Promise<Buffer[]> {
   }
   if (fs.existsSync(ASTRONAUT)) out.push(fs.readFileSync(ASTRONAUT));
   return out;
-}
-
-/** face-api's alignment box (analyze.ts): the landmarks' bounding box, 10 % each side. */
-function alignedBox(landmarks: Pt[]) {
-  const xs = landmarks.map((p) => p[0]);
-  const ys = landmarks.map((p) => p[1]);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  const w = Math.max(...xs) - x;
-  const h = Math.max(...ys) - y;
-  return { x: x - w * 0.1, y: y - h * 0.1, width: w * 1.2, height: h * 1.2 };
 }
 
 async function profile(set: Buffer[], rounds: number) {

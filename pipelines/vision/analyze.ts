@@ -197,7 +197,7 @@ async function landmarksIn(faceapi: FaceApi, input: tf.Tensor3D, box: Box): Prom
 }
 
 /** face-api's own alignment box for the expression and recognition nets: landmarks' bounding box, padded 10% each side. */
-function alignedBox(landmarks: Pt[]): Box {
+export function alignedBox(landmarks: Pt[]): Box {
   const xs = landmarks.map((p) => p[0]);
   const ys = landmarks.map((p) => p[1]);
   const x = Math.min(...xs);

@@ -9,16 +9,8 @@ import { tf } from '../runtime/backend';
 import type { FaceApi } from './faceapi';
 import type { Pt } from './geometry';
 import { centredSquareBatch, normalized } from './net-input';
+import type { ConvParams, SeparableConvParams } from './net-params';
 
-interface ConvParams {
-  filters: tf.Tensor4D;
-  bias: tf.Tensor1D;
-}
-interface SeparableConvParams {
-  depthwise_filter: tf.Tensor4D;
-  pointwise_filter: tf.Tensor4D;
-  bias: tf.Tensor1D;
-}
 interface DenseBlock4Params {
   conv0: ConvParams | SeparableConvParams;
   conv1: SeparableConvParams;

@@ -6,16 +6,8 @@
  */
 import { tf } from '../runtime/backend';
 import type { FaceApi } from './faceapi';
+import type { ConvParams, SeparableConvParams } from './net-params';
 
-interface ConvParams {
-  filters: tf.Tensor4D;
-  bias: tf.Tensor1D;
-}
-interface SeparableConvParams {
-  depthwise_filter: tf.Tensor4D;
-  pointwise_filter: tf.Tensor4D;
-  bias: tf.Tensor1D;
-}
 interface MobilenetParams {
   conv0: ConvParams;
   conv1: SeparableConvParams;

@@ -1,5 +1,4 @@
 /** The analysis service end to end: worker pool, one transaction per image, resume after a stop, bad images, loaders, CSV. */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { createContext } from '../../services/context';
 import { analysisHandlers } from '../../services/analysis/handlers';
 import type { Job } from '../../contract/types';
+import { addImageRecord } from '../support/image-record';
 import { pngHeaderOnly } from '../support/png';
 
 jest.setTimeout(120_000);
@@ -22,20 +22,7 @@ const DEMO = path.join(FACE_API_DIR, 'demo');
 
 /** Adds an image file + row + one record, per the v1 schema. */
 function addImage(ws: Workspace, name: string, bytes: Buffer, subject: string | null, label?: { emotion: string; status: string }): { imageId: number; recordId: string } {
-  const sha = crypto.createHash('sha256').update(bytes).digest('hex');
-  const rel = `${sha.slice(0, 2)}/${sha}${path.extname(name)}`;
-  fs.mkdirSync(path.join(ws.mediaDir, sha.slice(0, 2)), { recursive: true });
-  fs.writeFileSync(path.join(ws.mediaDir, rel), bytes);
-  const now = new Date().toISOString();
-  const imageId = Number(
-    ws.db
-      .prepare('INSERT INTO images (sha256, rel_path, width, height, original_name, subject, source, created_at) VALUES (?, ?, 0, 0, ?, ?, ?, ?)')
-      .run(sha, rel, name, subject, 'test', now).lastInsertRowid,
-  );
-  const recordId = `rec-${name}`;
-  ws.db
-    .prepare('INSERT INTO records (id, image_id, source, question, status, emotion, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(recordId, imageId, 'test', 'What is the emotion of this face?', label?.status ?? 'unlabeled', label?.emotion ?? null, now, now);
+  const { imageId, recordId } = addImageRecord(ws, name, bytes, { subject, ...(label ?? {}) });
   return { imageId, recordId };
 }
 

@@ -2,7 +2,6 @@
  * The recognition descriptor is computed only when asked: analysis leaves it out, and a training load whose policy
  * reads it computes the missing ones first (the same descriptor analysis would have stored), or fails naming the image.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { createSplit } from '../../services/splits/splits';
 import { loadSplitSamples } from '../../services/training/dataset';
 import { analyzeImage } from '../../pipelines/vision/analyze';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
+import { addImageRecord } from '../support/image-record';
 
 jest.setTimeout(180_000);
 
@@ -21,21 +21,7 @@ const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
 const DEMO = path.join(FACE_API_DIR, 'demo');
 
 function addImage(ws: Workspace, name: string, bytes: Buffer, emotion: string): { imageId: number; recordId: string; rel: string } {
-  const sha = crypto.createHash('sha256').update(bytes).digest('hex');
-  const rel = `${sha.slice(0, 2)}/${sha}${path.extname(name)}`;
-  fs.mkdirSync(path.join(ws.mediaDir, sha.slice(0, 2)), { recursive: true });
-  fs.writeFileSync(path.join(ws.mediaDir, rel), bytes);
-  const now = new Date().toISOString();
-  const imageId = Number(
-    ws.db
-      .prepare('INSERT INTO images (sha256, rel_path, width, height, original_name, subject, source, created_at) VALUES (?, ?, 0, 0, ?, ?, ?, ?)')
-      .run(sha, rel, name, name, 'test', now).lastInsertRowid,
-  );
-  const recordId = `rec-${name}`;
-  ws.db
-    .prepare('INSERT INTO records (id, image_id, source, question, status, emotion, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(recordId, imageId, 'test', 'What is the emotion of this face?', 'labeled', emotion, now, now);
-  return { imageId, recordId, rel };
+  return addImageRecord(ws, name, bytes, { subject: name, emotion, status: 'labeled' });
 }
 
 describe('descriptors on demand', () => {

@@ -10,17 +10,9 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import type { Input } from '../../contract/api';
 import type { AnalysisStatus, ApiEvent, ImportSummary, Job } from '../../contract/types';
 import { importPathProblem, runningJob, useImport, type ImportApi } from '../../renderer/src/import/useImport';
+import { apiListeners as listeners } from '../support/fake-api-events';
 
-const listeners = new Set<(e: ApiEvent) => void>();
-jest.mock('../../renderer/src/api/ApiContext', () => ({
-  useApiEvents: (listener: (e: ApiEvent) => void) => {
-    const { useEffect } = require('react') as typeof import('react');
-    useEffect(() => {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    });
-  },
-}));
+jest.mock('../../renderer/src/api/ApiContext', () => jest.requireActual('../support/fake-api-events'));
 const emit = (e: ApiEvent) => act(async () => listeners.forEach((l) => l(e)));
 const progress = (job: Job) => emit({ type: 'job.progress', job });
 

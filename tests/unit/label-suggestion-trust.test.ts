@@ -5,21 +5,12 @@
  */
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ApiClient } from '../../contract/api';
-import type { ApiEvent, SuggestionTrust } from '../../contract/types';
+import type { SuggestionTrust } from '../../contract/types';
 import { trustText } from '../../renderer/src/label/trustText';
 import { useSuggestionTrust } from '../../renderer/src/label/useSuggestionTrust';
+import { apiListeners as listeners } from '../support/fake-api-events';
 
-const listeners = new Set<(e: ApiEvent) => void>();
-// The hook's only use of the API context is its event subscription; the events are sent by the test.
-jest.mock('../../renderer/src/api/ApiContext', () => ({
-  useApiEvents: (listener: (e: ApiEvent) => void) => {
-    const { useEffect } = require('react') as typeof import('react');
-    useEffect(() => {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    });
-  },
-}));
+jest.mock('../../renderer/src/api/ApiContext', () => jest.requireActual('../support/fake-api-events'));
 
 const measured = (records: number): SuggestionTrust => ({
   modelId: null,

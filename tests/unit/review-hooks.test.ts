@@ -12,17 +12,9 @@ import { useCandidate } from '../../renderer/src/review/useCandidate';
 import { useReviewActions } from '../../renderer/src/review/useReviewActions';
 import { useReviewKeys, type ReviewModal } from '../../renderer/src/review/useReviewKeys';
 import { useReviewQueue } from '../../renderer/src/review/useReviewQueue';
+import { apiListeners as listeners } from '../support/fake-api-events';
 
-const listeners = new Set<(e: ApiEvent) => void>();
-jest.mock('../../renderer/src/api/ApiContext', () => ({
-  useApiEvents: (listener: (e: ApiEvent) => void) => {
-    const { useEffect } = require('react') as typeof import('react');
-    useEffect(() => {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    });
-  },
-}));
+jest.mock('../../renderer/src/api/ApiContext', () => jest.requireActual('../support/fake-api-events'));
 const emit = (e: ApiEvent) => act(async () => listeners.forEach((l) => l(e)));
 
 function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = document.body): KeyboardEvent {

@@ -12,19 +12,10 @@ import type { ApiEvent, Job, SplitSummary, TrainingCheck, WorkspaceStats } from 
 import { useTrainingCheck } from '../../renderer/src/training/useTrainingCheck';
 import { StartRunForm } from '../../renderer/src/training/StartRunForm';
 import { changesDashboard, useDashboardData } from '../../renderer/src/dashboard/useDashboardData';
+import { apiListeners as listeners } from '../support/fake-api-events';
 
-const listeners = new Set<(e: ApiEvent) => void>();
 let fakeApi: unknown = null;
-jest.mock('../../renderer/src/api/ApiContext', () => ({
-  useApi: () => fakeApi,
-  useApiEvents: (listener: (e: ApiEvent) => void) => {
-    const { useEffect } = require('react') as typeof import('react');
-    useEffect(() => {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    });
-  },
-}));
+jest.mock('../../renderer/src/api/ApiContext', () => ({ ...jest.requireActual('../support/fake-api-events'), useApi: () => fakeApi }));
 const emit = (e: ApiEvent) => act(async () => listeners.forEach((l) => l(e)));
 afterEach(() => {
   listeners.clear();
