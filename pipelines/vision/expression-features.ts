@@ -9,7 +9,7 @@ import type { FaceApi } from './faceapi';
 import type { Box } from './detect';
 import { EXPRESSION_VIEWS, type ExpressionView } from './expression-views';
 import { EXPRESSION_TO_EMOTION } from './expressions';
-import { FACE_API_EXPRESSIONS } from './face-processor';
+import { FACE_API_EXPRESSIONS, faceExpressionsAndFeatures } from './face-processor';
 import { toFaceFrame, type Pt } from './geometry';
 
 export { DEFAULT_EXPRESSION_VIEWS, EXPRESSION_VIEWS } from './expression-views';
@@ -135,11 +135,6 @@ export async function expressionNetOutputs(faceapi: FaceApi, faces: tf.Tensor3D[
   }
 }
 
-/** face-api's probabilities keyed by its class names (what mapExpressions reads). */
-export function expressionRecord(probabilities: Float32Array): Record<string, number> {
-  return Object.fromEntries(EXPRESSION_NET_CLASSES.map((c, i) => [c, probabilities[i]]));
-}
-
 /** One view's crop of the frame: the box scaled about its centre (clamped), mirrored, rotated, gain and bias. */
 function viewCrop(frame: tf.Tensor3D, box: Box, v: ExpressionView): tf.Tensor3D {
   return tf.tidy(() => {
@@ -187,8 +182,10 @@ export async function faceExpressionFeatures(
   input: { frame: tf.Tensor3D; face: tf.Tensor3D; box: Box; landmarks: readonly Pt[] },
   viewCount: number,
 ): Promise<{ expressions: Record<string, number>; views: Float32Array[] }> {
-  const [net] = await expressionNetOutputs(faceapi, [input.face]);
-  const first = encodeExpressionFeatures({ ...net, geometry: landmarkGeometry(input.landmarks) });
+  // View 0 through the fused net (face-processor.ts): the same outputs as face-api's within float rounding, for less time.
+  const net = await faceExpressionsAndFeatures(faceapi, input.face);
+  const probabilities = Float32Array.from(EXPRESSION_NET_CLASSES, (c) => net.expressions[c]);
+  const first = encodeExpressionFeatures({ penultimate: net.features, probabilities, geometry: landmarkGeometry(input.landmarks) });
   const rest = viewCount > 1 ? await augmentedViews(faceapi, input.frame, input.box, input.landmarks, viewCount) : [];
-  return { expressions: expressionRecord(net.probabilities), views: [first, ...rest] };
+  return { expressions: net.expressions, views: [first, ...rest] };
 }
