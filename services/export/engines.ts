@@ -144,7 +144,7 @@ type ParquetModule = typeof import('@dsnp/parquetjs');
 type ParquetWriterT = Awaited<ReturnType<ParquetModule['ParquetWriter']['openFile']>>;
 
 /** verl's schema: nested prompt list of {role, content}, images list of {image}, reward_model and extra_info structs. */
-function verlSchema(pq: ParquetModule) {
+export function verlSchema(pq: ParquetModule) {
   return new pq.ParquetSchema({
     data_source: { type: 'UTF8' },
     prompt: { repeated: true, fields: { role: { type: 'UTF8' }, content: { type: 'UTF8' } } },

@@ -1,7 +1,11 @@
 /** Tiny synthetic faces and a tiny policy shape for the model/SFT/RL unit tests. */
 import { composeReasoning, DEFAULT_EMOTIONS, EMOTION_PROTOTYPES } from '../../pipelines/facs';
-import type { FaceSample } from '../../pipelines/model/inputs';
+import type { PolicyConfig } from '../../pipelines/model/config';
+import { disposeInputs, makeInputs, type FaceSample } from '../../pipelines/model/inputs';
+import { Policy, tokenLogProbs } from '../../pipelines/model/policy';
 import { Rng } from '../../pipelines/model/rng';
+import { teacherBatch } from '../../pipelines/model/sequences';
+import { tf } from '../../pipelines/runtime/backend';
 import type { SftConfig } from '../../pipelines/sft/config';
 import { DEFAULT_SFT_CONFIG } from '../../pipelines/sft/config';
 
@@ -73,4 +77,23 @@ export function tinySftConfig(over: Partial<SftConfig> = {}): SftConfig {
     model: { ...TINY_MODEL },
     ...over,
   };
+}
+
+/**
+ * Every variable's gradient (its values, or undefined when it got none), by the policy's variable name, under the
+ * teacher-forced text loss plus the emotion and AU heads' squared logits, on conditioned inputs of `samples`.
+ */
+export function lossGradients(policy: Policy, config: PolicyConfig, samples: FaceSample[]): Map<string, Float32Array | undefined> {
+  const inputs = makeInputs(config, samples, { conditioned: true });
+  const tb = teacherBatch(samples.map((_, i) => [4 + i, 5, 6, 2]), 1, 0);
+  const target = tf.tensor2d(tb.target, [samples.length, tb.T], 'int32');
+  const { value, grads } = tf.variableGrads(() => {
+    const out = policy.forward(inputs, tb.input, tb.T);
+    const lm = tf.neg(tf.mean(tokenLogProbs(out.logits, target)));
+    return tf.add(lm, tf.add(tf.mean(tf.square(out.emoLogits)), tf.mean(tf.square(out.auLogits)))) as tf.Scalar;
+  }, policy.variableList());
+  const out = new Map([...policy.vars].map(([name, v]) => [name, grads[v.name]?.dataSync() as Float32Array | undefined]));
+  tf.dispose([value, target, ...Object.values(grads)]);
+  disposeInputs(inputs);
+  return out;
 }

@@ -4,6 +4,7 @@ import { renderHook } from '@testing-library/react';
 import { defaultKeymap } from '../../renderer/src/keymap/keymap';
 import { buildKeyIndex, type LabelCommand } from '../../renderer/src/label/commands';
 import { useLabelKeys, type LabelModal } from '../../renderer/src/label/useLabelKeys';
+import { press } from '../support/keyboard';
 
 const EMOTIONS = ['anger', 'happiness'];
 const AUS = [{ au: 'AU12' }];
@@ -14,13 +15,6 @@ function setup(modal: LabelModal = null, hasRecord = true) {
   const closeModal = jest.fn();
   const hook = renderHook((props: { modal: LabelModal }) => useLabelKeys({ index, modal: props.modal, hasRecord, closeModal, run }), { initialProps: { modal } });
   return { run, closeModal, hook };
-}
-
-function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = document.body): KeyboardEvent {
-  const code = /^[a-z]$/.test(key) ? `Key${key.toUpperCase()}` : /^[0-9]$/.test(key) ? `Digit${key}` : key;
-  const e = new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true, ...init });
-  target.dispatchEvent(e);
-  return e;
 }
 
 afterEach(() => (document.body.innerHTML = ''));

@@ -4,15 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, tf } from '../../pipelines/runtime/backend';
 import { DEFAULT_POLICY_SHAPE, type PolicyConfig } from '../../pipelines/model/config';
-import { makeInputs, disposeInputs } from '../../pipelines/model/inputs';
-import { Policy, tokenLogProbs } from '../../pipelines/model/policy';
+import { Policy } from '../../pipelines/model/policy';
 import { savePolicy } from '../../pipelines/model/persist';
-import { teacherBatch } from '../../pipelines/model/sequences';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
 import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/config';
 import { betterValScore } from '../../pipelines/rl/selection';
 import { RlTrainer } from '../../pipelines/rl/train-rl';
-import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
+import { EMOTIONS, TINY_MODEL, lossGradients, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fea-model-train-'));
 
@@ -26,24 +24,12 @@ describe.each(['window', 'transformer'] as const)('%s decoder on wasm', (decoder
     const heads = decoder === 'window' ? { emotionTokenIds: [7, 8, 9, 10], headBias: true } : {};
     const config: PolicyConfig = { ...DEFAULT_POLICY_SHAPE, ...TINY_MODEL, decoder, emotions: EMOTIONS, aus: ['AU1', 'AU4', 'AU6', 'AU12'], vocabSize: 20, ...heads };
     const policy = new Policy(config, 3);
-    const inputs = makeInputs(config, samples, { conditioned: true });
-    const tb = teacherBatch(samples.map((_, i) => [4 + i, 5, 6, 2]), 1, 0);
-    const target = tf.tensor2d(tb.target, [samples.length, tb.T], 'int32');
-    const { value, grads } = tf.variableGrads(() => {
-      const out = policy.forward(inputs, tb.input, tb.T);
-      const lm = tf.neg(tf.mean(tokenLogProbs(out.logits, target)));
-      return tf.add(lm, tf.add(tf.mean(tf.square(out.emoLogits)), tf.mean(tf.square(out.auLogits)))) as tf.Scalar;
-    }, policy.variableList());
-    for (const v of policy.variableList()) {
-      const g = grads[v.name];
-      expect(g).toBeDefined();
-      const data = g.dataSync();
-      expect(data.every(Number.isFinite)).toBe(true);
+    for (const data of lossGradients(policy, config, samples).values()) {
+      expect(data).toBeDefined();
+      expect(data!.every(Number.isFinite)).toBe(true);
       // the condition weights see non-zero inputs because the samples are conditioned
-      expect(data.some((x) => x !== 0)).toBe(true);
+      expect(data!.some((x) => x !== 0)).toBe(true);
     }
-    tf.dispose([value, target, ...Object.values(grads)]);
-    disposeInputs(inputs);
     policy.dispose();
   });
 });

@@ -13,16 +13,10 @@ import { useReviewActions } from '../../renderer/src/review/useReviewActions';
 import { useReviewKeys, type ReviewModal } from '../../renderer/src/review/useReviewKeys';
 import { useReviewQueue } from '../../renderer/src/review/useReviewQueue';
 import { apiListeners as listeners } from '../support/fake-api-events';
+import { press } from '../support/keyboard';
 
 jest.mock('../../renderer/src/api/ApiContext', () => jest.requireActual('../support/fake-api-events'));
 const emit = (e: ApiEvent) => act(async () => listeners.forEach((l) => l(e)));
-
-function press(key: string, init: KeyboardEventInit = {}, target: EventTarget = document.body): KeyboardEvent {
-  const code = /^[a-z]$/.test(key) ? `Key${key.toUpperCase()}` : /^[0-9]$/.test(key) ? `Digit${key}` : key;
-  const e = new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true, ...init });
-  target.dispatchEvent(e);
-  return e;
-}
 
 afterEach(() => (document.body.innerHTML = ''));
 

@@ -8,16 +8,17 @@ import { defaultKeymap } from '../../renderer/src/keymap/keymap';
 import { FixForm } from '../../renderer/src/review/FixForm';
 import { RejectPrompt } from '../../renderer/src/review/RejectPrompt';
 import type { FixLabel } from '../../renderer/src/review/useReviewActions';
+import { press } from '../support/keyboard';
 
-function press(key: string, target: EventTarget = document.body): void {
-  const code = /^[a-z]$/.test(key) ? `Key${key.toUpperCase()}` : /^[0-9]$/.test(key) ? `Digit${key}` : key;
-  act(() => void target.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true })));
+/** A key pressed on the rendered prompt, its effects flushed. */
+function pressOn(key: string, target: EventTarget = document.body): void {
+  act(() => void press(key, {}, target));
 }
 
 test('reject: a number key picks that reason of the short list', () => {
   const onReject = jest.fn();
   render(createElement(RejectPrompt, { onReject, onCancel: jest.fn() }));
-  press('2');
+  pressOn('2');
   expect(onReject).toHaveBeenCalledWith(REJECT_REASONS[1]);
 });
 
@@ -26,10 +27,10 @@ test('reject: a typed reason goes with Enter; digits typed into it are text, not
   const { getByTestId } = render(createElement(RejectPrompt, { onReject, onCancel: jest.fn() }));
   const input = getByTestId('reject-typed') as HTMLInputElement;
   input.focus();
-  press('3', input);
+  pressOn('3', input);
   expect(onReject).not.toHaveBeenCalled();
   act(() => void fireEvent.change(input, { target: { value: 'blurred photo 3' } }));
-  press('Enter', input);
+  pressOn('Enter', input);
   expect(onReject).toHaveBeenCalledWith('blurred photo 3');
 });
 
@@ -54,9 +55,9 @@ test('fix & accept opens on the candidate, a number key changes the emotion, Ent
     createElement(FixForm, { detail, emotions: EMOTIONS, aus: AUS, keymap: defaultKeymap(EMOTIONS, AUS), onSave, onCancel: jest.fn() }),
   );
   expect(getByTestId('fix-form').querySelector('[aria-checked="true"]')?.textContent).toContain('happiness');
-  press('3');
+  pressOn('3');
   expect(getByTestId('fix-form').querySelector('[aria-checked="true"]')?.textContent).toContain('sadness');
-  press('Enter');
+  pressOn('Enter');
   expect(onSave).toHaveBeenCalledWith({
     emotion: 'sadness',
     aus: [

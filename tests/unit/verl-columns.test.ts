@@ -2,21 +2,13 @@
 import * as path from 'node:path';
 import * as pq from '@dsnp/parquetjs';
 import { openWorkspace } from '../../db/open';
-import { exportEngine } from '../../services/export/engines';
+import { exportEngine, verlSchema } from '../../services/export/engines';
 import { importDataset } from '../../services/import/import';
 import { tempDir } from '../support/facial-r1';
 import { verlRow, type EngineRecord } from '../../pipelines/formats/engine-records';
 import { VerlColumnBatch } from '../../services/export/verl-columns';
 
-/** The schema of services/export/engines.ts (verlSchema). */
-const schema = new pq.ParquetSchema({
-  data_source: { type: 'UTF8' },
-  prompt: { repeated: true, fields: { role: { type: 'UTF8' }, content: { type: 'UTF8' } } },
-  images: { repeated: true, fields: { image: { type: 'UTF8' } } },
-  ability: { type: 'UTF8' },
-  reward_model: { fields: { style: { type: 'UTF8' }, ground_truth: { type: 'UTF8' } } },
-  extra_info: { fields: { split: { type: 'UTF8' }, index: { type: 'INT64' }, id: { type: 'UTF8' }, aus: { type: 'UTF8', repeated: true }, answer: { type: 'UTF8' } } },
-});
+const schema = verlSchema(pq);
 
 const record = (i: number, aus: string[]): EngineRecord => ({
   id: `rec-${i}`,
