@@ -53,7 +53,8 @@ export function mentionedAUs(output: string): string[] {
   return sortAUs(((m ? m[1] : output).match(AU_TOKEN) ?? []));
 }
 
-function f1(tp: number, fp: number, fn: number): number {
+/** F1 from counts: 2·tp / (2·tp + fp + fn), 0 when nothing was right. */
+export function f1(tp: number, fp: number, fn: number): number {
   return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
 }
 

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { SuggestionTrust } from '../../contract/types';
 import { getSuggestionModel, suggestionsOnHumanLabels, type LabeledSuggestionRowDb } from '../../db/repositories/predictions';
+import { f1 } from '../../pipelines/eval/metrics';
 import { composeSuggestion } from '../analysis/overlay';
 
 export function suggestionTrust(db: Database.Database): SuggestionTrust {
@@ -47,6 +48,6 @@ export function suggestionTrust(db: Database.Database): SuggestionTrust {
     records: byRecord.size,
     acceptedFrom,
     emotion: emotionN > 0 ? { n: emotionN, accuracy: emotionRight / emotionN } : null,
-    aus: ausN > 0 ? { n: ausN, f1: tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0, precision, recall } : null,
+    aus: ausN > 0 ? { n: ausN, f1: f1(tp, fp, fn), precision, recall } : null,
   };
 }
