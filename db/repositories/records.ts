@@ -153,12 +153,24 @@ const SORT_COLUMN: Record<RecordSortField, string> = {
   todo: TODO_RANK,
   uncertain: UNCERTAIN_KEY,
 };
+/** The trigram tokenizer indexes substrings of three characters: shorter searches cannot use it. */
+const TRIGRAM = 3;
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * How the AU filter reads record_aus: `in` builds the list of the AU's records first (cheap when they are few),
+ * `exists` probes the AU's primary key for each record walked in the page's order (stops after a page of matches,
+ * cheap when they are many). auForm picks one from how common the AU is.
+ */
+type AUForm = 'in' | 'exists';
+/** The share of all records an AU must be on for the page to walk and probe rather than list its records first. */
+const AU_PROBE_SHARE = 0.01;
+
 /** Builds the WHERE clause of a filter. Every condition is either on an indexed column or a cheap per-row test. */
-function filterClause(filter: RecordQueryFilter): { where: string; args: unknown[] } {
+function filterClause(filter: RecordQueryFilter, au: AUForm = 'in'): { where: string; args: unknown[] } {
   const conds: string[] = [];
   const args: unknown[] = [];
   if (filter.status) {
@@ -173,9 +185,9 @@ function filterClause(filter: RecordQueryFilter): { where: string; args: unknown
     }
   }
   if (filter.au) {
-    // records.aus is the space-separated sorted AU list of the current revision
-    conds.push("instr(' ' || r.aus || ' ', ?) > 0");
-    args.push(` ${filter.au} `);
+    // record_aus (migration 015) is records.aus one row per AU: an index range, not a test of every record's AU list
+    conds.push(au === 'in' ? 'r.id IN (SELECT ra.record_id FROM record_aus ra WHERE ra.au = ?)' : 'EXISTS (SELECT 1 FROM record_aus ra WHERE ra.au = ? AND ra.record_id = r.id)');
+    args.push(filter.au);
   }
   if (filter.source) {
     conds.push('r.source = ?');
@@ -190,8 +202,15 @@ function filterClause(filter: RecordQueryFilter): { where: string; args: unknown
     conds.push('r.author_id = (SELECT id FROM users WHERE name = ?)');
     args.push(filter.author);
   }
-  if (filter.search) {
-    // a substring search cannot use an index; the images side is one scan of images, not one per record
+  if (filter.search && [...filter.search].length >= TRIGRAM) {
+    // the trigram indexes (migration 015) find substrings of three or more characters without reading every row
+    const phrase = `"${filter.search.replace(/"/g, '""')}"`;
+    conds.push(
+      '(r.id IN (SELECT rs.id FROM records_search rs WHERE records_search MATCH ?) OR r.image_id IN (SELECT ims.rowid FROM images_search ims WHERE images_search MATCH ?))',
+    );
+    args.push(phrase, phrase);
+  } else if (filter.search) {
+    // shorter than a trigram: a substring test of every id; the images side is one scan of images, not one per record
     const pattern = `%${escapeLike(filter.search)}%`;
     conds.push(
       "(r.id LIKE ? ESCAPE '\\' OR r.image_id IN (SELECT i2.id FROM images i2 WHERE i2.subject LIKE ? ESCAPE '\\' OR i2.original_name LIKE ? ESCAPE '\\'))",
@@ -206,10 +225,21 @@ const LIST_COLUMNS = `r.id, r.status, r.emotion, r.aus, r.source, r.updated_at, 
   i.subject, i.rel_path, u.name AS author`;
 const LIST_FROM = 'records r JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id';
 
-function orderBy(sort: RecordQuerySort): string {
-  const col = SORT_COLUMN[sort.field];
+function orderBy(sort: RecordQuerySort, filter: RecordQueryFilter = {}): string {
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC';
-  return sort.field === 'id' ? `ORDER BY r.id ${dir}` : `ORDER BY ${col} ${dir}, r.id ${dir}`;
+  // Within one status the to-do rank is constant: the same order is then the status index's id order, or (uncertain)
+  // records_status_uncertain's score order (migration 015), instead of a sort of the whole status.
+  const oneStatus = filter.status !== undefined && (sort.field === 'todo' || sort.field === 'uncertain');
+  if (sort.field === 'id' || (oneStatus && sort.field === 'todo')) return `ORDER BY r.id ${dir}`;
+  const col = oneStatus ? UNCERTAINTY : SORT_COLUMN[sort.field];
+  return `ORDER BY ${col} ${dir}, r.id ${dir}`;
+}
+
+/** `exists` when the filter's AU is on at least AU_PROBE_SHARE of the records (both counts cached as filter counts). */
+function auForm(db: Database.Database, filter: RecordQueryFilter): AUForm {
+  if (!filter.au) return 'in';
+  const onAU = filterCount(db, { au: filter.au });
+  return onAU >= AU_PROBE_SHARE * filterCount(db, {}) ? 'exists' : 'in';
 }
 
 /**
@@ -226,20 +256,26 @@ function changeStamp(db: Database.Database): string {
   return `${db.pragma('data_version', { simple: true }) as number}:${mine}`;
 }
 
-function filterCount(db: Database.Database, filter: RecordQueryFilter, where: string, args: unknown[]): number {
+function filterCount(db: Database.Database, filter: RecordQueryFilter): number {
   let perDb = counts.get(db);
   if (!perDb) counts.set(db, (perDb = new Map()));
+  const { where, args } = filterClause(filter);
   const key = JSON.stringify([where, args]);
   const stamp = changeStamp(db);
   const hit = perDb.get(key);
   if (hit && hit.stamp === stamp) return hit.n;
-  const onlySplit = filter.split && Object.entries(filter).every(([k, v]) => k === 'split' || k === 'part' || v === undefined || v === '');
-  const n = onlySplit
-    ? // every assignment names an existing record (a foreign key): the part's own index range is the count
-      named(db, 'records.countSplit', `SELECT COUNT(*) AS n FROM split_assignments sa WHERE sa.split_id = (SELECT id FROM splits WHERE name = ?)${filter.part ? ' AND sa.part = ?' : ''}`).get<{
-        n: number;
-      }>(filter.split, ...(filter.part ? [filter.part] : []))!.n
-    : named(db, 'records.count', `SELECT COUNT(*) AS n FROM records r ${where}`).get<{ n: number }>(...args)!.n;
+  const only = (...keys: (keyof RecordQueryFilter)[]) =>
+    Object.entries(filter).every(([k, v]) => keys.includes(k as keyof RecordQueryFilter) || v === undefined || v === '');
+  const n =
+    filter.split && only('split', 'part')
+      ? // every assignment names an existing record (a foreign key): the part's own index range is the count
+        named(db, 'records.countSplit', `SELECT COUNT(*) AS n FROM split_assignments sa WHERE sa.split_id = (SELECT id FROM splits WHERE name = ?)${filter.part ? ' AND sa.part = ?' : ''}`).get<{
+          n: number;
+        }>(filter.split, ...(filter.part ? [filter.part] : []))!.n
+      : filter.au && only('au')
+        ? // record_aus rows are kept with records.aus by triggers: the AU's own primary-key range is the count
+          named(db, 'records.countAU', 'SELECT COUNT(*) AS n FROM record_aus WHERE au = ?').get<{ n: number }>(filter.au)!.n
+        : named(db, 'records.count', `SELECT COUNT(*) AS n FROM records r ${where}`).get<{ n: number }>(...args)!.n;
   if (perDb.size >= COUNT_CACHE_LIMIT) perDb.clear();
   perDb.set(key, { stamp, n });
   return n;
@@ -252,16 +288,16 @@ export function queryRecordRows(
   offset: number,
   limit: number,
 ): { total: number; rows: RecordListRow[] } {
-  const { where, args } = filterClause(filter);
-  const total = filterCount(db, filter, where, args);
+  const total = filterCount(db, filter);
+  const { where, args } = filterClause(filter, auForm(db, filter));
   // Page over the ids alone (a covering index walk: a deep OFFSET skips index entries, not table rows), then
   // join the page: rows and joins are read only for the rows shown. CROSS JOIN keeps the page the outer loop: with
   // a bound LIMIT the planner cannot tell the page is small and would scan every record, probing the page.
   const rows = named(
     db,
     'records.page',
-    `SELECT ${LIST_COLUMNS} FROM (SELECT r.id FROM records r ${where} ${orderBy(sort)} LIMIT ? OFFSET ?) page
-     CROSS JOIN records r ON r.id = page.id JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort)}`,
+    `SELECT ${LIST_COLUMNS} FROM (SELECT r.id FROM records r ${where} ${orderBy(sort, filter)} LIMIT ? OFFSET ?) page
+     CROSS JOIN records r ON r.id = page.id JOIN images i ON i.id = r.image_id LEFT JOIN users u ON u.id = r.author_id ${orderBy(sort, filter)}`,
   ).all<RecordListRow>(...args, limit, offset);
   return { total, rows };
 }
@@ -274,7 +310,7 @@ export function nextRecordIds(
   afterId: string | null,
   count: number,
 ): string[] {
-  const { where, args } = filterClause(filter);
+  const { where, args } = filterClause(filter, auForm(db, filter));
   if (sort.field === 'todo') return nextTodoIds(db, where, args, sort.dir === 'desc', afterId, count);
   if (sort.field === 'uncertain' && afterId !== null && sort.dir === 'asc') {
     const anchor = named(db, 'records.uncertainAnchor', `SELECT ${UNCERTAIN_KEY} AS k FROM records r WHERE r.id = ?`).get<{ k: number }>(afterId);

@@ -204,3 +204,106 @@ test('migration 011 fills suggestion_score of a workspace that has predictions',
   expect(queryRecordRows(ws.db, {}, { field: 'uncertain', dir: 'asc' }, 0, 10).rows.map((r) => r.id)).toEqual(['a', 'c', 'b']);
   ws.close();
 });
+
+/** The AU filter and search as they were before migration 015: a substring test of every record. */
+function oldFilterIds(db: Database.Database, filter: { au?: string; search?: string; status?: string }): string[] {
+  const conds: string[] = [];
+  const args: unknown[] = [];
+  if (filter.au) {
+    conds.push("instr(' ' || r.aus || ' ', ?) > 0");
+    args.push(` ${filter.au} `);
+  }
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push("(r.id LIKE ? ESCAPE '\\' OR r.image_id IN (SELECT i2.id FROM images i2 WHERE i2.subject LIKE ? ESCAPE '\\' OR i2.original_name LIKE ? ESCAPE '\\'))");
+    args.push(pattern, pattern, pattern);
+  }
+  if (filter.status) {
+    conds.push('r.status = ?');
+    args.push(filter.status);
+  }
+  return (db.prepare(`SELECT r.id FROM records r WHERE ${conds.join(' AND ')} ORDER BY r.id`).all(...args) as { id: string }[]).map((r) => r.id);
+}
+
+describe('AU filter and search from their indexes (migration 015) find what the substring tests found', () => {
+  /** setup()'s 60 records, 240 more without labels (so an AU on one record is rare), and one AU23 record. */
+  function bigger() {
+    const s = setup();
+    const sys = systemUserId(s.db);
+    s.db.transaction(() => {
+      for (let i = 0; i < 240; i++) {
+        const img = insertImage(s.db, { sha256: `e${String(i).padStart(63, '0')}`, ext: 'png', width: 8, height: 8, originalName: `Plain_${i}%_x.png`, subject: i % 2 ? 'Subj"Q' : null });
+        insertRecord(s.db, { id: `p${String(i).padStart(3, '0')}`, imageId: img.id });
+      }
+      addRevision(s.db, { recordId: 'p007', emotion: 'anger', aus: [{ au: 'AU23' }, { au: 'AU4' }], reasoning: '', authorId: sys, kind: 'import' });
+    })();
+    return s;
+  }
+
+  test('every AU, common or rare, alone and with a status, in every sort; and after relabels', () => {
+    const { db } = bigger();
+    const check = () => {
+      for (const au of ['AU1', 'AU4', 'AU12', 'AU23', 'AU26', 'AU43']) {
+        for (const filter of [{ au }, { au, status: 'labeled' as const }]) {
+          const expected = oldFilterIds(db, filter);
+          expect(pageIds(db, filter, { field: 'id', dir: 'asc' }, 7)).toEqual(expected);
+          expect(queryRecordRows(db, filter, { field: 'id', dir: 'asc' }, 0, 1).total).toBe(expected.length);
+          for (const field of ['emotion', 'updated', 'uncertain', 'todo'] as const) {
+            expect([...pageIds(db, filter, { field, dir: 'desc' }, 5)].sort()).toEqual(expected);
+          }
+          expect(walk(db, filter, { field: 'id', dir: 'asc' }, 1000)).toEqual(expected);
+        }
+      }
+    };
+    check();
+    const sys = systemUserId(db);
+    addRevision(db, { recordId: 'p007', emotion: 'anger', aus: [{ au: 'AU43' }], reasoning: '', authorId: sys, kind: 'human' });
+    addRevision(db, { recordId: 'r02', emotion: 'fear', aus: [], reasoning: '', authorId: sys, kind: 'human' });
+    addRevision(db, { recordId: 'p100', emotion: 'fear', aus: [{ au: 'AU1' }, { au: 'AU12' }], reasoning: '', authorId: sys, kind: 'human' });
+    check();
+    expect(db.prepare("SELECT record_id FROM record_aus WHERE au = 'AU23'").all()).toEqual([]);
+  });
+
+  test('search: ids, subjects and file names, any case, with quotes and LIKE wildcards, long and short', () => {
+    const { db } = bigger();
+    for (const search of ['p01', 'P01', 'IMG_1', 'img_1', 'plain_23%', '%_x', 'subj"q', 'Subj"Q', 's3', 'r3', '_', '%', 'r05', 'nothing-like-this']) {
+      const expected = oldFilterIds(db, { search });
+      expect({ search, ids: pageIds(db, { search }, { field: 'id', dir: 'asc' }, 9) }).toEqual({ search, ids: expected });
+      expect(queryRecordRows(db, { search, status: 'unlabeled' }, { field: 'emotion', dir: 'asc' }, 0, 1000).rows.map((r) => r.id).sort()).toEqual(
+        oldFilterIds(db, { search, status: 'unlabeled' }),
+      );
+    }
+  });
+
+  test('the plans: an AU count is its primary-key range, a search reads the trigram indexes, one status sorts uncertain on its index', () => {
+    const { db } = bigger();
+    const plan = (sql: string, ...args: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan('SELECT COUNT(*) AS n FROM record_aus WHERE au = ?', 'AU1')).toMatch(/PRIMARY KEY \(au=\?\)/);
+    const search = plan(
+      'SELECT r.id FROM records r WHERE (r.id IN (SELECT rs.id FROM records_search rs WHERE records_search MATCH ?) OR r.image_id IN (SELECT ims.rowid FROM images_search ims WHERE images_search MATCH ?))',
+      '"abc"',
+      '"abc"',
+    );
+    expect(search).toMatch(/VIRTUAL TABLE INDEX 0:M/);
+    expect(search).not.toMatch(/SCAN r\b/);
+    expect(plan("SELECT r.id FROM records r WHERE r.status = 'weak' ORDER BY COALESCE(r.suggestion_score, 2), r.id LIMIT 5")).toMatch(/records_status_uncertain/);
+  });
+});
+
+test('migration 015 fills record_aus and the search indexes of a workspace at version 14', () => {
+  const dir = workspaceAtVersion(14, (db) => {
+    const now = new Date().toISOString();
+    db.prepare("INSERT INTO images (id, sha256, rel_path, width, height, original_name, subject, created_at) VALUES (1, 'a', 'a.png', 8, 8, 'Face_A.png', 'S01', ?)").run(now);
+    const ins = db.prepare("INSERT INTO records (id, image_id, question, status, aus, created_at, updated_at) VALUES (?, 1, 'q', 'unlabeled', ?, ?, ?)");
+    ins.run('rec-a', 'AU1 AU12', now, now);
+    ins.run('rec-b', '', now, now);
+  });
+  const ws = openWorkspace(dir);
+  expect(ws.db.prepare('SELECT au, record_id FROM record_aus ORDER BY au').all()).toEqual([
+    { au: 'AU1', record_id: 'rec-a' },
+    { au: 'AU12', record_id: 'rec-a' },
+  ]);
+  expect(queryRecordRows(ws.db, { search: 'ec-b' }, { field: 'id', dir: 'asc' }, 0, 10).rows.map((r) => r.id)).toEqual(['rec-b']);
+  expect(queryRecordRows(ws.db, { search: 'face_a' }, { field: 'id', dir: 'asc' }, 0, 10).total).toBe(2);
+  ws.close();
+});
