@@ -13,7 +13,7 @@ import * as m011 from './011-round-owner';
 import * as m012 from './012-decisions-open';
 import * as m013 from './013-scale-queue-orders';
 import * as m014 from './014-policy-expression-features';
-import * as m015 from './015-queue-filter-indexes';
+import * as m015 from './015-queue-and-stats-at-scale';
 
 /** Numbered migrations, in order. A migration is never edited once committed: add a new one. */
 export const MIGRATIONS: { version: number; name: string; up: (db: Database.Database) => void }[] = [
@@ -31,7 +31,7 @@ export const MIGRATIONS: { version: number; name: string; up: (db: Database.Data
   { version: 12, name: 'decisions-open', up: m012.up },
   { version: 13, name: 'scale-queue-orders', up: m013.up },
   { version: 14, name: 'policy-expression-features', up: m014.up },
-  { version: 15, name: 'queue-filter-indexes', up: m015.up },
+  { version: 15, name: 'queue-and-stats-at-scale', up: m015.up },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

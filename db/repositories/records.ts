@@ -100,13 +100,14 @@ export function getRecordRow(db: Database.Database, id: string): RecordRowDb | u
   return stmt(db, 'SELECT * FROM records WHERE id = ?').get(id) as RecordRowDb | undefined;
 }
 
+/** From record_tallies (migration 015, kept by triggers): a few rows, not a walk of every record. */
 export function countRecords(db: Database.Database): number {
-  return (stmt(db, 'SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
+  return (stmt(db, 'SELECT COALESCE(SUM(n), 0) AS n FROM record_tallies').get() as { n: number }).n;
 }
 
 export function countByStatus(db: Database.Database): Record<RecordStatus, number> {
   const out: Record<RecordStatus, number> = { unlabeled: 0, weak: 0, labeled: 0, reviewed: 0 };
-  for (const r of stmt(db, 'SELECT status, COUNT(*) AS n FROM records GROUP BY status').all() as { status: RecordStatus; n: number }[]) out[r.status] = r.n;
+  for (const r of stmt(db, 'SELECT status, SUM(n) AS n FROM record_tallies GROUP BY status').all() as { status: RecordStatus; n: number }[]) out[r.status] = r.n;
   return out;
 }
 

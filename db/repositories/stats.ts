@@ -2,18 +2,21 @@
 import type Database from 'better-sqlite3';
 import { named } from './named';
 
-/** Records per current emotion (records without one are left out). */
+/**
+ * Records per current emotion (records without one are left out), from record_tallies: records per (status, emotion,
+ * AU set), kept by triggers (migration 015), so a million records are a few hundred rows here.
+ */
 export function emotionCounts(db: Database.Database): Map<string, number> {
-  const rows = named(db, 'stats.emotionCounts', 'SELECT emotion, COUNT(*) AS n FROM records WHERE emotion IS NOT NULL GROUP BY emotion').all<{ emotion: string; n: number }>();
+  const rows = named(db, 'stats.emotionCounts', "SELECT emotion, SUM(n) AS n FROM record_tallies WHERE emotion <> '' GROUP BY emotion HAVING SUM(n) > 0").all<{
+    emotion: string;
+    n: number;
+  }>();
   return new Map(rows.map((r) => [r.emotion, r.n]));
 }
 
-/**
- * Records per AU of their current revision, from records.aus (the current revision's AUs, kept on the record): one
- * walk of the records_aus index grouping equal AU sets, each set split here; not a revision_aus look-up per record.
- */
+/** Records per AU of their current revision (records.aus), from record_tallies' AU sets, each set split here. */
 export function currentAUCounts(db: Database.Database): Map<string, number> {
-  const rows = named(db, 'stats.currentAUCounts', "SELECT aus, COUNT(*) AS n FROM records WHERE aus <> '' GROUP BY aus").all<{ aus: string; n: number }>();
+  const rows = named(db, 'stats.currentAUCounts', "SELECT aus, SUM(n) AS n FROM record_tallies WHERE aus <> '' GROUP BY aus HAVING SUM(n) > 0").all<{ aus: string; n: number }>();
   const out = new Map<string, number>();
   for (const r of rows) for (const au of r.aus.split(' ')) out.set(au, (out.get(au) ?? 0) + r.n);
   return out;
@@ -53,17 +56,19 @@ export function humanThroughput(db: Database.Database, hourAgo: string, dayAgo: 
     .map((t) => ({ ...t, lastHour: Number(t.lastHour), last24h: Number(t.last24h) }));
 }
 
-/** Records whose image has a successful analysis, and of them those where the detector found a face. */
+/**
+ * Records whose image has a successful analysis, and of them those where the detector found a face: the tallies
+ * triggers keep on every records and analyses change (migration 015), not a join of every record with analyses.
+ */
 export function analysisCoverage(db: Database.Database): { records: number; analyzed: number; facesFound: number } {
   const row = named(
     db,
     'stats.analysisCoverage',
-    `SELECT COUNT(*) AS records,
-            COALESCE(SUM(a.image_id IS NOT NULL AND a.error IS NULL), 0) AS analyzed,
-            COALESCE(SUM(a.error IS NULL AND a.face_found = 1), 0) AS facesFound
-     FROM records r LEFT JOIN analyses a ON a.image_id = r.image_id`,
-  ).get<{ records: number; analyzed: number; facesFound: number }>()!;
-  return { records: row.records, analyzed: Number(row.analyzed), facesFound: Number(row.facesFound) };
+    `SELECT (SELECT COALESCE(SUM(n), 0) FROM record_tallies) AS records,
+            (SELECT n FROM tallies WHERE name = 'analyzed') AS analyzed,
+            (SELECT n FROM tallies WHERE name = 'facesFound') AS facesFound`,
+  ).get<{ records: number; analyzed: number | null; facesFound: number | null }>()!;
+  return { records: row.records, analyzed: row.analyzed ?? 0, facesFound: row.facesFound ?? 0 };
 }
 
 /** Records whose image the analysis refused or could not read, by the code its stored error starts with (`code: message`). */
@@ -71,9 +76,12 @@ export function notAnalysableRecords(db: Database.Database): { reason: string; r
   return named(
     db,
     'stats.notAnalysableRecords',
-    `SELECT CASE WHEN instr(a.error, ':') > 0 THEN substr(a.error, 1, instr(a.error, ':') - 1) ELSE a.error END AS reason, COUNT(*) AS records
-     FROM records r JOIN analyses a ON a.image_id = r.image_id
-     WHERE a.error IS NOT NULL GROUP BY 1 ORDER BY records DESC, reason`,
+    // from the failed analyses (analyses_failed, migration 015), each counting its image's records
+    `SELECT reason, SUM(n) AS records FROM (
+       SELECT CASE WHEN instr(a.error, ':') > 0 THEN substr(a.error, 1, instr(a.error, ':') - 1) ELSE a.error END AS reason,
+              (SELECT COUNT(*) FROM records r WHERE r.image_id = a.image_id) AS n
+       FROM analyses a WHERE a.error IS NOT NULL)
+     WHERE n > 0 GROUP BY reason ORDER BY records DESC, reason`,
   ).all<{ reason: string; records: number }>();
 }
 

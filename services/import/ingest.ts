@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { Workspace } from '../../db/open';
 import {
   appendAudit,
@@ -102,10 +103,14 @@ export interface IngestContext {
   /** Audit entity id (e.g. the file name). */
   auditEntity: string;
   counters: IngestCounters;
-  /** Ids seen earlier in this same import. */
+  /**
+   * Ids seen earlier in this import and not yet in the database: this batch's, and in a dry run (which writes
+   * nothing) every batch's. A real import's earlier batches are committed, so the database answers for them and
+   * memory stays flat however long the file.
+   */
   seen: Set<string>;
-  /** Per absolute image path: its sha and probe, so a file named by many lines is read once. */
-  fileCache: Map<string, { sha: string; probe: ImageProbe } | { error: string }>;
+  /** Per absolute image path, the most recent ones: its sha and probe, so a file named by many lines is read once. */
+  fileCache: LRUCache<string, FileResult>;
   createdDirs: Set<string>;
   knownEmotions: Set<string>;
   knownAUs: Set<string>;
@@ -149,7 +154,7 @@ export function createIngestContext(ws: Workspace, actor: string, provenance: Re
     auditEntity,
     counters: newCounters(),
     seen: new Set(),
-    fileCache: new Map(),
+    fileCache: new LRUCache({ max: FILE_CACHE_ENTRIES }),
     createdDirs: new Set(),
     knownEmotions: new Set(vocabulary(ws.db, 'emotion')),
     knownAUs: new Set(vocabulary(ws.db, 'au')),
@@ -165,11 +170,18 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+type FileResult = { sha: string; probe: ImageProbe } | { error: string };
+
+/**
+ * Image paths remembered across batches. Datasets name a shared image from nearby lines (views of one face, FER's
+ * duplicates); a path named again after this many others is read and hashed again, which gives the same result.
+ */
+const FILE_CACHE_ENTRIES = 20_000;
 const IO_CONCURRENCY = 16;
 /** Image bytes one read round may hold (plus what its reads in flight add): memory per batch stays bounded. */
 const ROUND_BYTES = 256 * 1024 * 1024;
 
-async function probeBytes(bytes: Buffer, name: string): Promise<{ sha: string; probe: ImageProbe } | { error: string }> {
+async function probeBytes(bytes: Buffer, name: string): Promise<FileResult> {
   const sha = sha256(bytes);
   try {
     const probe = await probeImage(bytes);
@@ -196,6 +208,7 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
   const { db } = ctx.ws;
   const c = ctx.counters;
   const fresh: IngestItem[] = [];
+  if (!ctx.dryRun) ctx.seen.clear();
   for (const item of items) {
     if (ctx.seen.has(item.id) || recordExists(db, item.id)) {
       c.duplicates++;
@@ -206,7 +219,13 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
   }
   // Read every image file not seen before in this import, in parallel, in rounds of at most ROUND_BYTES held:
   // each round's new bytes go to media/ and are dropped before the next, so large images do not pile up.
-  const toRead = [...new Set(fresh.filter((i) => !i.bytes && !ctx.fileCache.has(i.imagePath)).map((i) => i.imagePath))];
+  // This batch's results by path: the cache may drop an entry while the batch is still using it.
+  const files = new Map<string, FileResult>();
+  for (const i of fresh) {
+    const known = i.bytes ? undefined : ctx.fileCache.get(i.imagePath);
+    if (known) files.set(i.imagePath, known);
+  }
+  const toRead = [...new Set(fresh.filter((i) => !i.bytes && !files.has(i.imagePath)).map((i) => i.imagePath))];
   const nameOf = new Map(fresh.map((i) => [i.imagePath, i.image]));
   const writes = new Map<string, { ext: string; bytes: Buffer; source: ReadImage | null }>();
   const noteNew = (sha: string, ext: string, bytes: Buffer, source: ReadImage | null) => {
@@ -233,10 +252,12 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
     for (const p of round) {
       const r = read.get(p)!;
       if ('error' in r) {
+        files.set(p, r);
         ctx.fileCache.set(p, r);
         continue;
       }
       const probed = await probeBytes(r.bytes, nameOf.get(p) ?? p);
+      files.set(p, probed);
       ctx.fileCache.set(p, probed);
       if ('sha' in probed) noteNew(probed.sha, probed.probe.ext, r.bytes, r);
     }
@@ -244,12 +265,12 @@ export async function ingestBatch(ctx: IngestContext, items: IngestItem[]): Prom
   }
   const prepared: Prepared[] = [];
   for (const item of fresh) {
-    let res: { sha: string; probe: ImageProbe } | { error: string };
+    let res: FileResult;
     if (item.bytes) {
       res = await probeBytes(item.bytes, item.image);
       if ('sha' in res) noteNew(res.sha, res.probe.ext, item.bytes, null);
     } else {
-      res = ctx.fileCache.get(item.imagePath)!;
+      res = files.get(item.imagePath)!;
     }
     if ('error' in res) {
       c.errors.push({ line: item.line, field: 'image', reason: res.error, ...(ctx.errorsNameImage ? { file: item.image } : {}) });

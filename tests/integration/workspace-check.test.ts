@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { startServer } from '../../server';
 import { tempDir } from '../support/facial-r1';
 import { REPO_ROOT, fea } from '../support/cli';
+import { checkedAsIs, INTEGRITY_STAMP_FILE } from '../../services/workspace/integrity-stamp';
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'cli', 'commands', 'check.js'))) throw new Error('the CLI is not built: run "npm run build:node" first');
@@ -97,6 +98,28 @@ describe('fea check', () => {
       await server.close();
     }
     expect(sha(path.join(ws, 'fea.sqlite'))).toBe(before);
+  }, 60_000);
+
+  test("stats' clean check is stamped and stands only while the files are as it left them", () => {
+    const ws = copyWorkspace(healthy);
+    expect(checkedAsIs(ws)).toBe(false);
+    expect(fea(['stats', ws, '--json']).code).toBe(0);
+    expect(fs.existsSync(path.join(ws, INTEGRITY_STAMP_FILE))).toBe(true);
+    expect(checkedAsIs(ws)).toBe(true);
+    // a read-only run leaves the stamp standing; a write by any command voids it
+    expect(fea(['stats', ws, '--json']).code).toBe(0);
+    expect(checkedAsIs(ws)).toBe(true);
+    expect(fea(['users', ws, 'add', 'kim', '--role', 'annotator']).code).toBe(0);
+    expect(checkedAsIs(ws)).toBe(false);
+    expect(fea(['stats', ws, '--json']).code).toBe(0);
+    expect(checkedAsIs(ws)).toBe(true);
+    // damage written after the stamp changes the file: stats checks again and refuses
+    corruptInteriorPage(ws, 'revisions');
+    expect(checkedAsIs(ws)).toBe(false);
+    expect(fea(['stats', ws, '--json']).json).toMatchObject({ error: { code: 'workspace_damaged' } });
+    // a stamp that is not ours (bad JSON, wrong shape) is not trusted
+    fs.writeFileSync(path.join(ws, INTEGRITY_STAMP_FILE), '{"db": 1}');
+    expect(checkedAsIs(ws)).toBe(false);
   }, 60_000);
 
   test('a damaged file header: check still answers with a report, stats names the damage', () => {

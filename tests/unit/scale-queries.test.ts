@@ -6,9 +6,14 @@
 import * as path from 'node:path';
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations';
 import { openWorkspace } from '../../db/open';
-import { ensureModel } from '../../db/repositories/analysis';
+import { deleteFailedAnalyses, ensureModel, saveAnalysis } from '../../db/repositories/analysis';
 import {
   addRevision,
+  analysisCoverage,
+  countByStatus,
+  countRecords,
+  emotionCounts,
+  notAnalysableRecords,
   currentAUCounts,
   insertImage,
   insertRecord,
@@ -306,4 +311,59 @@ test('migration 015 fills record_aus and the search indexes of a workspace at ve
   expect(queryRecordRows(ws.db, { search: 'ec-b' }, { field: 'id', dir: 'asc' }, 0, 10).rows.map((r) => r.id)).toEqual(['rec-b']);
   expect(queryRecordRows(ws.db, { search: 'face_a' }, { field: 'id', dir: 'asc' }, 0, 10).total).toBe(2);
   ws.close();
+});
+
+test("the dashboard's tallies (migration 015) equal the counts over every record after imports, relabels and analyses", () => {
+  const { db } = setup();
+  const old = () => ({
+    records: (db.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n,
+    byStatus: Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM records GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n])),
+    byEmotion: Object.fromEntries(
+      (db.prepare('SELECT emotion, COUNT(*) AS n FROM records WHERE emotion IS NOT NULL GROUP BY emotion').all() as { emotion: string; n: number }[]).map((r) => [r.emotion, r.n]),
+    ),
+    byAU: Object.fromEntries((db.prepare('SELECT ra.au, COUNT(*) AS n FROM records r JOIN revision_aus ra ON ra.revision_id = r.current_revision_id GROUP BY ra.au').all() as { au: string; n: number }[]).map((r) => [r.au, r.n])),
+    coverage: db
+      .prepare(
+        `SELECT COUNT(*) AS records, COALESCE(SUM(a.image_id IS NOT NULL AND a.error IS NULL), 0) AS analyzed, COALESCE(SUM(a.error IS NULL AND a.face_found = 1), 0) AS facesFound
+         FROM records r LEFT JOIN analyses a ON a.image_id = r.image_id`,
+      )
+      .get(),
+    failed: db
+      .prepare(
+        `SELECT CASE WHEN instr(a.error, ':') > 0 THEN substr(a.error, 1, instr(a.error, ':') - 1) ELSE a.error END AS reason, COUNT(*) AS records
+         FROM records r JOIN analyses a ON a.image_id = r.image_id WHERE a.error IS NOT NULL GROUP BY 1 ORDER BY records DESC, reason`,
+      )
+      .all(),
+  });
+  const now = () => {
+    const byStatus = Object.fromEntries(Object.entries(countByStatus(db)).filter(([, n]) => n > 0));
+    return {
+      records: countRecords(db),
+      byStatus,
+      byEmotion: Object.fromEntries(emotionCounts(db)),
+      byAU: Object.fromEntries(currentAUCounts(db)),
+      coverage: analysisCoverage(db),
+      failed: notAnalysableRecords(db),
+    };
+  };
+  expect(now()).toEqual(old());
+  const sys = systemUserId(db);
+  const imageOf = (id: string) => (db.prepare('SELECT image_id FROM records WHERE id = ?').get(id) as { image_id: number }).image_id;
+  const base = { box: null, landmarks: [], descriptor: null, cropGrayPath: null, cropColorPath: null, auEstimates: {}, expressions: {}, phash: null, backend: 'cpu' };
+  saveAnalysis(db, { ...base, imageId: imageOf('r00'), faceFound: true, error: null });
+  saveAnalysis(db, { ...base, imageId: imageOf('r01'), faceFound: false, error: null });
+  saveAnalysis(db, { ...base, imageId: imageOf('r02'), faceFound: false, error: 'undecodable: bad bytes' });
+  // a second record of an analysed image, and of a failed one
+  insertRecord(db, { id: 'z-shared', imageId: imageOf('r00') });
+  insertRecord(db, { id: 'z-failed', imageId: imageOf('r02') });
+  addRevision(db, { recordId: 'z-shared', emotion: 'anger', aus: [{ au: 'AU4' }], reasoning: '', authorId: sys, kind: 'human' });
+  addRevision(db, { recordId: 'r03', emotion: null, aus: [], reasoning: '', authorId: sys, kind: 'human' });
+  addRevision(db, { recordId: 'r04', emotion: 'surprise', aus: [{ au: 'AU26' }, { au: 'AU1' }], reasoning: '', authorId: sys, kind: 'human' });
+  expect(now()).toEqual(old());
+  expect(now().coverage).toMatchObject({ analyzed: 3, facesFound: 2 });
+  expect(deleteFailedAnalyses(db)).toBe(1);
+  db.prepare('UPDATE analyses SET face_found = 0 WHERE image_id = ?').run(imageOf('r00'));
+  expect(now()).toEqual(old());
+  db.prepare("DELETE FROM records WHERE id = 'z-failed'").run();
+  expect(now()).toEqual(old());
 });
