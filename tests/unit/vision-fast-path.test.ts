@@ -71,11 +71,12 @@ describe("the fast analysis path gives face-api's results (wasm)", () => {
     await prepareAnalyzer();
   });
 
-  it.each([
+  const cases: [string, () => Promise<Buffer>, boolean][] = [
     ['astronaut.png', async () => fs.readFileSync(ASTRONAUT), false],
-    ...['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'].map((n) => [`demo ${n} at 640 px`, () => demo640(n), false] as const),
+    ...['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'].map((n): [string, () => Promise<Buffer>, boolean] => [`demo ${n} at 640 px`, () => demo640(n), false]),
     ['a 48×48 grayscale crop of astronaut.png (padded canvas)', () => sharp(ASTRONAUT).extract({ left: 160, top: 50, width: 120, height: 120 }).resize(48, 48).grayscale().png().toBuffer(), true],
-  ])('%s: same box, landmarks and expressions', async (_name, photo, padded) => {
+  ];
+  it.each(cases)('%s: same box, landmarks and expressions', async (_name, photo, padded) => {
     const bytes = await photo();
     const r = ok(await analyzeImage(bytes));
     expect(r.detection).toBe(padded ? 'padded' : 'direct');
