@@ -13,7 +13,7 @@ import { alignedCrops } from '../pipelines/vision/align';
 import { alignedBox } from '../pipelines/vision/analyze';
 import { estimateAUs } from '../pipelines/vision/au-estimates';
 import { clampBox, findFace } from '../pipelines/vision/detect';
-import { faceExpressions, faceLandmarks68 } from '../pipelines/vision/face-processor';
+import { faceExpressionsAndFeatures, faceLandmarks68 } from '../pipelines/vision/face-processor';
 import { FACE_API_DIR, loadFaceApi } from '../pipelines/vision/faceapi';
 import type { Pt } from '../pipelines/vision/geometry';
 import { decodeImage, grayThumb } from '../pipelines/vision/image';
@@ -65,7 +65,7 @@ async function profile(set: Buffer[], rounds: number) {
         const a = clampBox(alignedBox(landmarks), frame.rgb);
         const face = tf.slice3d(frame.tensor, [a.y, a.x, 0], [a.height, a.width, 3]);
         try {
-          await time('expression', () => faceExpressions(faceapi, face), count);
+          await time('expression', () => faceExpressionsAndFeatures(faceapi, face), count);
           await time('descriptor (when asked)', () => faceDescriptor(faceapi, face), count);
         } finally {
           face.dispose();
@@ -86,6 +86,8 @@ async function profile(set: Buffer[], rounds: number) {
     cpuMsPerImage: perImage,
     totalWithoutDescriptor: total(['descriptor (when asked)']),
     totalWithDescriptor: total([]),
+    /** Detection, landmarks and expression nets alone: what the rest of the analysis adds is the total less this. */
+    netsOnly: Math.round(((perImage.findFace ?? 0) + (perImage.landmarks ?? 0) + (perImage.expression ?? 0)) * 10) / 10,
     /** Tensors alive after the warm-up round and after the measured ones: equal when nothing leaks. */
     tensors: { afterWarmUp: warm, atEnd: tf.memory().numTensors },
   };

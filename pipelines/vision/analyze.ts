@@ -3,7 +3,7 @@
  * Pure: bytes in, plain data out (no database, no files). Runs inside a worker thread (see analyze-worker.ts).
  */
 import { tf } from '../runtime/backend';
-import { alignedCrops } from './align';
+import { alignedCrops, type AlignedCrops } from './align';
 import { estimateAUs, type AUEstimates, type Reference } from './au-estimates';
 import { boxToImage, clampBox, findFace, frameToImage, type Box, type DetectionMode, type Frame } from './detect';
 import { loadFaceApi, type FaceApi } from './faceapi';
@@ -112,8 +112,7 @@ export async function analyzeImage(bytes: Uint8Array, options: AnalyzeOptions = 
     };
     const box = boxToImage(face.frame, face.box, img);
     const landmarks = face.landmarks.map(toOrig);
-    // Crops from the frame: a padded, upscaled canvas gives tight crops context and pixels for the 112 px warp.
-    const [crops, gray] = await Promise.all([alignedCrops(face.frame.rgb, face.landmarks), grayPending]);
+    const [crops, gray] = await Promise.all([face.crops, grayPending]);
     return {
       ok: true,
       width: probed.width,
@@ -155,6 +154,7 @@ interface DecodedFace {
   expressions: Record<string, number>;
   descriptor: Float32Array | null;
   expressionFeatures: Float32Array[];
+  crops: Promise<AlignedCrops>;
 }
 
 async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeOptions): Promise<DecodedFace> {
@@ -162,6 +162,10 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
   const { frame, box } = found;
   try {
     const landmarks = await landmarksIn(faceapi, frame.tensor, box);
+    // Crops from the frame (a padded, upscaled canvas gives tight crops context and pixels for the 112 px warp),
+    // started before the expression net: their PNGs encode on sharp's threads while the net runs on this one.
+    const crops = alignedCrops(frame.rgb, landmarks);
+    crops.catch(() => undefined);
     const aligned = clampBox(alignedBox(landmarks), frame.rgb);
     // The expression and recognition nets read the same face tensor (each resizes it to its own input).
     const faceTensor = tf.slice3d(frame.tensor, [aligned.y, aligned.x, 0], [aligned.height, aligned.width, 3]);
@@ -178,6 +182,7 @@ async function analyzeDecoded(faceapi: FaceApi, img: RgbImage, options: AnalyzeO
         expressions: mapExpressions(expr.expressions),
         descriptor,
         expressionFeatures: expr.views,
+        crops,
       };
     } finally {
       faceTensor.dispose();

@@ -54,11 +54,35 @@ const separable = (x: tf.Tensor4D, c: SeparableConvParams): tf.Tensor4D =>
     leakyreluAlpha: LEAKY,
   });
 
+const folded = new WeakMap<ConvParams, ConvParams>();
+
+/**
+ * conv0 with face-api's input normalisation, (x − mean) / 255, folded in: W / 255, and b − Σ W·mean / 255. Exact
+ * up to float rounding because conv0 pads nothing ('valid'), so every tap reads a pixel; it spares two passes over
+ * the detector's whole input. Made once per loaded weights and kept.
+ */
+function foldedConv0(c: ConvParams): ConvParams {
+  let f = folded.get(c);
+  if (!f) {
+    f = tf.tidy(() => {
+      const mean = tf.tensor1d(MEAN_RGB).reshape([1, 1, 3, 1]);
+      return {
+        filters: tf.div(c.filters, 255) as tf.Tensor4D,
+        bias: tf.sub(c.bias, tf.sum(tf.mul(c.filters, mean), [0, 1, 2]).div(255)) as tf.Tensor1D,
+      };
+    });
+    tf.keep(f.filters);
+    tf.keep(f.bias);
+    folded.set(c, f);
+  }
+  return f;
+}
+
 /** [1, g, g, 25] raw outputs for a [1, S, S, 3] float batch of 0–255 pixels (face-api's runMobilenet, fused). */
 function forward(p: MobilenetParams, batch: tf.Tensor4D): tf.Tensor4D {
+  const conv0 = foldedConv0(p.conv0);
   return tf.tidy(() => {
-    let x = tf.div(tf.sub(batch, tf.tensor1d(MEAN_RGB)), 255) as tf.Tensor4D;
-    x = tf.fused.conv2d({ x, filter: p.conv0.filters, strides: 1, pad: 'valid', bias: p.conv0.bias, activation: 'leakyrelu', leakyreluAlpha: LEAKY });
+    let x = tf.fused.conv2d({ x: batch, filter: conv0.filters, strides: 1, pad: 'valid', bias: conv0.bias, activation: 'leakyrelu', leakyreluAlpha: LEAKY });
     x = tf.maxPool(x, [2, 2], [2, 2], 'same');
     x = separable(x, p.conv1);
     x = tf.maxPool(x, [2, 2], [2, 2], 'same');

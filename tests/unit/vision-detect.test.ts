@@ -47,6 +47,24 @@ async function tightCrop(photo: Buffer, margin: number) {
   return { crop, expectedBox, expectedLandmarks };
 }
 
+/**
+ * A CK+-style crop cut by the landmarks `analyzeImage` finds on `photo`: the square around the brows' top and the chin
+ * and the jaw's width, times `tightness` (below 1 cuts chin and brows off), resized to 48×48 grayscale: the face
+ * fills the frame, nothing around it. Returns the crop and the full photo's landmarks in the crop's pixels.
+ */
+async function landmarkCrop(photo: Buffer, tightness: number) {
+  const full = ok(await analyzeImage(photo));
+  const L = full.landmarks;
+  const top = Math.min(...L.slice(17, 27).map((p) => p[1]));
+  const bottom = L[8][1];
+  const side = Math.round(Math.max(bottom - top, L[16][0] - L[0][0]) * tightness);
+  const left = Math.round((L[0][0] + L[16][0]) / 2 - side / 2);
+  const upper = Math.round((top + bottom) / 2 - side / 2);
+  const crop = await sharp(photo).extract({ left, top: upper, width: side, height: side }).resize(48, 48).grayscale().png().toBuffer();
+  const s = 48 / side;
+  return { crop, expectedLandmarks: L.map(([x, y]) => [(x - left) * s, (y - upper) * s]) };
+}
+
 describe('padded canvas geometry (pure)', () => {
   it('upscales small images to the nets’ 112 px, pads by a fraction of the longer side, and maps back exactly', async () => {
     const img = { data: new Uint8Array(48 * 40 * 3).fill(90), width: 48, height: 40 };
@@ -96,6 +114,28 @@ describe('faces on 48×48 grayscale crops of real photos (face-api, wasm)', () =
     expect(err).toBeLessThan(1.5);
     expect(r.landmarks[36][1]).toBeLessThan(r.landmarks[57][1]);
     for (const [png] of [[r.crops.colorPng], [r.crops.grayPng]]) expect((await sharp(png).metadata()).width).toBe(112);
+  });
+
+  it.each([
+    ['astronaut.png, brows to chin', () => fs.readFileSync(ASTRONAUT), 1],
+    ['astronaut.png, 90 % of brows to chin (both cut)', () => fs.readFileSync(ASTRONAUT), 0.9],
+    ['face-api demo sample3.jpg (640 px), brows to chin', () => sharp(path.join(DEMO, 'sample3.jpg')).resize(640, 640, { fit: 'inside' }).jpeg().toBuffer(), 1],
+    ['face-api demo sample6.jpg (640 px), 90 % of brows to chin', () => sharp(path.join(DEMO, 'sample6.jpg')).resize(640, 640, { fit: 'inside' }).jpeg().toBuffer(), 0.9],
+  ])('face fills the 48×48 frame (%s): found, its box the frame, landmarks mapped back', async (_name, photo, tightness) => {
+    const { crop, expectedLandmarks } = await landmarkCrop(await photo(), tightness);
+    const r = ok(await analyzeImage(crop));
+    expect([r.width, r.height]).toEqual([48, 48]);
+    expect(r.faceFound).toBe(true);
+    expect(['padded', 'whole-crop']).toContain(r.detection);
+    // The detector's box reaches past a crop that is all face; mapped back and clamped, it is (nearly) the whole crop.
+    expect(r.box.x).toBeGreaterThanOrEqual(0);
+    expect(r.box.y).toBeGreaterThanOrEqual(0);
+    expect(r.box.x + r.box.width).toBeLessThanOrEqual(48);
+    expect(r.box.y + r.box.height).toBeLessThanOrEqual(48);
+    expect(r.box.width * r.box.height).toBeGreaterThan(0.8 * 48 * 48);
+    const err = r.landmarks.reduce((s, [x, y], i) => s + Math.hypot(x - expectedLandmarks[i][0], y - expectedLandmarks[i][1]), 0) / 68;
+    expect(err).toBeLessThan(1.5);
+    expect(r.landmarks[36][1]).toBeLessThan(r.landmarks[57][1]);
   });
 
   it('non-faces stay not found: the whole image is the box and detection says none', async () => {
