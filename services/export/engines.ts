@@ -11,11 +11,8 @@ import type { Workspace } from '../../db/open';
 import { getSnapshot } from '../../db/repositories/snapshots';
 import { appendAudit, engineExportCounts, engineExportImagePage, engineExportPage, getMeta, getSplit, vocabulary, type EngineExportRow } from '../../db/repositories';
 import {
-  easyR1Record,
+  EngineLineEncoder,
   llamaFactoryDatasetInfo,
-  llamaFactoryRecord,
-  trlGrpoRecord,
-  trlSftRecord,
   verlRow,
   type EngineFormat,
   type EngineRecord,
@@ -23,6 +20,7 @@ import {
 } from '../../pipelines/formats/engine-records';
 import { facialR1Prompt } from '../../pipelines/formats/prompt';
 import { buildDatasheet, DATASHEET_FILES, datasheetFiles } from './datasheet';
+import { DatasheetTally } from './datasheet-tally';
 import { ExportError, IMAGES_DIR, MANIFEST_FILE, prepareOutput } from './output-guard';
 import { VerlColumnBatch, type ParquetRowBuffer } from './verl-columns';
 
@@ -85,6 +83,8 @@ interface DataWriter {
 }
 
 const partial = (file: string) => `${file}.partial`;
+/** Text gathered before one write (and hash update): about a thousand lines of the ~1 KB prompt. */
+const FLUSH_CHARS = 1 << 20;
 
 class TextWriter implements DataWriter {
   records = 0;
@@ -97,7 +97,7 @@ class TextWriter implements DataWriter {
     readonly file: string,
     readonly kind: string,
     readonly part: string | null,
-    private readonly toLine: (r: EngineRecord) => unknown,
+    private readonly toLine: (r: EngineRecord) => string,
     /** A JSON array (LLaMA-Factory's .json) instead of JSON Lines. */
     private readonly array: boolean,
     private readonly outDir: string,
@@ -116,10 +116,10 @@ class TextWriter implements DataWriter {
   }
 
   async write(r: EngineRecord): Promise<void> {
-    const json = JSON.stringify(this.toLine(r));
+    const json = this.toLine(r);
     this.buf += this.array ? `${this.records ? ',\n' : ''}${json}` : `${json}\n`;
     this.records++;
-    if (this.buf.length > 1 << 16) this.flush();
+    if (this.buf.length > FLUSH_CHARS) this.flush();
   }
 
   async finish(): Promise<ManifestEntry> {
@@ -246,8 +246,8 @@ async function openWriters(format: EngineFormat, out: string, prefix: string, pa
   const names = fileNames(format, prefix);
   if (format === 'verl') return [await ParquetFileWriter.open(path.join(out, names[0].name), part, out, rowGroupSize)];
   return names.map(({ name, kind }) => {
-    const toLine = format === 'llama-factory' ? llamaFactoryRecord : format === 'easyr1' ? easyR1Record : kind === 'sft' ? trlSftRecord : trlGrpoRecord;
-    return new TextWriter(path.join(out, name), kind, part, toLine, format === 'llama-factory', out);
+    const encoder = new EngineLineEncoder(format === 'llama-factory' || format === 'easyr1' ? format : kind === 'sft' ? 'trl-sft' : 'trl-grpo');
+    return new TextWriter(path.join(out, name), kind, part, (r) => encoder.line(r), format === 'llama-factory', out);
   });
 }
 
@@ -364,6 +364,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
     let currentPart: string | null = null;
     let index = 0;
     const promptCache = new Map<string, string>();
+    const tally = new DatasheetTally();
     const closeOpen = async () => {
       for (const w of open) {
         addEntry(await w.finish());
@@ -398,6 +399,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
           index: index++,
         };
         for (const w of open) await w.write(rec);
+        if (row.kind !== null) tally.add({ part: row.part, emotion: row.emotion, aus: rec.aus, kind: row.kind, round: row.round, author: row.author });
         report.records++;
         done++;
       }
@@ -420,7 +422,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
       addEntry({ path: DATASET_INFO_FILE, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
     }
     // the datasheet describes what was written; it is listed in the manifest like every other file
-    for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, { format, split: options.split, snapshot: options.snapshot })))) {
+    for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, { format, split: options.split, snapshot: options.snapshot }, tally.counts())))) {
       fs.writeFileSync(partial(path.join(out, name)), text);
       addEntry({ path: name, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
     }

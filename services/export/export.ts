@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
 import { RegistryCounts, toFacialR1Line, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
 import { datasheetPaths, writeDatasheet } from './datasheet';
+import { DatasheetTally } from './datasheet-tally';
 import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
 
 export { ExportError, OutputExistsError } from './output-guard';
@@ -40,7 +41,7 @@ export interface ExportReport {
 /** What the export reads of a record's stored meta (an imported line's fields) and of a revision's provenance. */
 const JsonObject = z.record(z.string(), z.unknown());
 const RecordMeta = z.object({ image: z.unknown().optional(), meta_info: JsonObject.optional().catch(undefined), extra: JsonObject.optional().catch(undefined) });
-const Provenance = z.object({ source: z.string().optional().catch(undefined) });
+const Provenance = z.object({ source: z.string().optional().catch(undefined), roundId: z.number().nullable().optional().catch(undefined) });
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -157,6 +158,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   options.onProgress?.(placed.size, placed.size);
 
   const writers = new Map(parts.map((part) => [part, new LineFile(path.join(out, jsonlName(part)))]));
+  const tally = new DatasheetTally();
   try {
     for (const r of rows()) {
       if (r.current_revision_id === null) continue;
@@ -166,6 +168,8 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
       if (rel === null || usedPaths.get(rel) !== r.rel_path) rel = r.rel_path;
       const prov = parseStored(Provenance, r.provenance, 'revision provenance', `revision ${r.current_revision_id}`) ?? {};
       const metaInfo = { ...meta.meta_info };
+      const aus = r.aus ? r.aus.split(' ') : [];
+      if (r.emotion !== null && r.kind !== null) tally.add({ part: r.part ?? '', emotion: r.emotion, aus, kind: r.kind, round: prov.roundId ?? null, author: r.author });
       writers.get(r.part)!.write(
         toFacialR1Line({
           id: r.id,
@@ -173,7 +177,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
           image: rel,
           question: r.question,
           emotion: r.emotion,
-          aus: r.aus ? r.aus.split(' ') : [],
+          aus,
           description: r.reasoning ?? '',
           subject: r.subject,
           metaInfo,
@@ -195,7 +199,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     files.push({ file: w.file, part, records: w.lines });
   }
   fs.writeFileSync(configPath, `${JSON.stringify(registry, null, 2)}\n`);
-  const datasheet = writeDatasheet(ws, out, { format: 'facial-r1', split: options.split });
+  const datasheet = writeDatasheet(ws, out, { format: 'facial-r1', split: options.split }, tally.counts());
   const report: ExportReport = {
     outDir: out,
     files,
