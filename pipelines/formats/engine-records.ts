@@ -6,7 +6,7 @@
 import { composeReasoning } from '../facs/reasoning';
 import { sortAUs } from '../facs/vocabulary';
 import { toDescription } from './facial-r1-export';
-import { JsonTemplate } from './json-template';
+import { JsonTemplate, type LineSink } from './json-template';
 
 export { ENGINE_FORMATS, type EngineFormat } from './engine-formats';
 
@@ -141,15 +141,27 @@ export class EngineLineEncoder {
   }
 
   line(r: EngineRecord): string {
-    let t = this.templates.get(r.prompt);
+    return this.template(r.prompt).line(this.values(r));
+  }
+
+  /** The line written to `sink` as bytes (the prompt's encoded once), `end` after it. */
+  write(r: EngineRecord, sink: LineSink, end: string): void {
+    this.template(r.prompt).write(this.values(r), sink, end);
+  }
+
+  private template(prompt: string): JsonTemplate<Slot> {
+    let t = this.templates.get(prompt);
     if (t === undefined) {
-      const prompt = r.prompt;
       t = new JsonTemplate<Slot>((v) => this.format.shape(prompt, v), this.format.slots);
       if (this.templates.size < TEMPLATE_LIMIT) this.templates.set(prompt, t);
     }
+    return t;
+  }
+
+  private values(r: EngineRecord): Record<Slot, unknown> {
     const v = {} as Record<Slot, unknown>;
     for (const slot of this.format.slots) v[slot] = this.value(slot, r);
-    return t.line(v);
+    return v;
   }
 
   private value(slot: Slot, r: EngineRecord): unknown {

@@ -9,9 +9,17 @@ const mark = (i: number) => `\u0000${i}\u0000`;
 /** A marker as JSON.stringify writes it: a quoted string of escaped NULs around its number. */
 const MARK_RE = /"\\u0000(\d+)\\u0000"/g;
 
+/** Where a line's bytes go: constant parts as encoded once, variable parts as text. */
+export interface LineSink {
+  bytes(b: Uint8Array): void;
+  text(s: string): void;
+}
+
 export class JsonTemplate<K extends string> {
   /** Constant text around the slots, pieces.length === order.length + 1; null when the shape would not split cleanly. */
   private readonly pieces: string[] | null = null;
+  /** The pieces in UTF-8, for writing lines as bytes. */
+  private readonly encoded: Buffer[] = [];
   private readonly order: K[] = [];
 
   constructor(
@@ -35,6 +43,12 @@ export class JsonTemplate<K extends string> {
     if (seen.size !== keys.length) return;
     pieces.push(text.slice(last));
     this.pieces = pieces;
+    this.encoded = pieces.map((p) => Buffer.from(p, 'utf8'));
+  }
+
+  /** Whether lines are built from the constant text (false: each is a plain JSON.stringify). */
+  get compiled(): boolean {
+    return this.pieces !== null;
   }
 
   /** JSON.stringify(build(values)); every slot value must be what stringify writes in place (a string, number or array). */
@@ -44,5 +58,21 @@ export class JsonTemplate<K extends string> {
     let s = p[0];
     for (let i = 0; i < this.order.length; i++) s += JSON.stringify(values[this.order[i]]) + p[i + 1];
     return s;
+  }
+
+  /** The same line (with `end` after it) written to `sink`: the constant text as the bytes encoded once. */
+  write(values: Record<K, unknown>, sink: LineSink, end: string): void {
+    if (this.pieces === null) {
+      sink.text(JSON.stringify(this.build(values)) + end);
+      return;
+    }
+    const e = this.encoded;
+    sink.bytes(e[0]);
+    const n = this.order.length;
+    for (let i = 0; i < n; i++) {
+      sink.text(JSON.stringify(values[this.order[i]]));
+      sink.bytes(e[i + 1]);
+    }
+    if (end !== '') sink.text(end);
   }
 }

@@ -4,7 +4,7 @@
  * under a `.partial` name, hashed as it is written, and renamed only when the export completes; `manifest.json`
  * (every file with its sha256 and size) is written last, so a cancelled or killed export never looks complete.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
@@ -22,6 +22,7 @@ import { facialR1Prompt } from '../../pipelines/formats/prompt';
 import { buildDatasheet, DATASHEET_FILES, datasheetFiles } from './datasheet';
 import { DatasheetTally } from './datasheet-tally';
 import { ExportError, IMAGES_DIR, MANIFEST_FILE, prepareOutput } from './output-guard';
+import { HashedFile } from './hashed-file';
 import { VerlColumnBatch, type ParquetRowBuffer } from './verl-columns';
 
 export { ENGINE_FORMATS, type EngineFormat } from '../../pipelines/formats/engine-records';
@@ -83,59 +84,38 @@ interface DataWriter {
 }
 
 const partial = (file: string) => `${file}.partial`;
-/** Text gathered before one write (and hash update): about a thousand lines of the ~1 KB prompt. */
-const FLUSH_CHARS = 1 << 20;
 
 class TextWriter implements DataWriter {
   records = 0;
-  private fd: number;
-  private buf = '';
-  private hash: Hash = createHash('sha256');
-  private bytes = 0;
+  private readonly out: HashedFile;
 
   constructor(
     readonly file: string,
     readonly kind: string,
     readonly part: string | null,
-    private readonly toLine: (r: EngineRecord) => string,
+    private readonly encoder: EngineLineEncoder,
     /** A JSON array (LLaMA-Factory's .json) instead of JSON Lines. */
     private readonly array: boolean,
     private readonly outDir: string,
   ) {
-    this.fd = fs.openSync(partial(file), 'w');
-    if (array) this.buf = '[\n';
-  }
-
-  private flush(): void {
-    if (this.buf === '') return;
-    const b = Buffer.from(this.buf, 'utf8');
-    fs.writeSync(this.fd, b);
-    this.hash.update(b);
-    this.bytes += b.length;
-    this.buf = '';
+    this.out = new HashedFile(partial(file));
+    if (array) this.out.text('[\n');
   }
 
   async write(r: EngineRecord): Promise<void> {
-    const json = this.toLine(r);
-    this.buf += this.array ? `${this.records ? ',\n' : ''}${json}` : `${json}\n`;
+    if (this.array && this.records) this.out.text(',\n');
+    this.encoder.write(r, this.out, this.array ? '' : '\n');
     this.records++;
-    if (this.buf.length > FLUSH_CHARS) this.flush();
   }
 
   async finish(): Promise<ManifestEntry> {
-    if (this.array) this.buf += this.records ? '\n]\n' : ']\n';
-    this.flush();
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    return { path: path.relative(this.outDir, this.file).split(path.sep).join('/'), sha256: this.hash.digest('hex'), bytes: this.bytes };
+    if (this.array) this.out.text(this.records ? '\n]\n' : ']\n');
+    const sha256 = this.out.finish();
+    return { path: path.relative(this.outDir, this.file).split(path.sep).join('/'), sha256, bytes: this.out.bytesWritten };
   }
 
   abort(): void {
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
+    this.out.close();
     fs.rmSync(partial(this.file), { force: true });
   }
 }
@@ -247,7 +227,7 @@ async function openWriters(format: EngineFormat, out: string, prefix: string, pa
   if (format === 'verl') return [await ParquetFileWriter.open(path.join(out, names[0].name), part, out, rowGroupSize)];
   return names.map(({ name, kind }) => {
     const encoder = new EngineLineEncoder(format === 'llama-factory' || format === 'easyr1' ? format : kind === 'sft' ? 'trl-sft' : 'trl-grpo');
-    return new TextWriter(path.join(out, name), kind, part, (r) => encoder.line(r), format === 'llama-factory', out);
+    return new TextWriter(path.join(out, name), kind, part, encoder, format === 'llama-factory', out);
   });
 }
 
