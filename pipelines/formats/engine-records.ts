@@ -90,14 +90,31 @@ export function easyR1Answer(r: Pick<EngineRecord, 'emotion' | 'aus'>): string {
   return JSON.stringify({ label: r.emotion, aus: sortAUs(r.aus) });
 }
 
+/** The last prompt's user turn: one string for all its rows, so the writer hashes and encodes it once (services/export/verl-columns). */
+let lastTurn = { prompt: '', content: '<image>' };
+/** Sorted AUs and packed answer per label set (few distinct ones), bounded so varied labels never pile up. */
+const answers = new Map<string, { aus: string[]; answer: string }>();
+
+function labelsOf(r: EngineRecord): { aus: string[]; answer: string } {
+  const key = `${r.emotion}\u0000${r.aus.join(' ')}`;
+  let a = answers.get(key);
+  if (a === undefined) {
+    a = { aus: sortAUs(r.aus), answer: easyR1Answer(r) };
+    if (answers.size < 4096) answers.set(key, a);
+  }
+  return a;
+}
+
 export function verlRow(r: EngineRecord): VerlRow {
+  if (lastTurn.prompt !== r.prompt) lastTurn = { prompt: r.prompt, content: `<image>${r.prompt}` };
+  const labels = labelsOf(r);
   return {
     data_source: r.source ?? 'fea',
-    prompt: [{ role: 'user', content: `<image>${r.prompt}` }],
+    prompt: [{ role: 'user', content: lastTurn.content }],
     images: [{ image: r.image }],
     ability: 'emotion',
     reward_model: { style: 'rule', ground_truth: r.emotion },
-    extra_info: { split: r.part, index: r.index, id: r.id, aus: sortAUs(r.aus), answer: easyR1Answer(r) },
+    extra_info: { split: r.part, index: r.index, id: r.id, aus: [...labels.aus], answer: labels.answer },
   };
 }
 
@@ -173,9 +190,9 @@ export class EngineLineEncoder {
       case 'emotion':
         return r.emotion;
       case 'aus':
-        return r.aus.length < 2 ? r.aus.slice() : sortAUs(r.aus);
+        return labelsOf(r).aus;
       case 'answer':
-        return easyR1Answer(r);
+        return labelsOf(r).answer;
     }
   }
 

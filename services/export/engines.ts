@@ -123,15 +123,22 @@ class TextWriter implements DataWriter {
 type ParquetModule = typeof import('@dsnp/parquetjs');
 type ParquetWriterT = Awaited<ReturnType<ParquetModule['ParquetWriter']['openFile']>>;
 
+/**
+ * Every column SNAPPY-compressed (what pyarrow writes by default, and reads without options): the ~1 KB prompt in
+ * every row shrinks to almost nothing, so the library copies, hashes and writes a small fraction of the bytes.
+ */
+const COMPRESSION = 'SNAPPY';
+
 /** verl's schema: nested prompt list of {role, content}, images list of {image}, reward_model and extra_info structs. */
 export function verlSchema(pq: ParquetModule) {
+  const text = { type: 'UTF8', compression: COMPRESSION } as const;
   return new pq.ParquetSchema({
-    data_source: { type: 'UTF8' },
-    prompt: { repeated: true, fields: { role: { type: 'UTF8' }, content: { type: 'UTF8' } } },
-    images: { repeated: true, fields: { image: { type: 'UTF8' } } },
-    ability: { type: 'UTF8' },
-    reward_model: { fields: { style: { type: 'UTF8' }, ground_truth: { type: 'UTF8' } } },
-    extra_info: { fields: { split: { type: 'UTF8' }, index: { type: 'INT64' }, id: { type: 'UTF8' }, aus: { type: 'UTF8', repeated: true }, answer: { type: 'UTF8' } } },
+    data_source: text,
+    prompt: { repeated: true, fields: { role: text, content: text } },
+    images: { repeated: true, fields: { image: text } },
+    ability: text,
+    reward_model: { fields: { style: text, ground_truth: text } },
+    extra_info: { fields: { split: text, index: { type: 'INT64', compression: COMPRESSION }, id: text, aus: { ...text, repeated: true }, answer: text } },
   });
 }
 
