@@ -70,29 +70,41 @@ function* facialR1Pages(
   }
 }
 
-/** Every record, by id, streamed in pages (an export of a million records holds one page at a time). */
-export function facialR1ExportRows(db: Database.Database, pageSize = FACIAL_R1_PAGE): Generator<FacialR1ExportRow, void, undefined> {
-  return facialR1Pages(
-    db,
-    'export.facialR1Rows',
-    `SELECT ${FACIAL_R1_COLUMNS}, NULL AS part FROM ${FACIAL_R1_FROM} WHERE r.id > ? ORDER BY r.id LIMIT ?`,
-    [],
-    (last) => [last ? last.id : ''],
-    pageSize,
-  );
-}
+/** What the export's first pass reads (images and counts): no revision or author columns, no joins for them. */
+export type FacialR1PlanRow = Pick<FacialR1ExportRow, 'id' | 'emotion' | 'aus' | 'meta' | 'current_revision_id' | 'rel_path' | 'part'>;
 
-/** The records assigned to a split, by part then id, streamed in pages. */
-export function facialR1SplitExportRows(db: Database.Database, splitId: number, pageSize = FACIAL_R1_PAGE): Generator<FacialR1ExportRow, void, undefined> {
+/** FACIAL_R1_COLUMNS' positions, the ones the first pass leaves out as NULL. */
+const FACIAL_R1_PLAN_COLUMNS = `r.id, NULL, NULL, r.emotion, r.aus, r.meta, r.current_revision_id, i.rel_path, NULL, NULL, NULL, NULL, NULL`;
+const FACIAL_R1_PLAN_FROM = `records r JOIN images i ON i.id = r.image_id`;
+
+function facialR1Rows(db: Database.Database, name: string, columns: string, from: string, splitId: number | null, pageSize: number): Generator<FacialR1ExportRow, void, undefined> {
+  if (splitId === null) {
+    return facialR1Pages(db, name, `SELECT ${columns}, NULL AS part FROM ${from} WHERE r.id > ? ORDER BY r.id LIMIT ?`, [], (last) => [last ? last.id : ''], pageSize);
+  }
   return facialR1Pages(
     db,
-    'export.facialR1SplitRows',
-    `SELECT ${FACIAL_R1_COLUMNS}, sa.part AS part FROM ${FACIAL_R1_FROM}
+    `${name}.split`,
+    `SELECT ${columns}, sa.part AS part FROM ${from}
      JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ? WHERE (sa.part, sa.record_id) > (?, ?) ORDER BY sa.part, sa.record_id LIMIT ?`,
     [splitId],
     (last) => (last ? [last.part, last.id] : ['', '']),
     pageSize,
   );
+}
+
+/** Every record, by id, streamed in pages (an export of a million records holds one page at a time). */
+export function facialR1ExportRows(db: Database.Database, pageSize = FACIAL_R1_PAGE): Generator<FacialR1ExportRow, void, undefined> {
+  return facialR1Rows(db, 'export.facialR1Rows', FACIAL_R1_COLUMNS, FACIAL_R1_FROM, null, pageSize);
+}
+
+/** The records assigned to a split, by part then id, streamed in pages. */
+export function facialR1SplitExportRows(db: Database.Database, splitId: number, pageSize = FACIAL_R1_PAGE): Generator<FacialR1ExportRow, void, undefined> {
+  return facialR1Rows(db, 'export.facialR1Rows', FACIAL_R1_COLUMNS, FACIAL_R1_FROM, splitId, pageSize);
+}
+
+/** The same rows with only what the export's first pass reads. */
+export function facialR1PlanRows(db: Database.Database, splitId: number | null, pageSize = FACIAL_R1_PAGE): Generator<FacialR1PlanRow, void, undefined> {
+  return facialR1Rows(db, 'export.facialR1PlanRows', FACIAL_R1_PLAN_COLUMNS, FACIAL_R1_PLAN_FROM, splitId, pageSize);
 }
 
 /** A records.csv row before formatting: p_* from the newest prediction with an emotion, a_aus from the newest with AU scores. */
@@ -121,12 +133,12 @@ export interface CsvExportRow {
   revision_round: number | null;
 }
 
-/** Every record by id, with its part in `split` (none: no part), streamed: a CSV of 100k records need not sit in memory. */
-export function csvExportRows(db: Database.Database, split: { id: number; name: string } | undefined): Generator<CsvExportRow, void, undefined> {
-  return named(
-    db,
-    'export.csvRows',
-    `WITH pe AS (
+/**
+ * Every record by id, with its part in `split` (none: no part), streamed: a CSV of 100k records need not sit in memory.
+ * Rows are stepped raw and made objects here (a third less time than the binding's objects at a million rows).
+ */
+export function* csvExportRows(db: Database.Database, split: { id: number; name: string } | undefined): Generator<CsvExportRow, void, undefined> {
+  const sql = `WITH pe AS (
        SELECT p.record_id, p.emotion, p.score, m.name || '@' || m.version AS model,
               ROW_NUMBER() OVER (PARTITION BY p.record_id ORDER BY p.created_at DESC, p.id DESC) AS rn
        FROM predictions p JOIN models m ON m.id = p.model_id WHERE p.emotion IS NOT NULL
@@ -147,8 +159,34 @@ export function csvExportRows(db: Database.Database, split: { id: number; name: 
      LEFT JOIN pe ON pe.record_id = r.id AND pe.rn = 1
      LEFT JOIN pa ON pa.record_id = r.id AND pa.rn = 1
      LEFT JOIN analyses a ON a.image_id = i.id
-     ORDER BY r.id`,
-  ).iterate<CsvExportRow>({ splitId: split?.id ?? -1, splitName: split?.name ?? null });
+     ORDER BY r.id`;
+  // the cached statement named() steps (and times), in raw mode
+  stmt(db, sql).raw(true);
+  for (const c of named(db, 'export.csvRows', sql).iterate<unknown[]>({ splitId: split?.id ?? -1, splitName: split?.name ?? null })) {
+    yield {
+      id: c[0] as string,
+      rel_path: c[1] as string,
+      original_name: c[2] as string,
+      subject: c[3] as string | null,
+      source: c[4] as string | null,
+      status: c[5] as string,
+      emotion: c[6] as string | null,
+      aus: c[7] as string,
+      split_name: c[8] as string | null,
+      part: c[9] as string | null,
+      p_emotion: c[10] as string | null,
+      p_score: c[11] as number | null,
+      p_model: c[12] as string | null,
+      a_aus: c[13] as string | null,
+      face_found: c[14] as number | null,
+      a_error: c[15] as string | null,
+      phash: c[16] as string | null,
+      reasoning: c[17] as string | null,
+      author: c[18] as string | null,
+      revision_kind: c[19] as string | null,
+      revision_round: c[20] as number | null,
+    };
+  }
 }
 
 /** A revision's AUs, space-separated in AU-number order (as records.aus holds them). */

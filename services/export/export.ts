@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { z } from 'zod';
-import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
+import { appendAudit, facialR1ExportRows, facialR1PlanRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
 import { RegistryCounts, toFacialR1Line, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
 import { datasheetPaths, writeDatasheet } from './datasheet';
 import { DatasheetTally } from './datasheet-tally';
@@ -120,6 +120,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const wsName = getMeta(db, 'name') ?? path.basename(ws.dir);
   const emotions = vocabulary(db, 'emotion');
   const rows = () => (splitId !== null ? facialR1SplitExportRows(db, splitId) : facialR1ExportRows(db));
+  const planRows = () => facialR1PlanRows(db, splitId);
 
   // Two passes over the rows, holding one at a time (a million records never sit in memory): the first maps the
   // images and counts each part's registry entry, the second writes the lines. Only the image map is held.
@@ -127,7 +128,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const placed = new Map<string, string>(); // export path → media file
   const counts = new Map<string | null, RegistryCounts>();
   let skippedUnlabeled = 0;
-  for (const r of rows()) {
+  for (const r of planRows()) {
     if (r.current_revision_id === null) {
       skippedUnlabeled++;
       continue;

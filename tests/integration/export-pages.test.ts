@@ -1,7 +1,7 @@
 /** The Facial-R1 export's keyset pages give every row once, in order, whatever the page size (with and without a split). */
 import * as path from 'node:path';
 import { openWorkspace, type Workspace } from '../../db/open';
-import { facialR1ExportRows, facialR1SplitExportRows, getSplit } from '../../db/repositories';
+import { facialR1ExportRows, facialR1PlanRows, facialR1SplitExportRows, getSplit } from '../../db/repositories';
 import { importDataset } from '../../services/import/import';
 import { tempDir } from '../support/facial-r1';
 
@@ -25,5 +25,12 @@ test('every record by id, and a split by part then id, for page sizes 1, 2, 3 an
   for (const size of [1, 2, 3]) {
     expect([...facialR1ExportRows(ws.db, size)]).toEqual(all);
     expect([...facialR1SplitExportRows(ws.db, splitId, size)]).toEqual(split);
+  }
+  // the first pass's rows: the same records in the same order, with the columns it reads
+  const plan = (rows: { id: string; emotion: string | null; aus: string; meta: string; current_revision_id: number | null; rel_path: string; part: string | null }[]) =>
+    rows.map((r) => ({ id: r.id, emotion: r.emotion, aus: r.aus, meta: r.meta, current_revision_id: r.current_revision_id, rel_path: r.rel_path, part: r.part }));
+  for (const size of [2, 1000]) {
+    expect(plan([...facialR1PlanRows(ws.db, null, size)])).toEqual(plan(all));
+    expect(plan([...facialR1PlanRows(ws.db, splitId, size)])).toEqual(plan(split));
   }
 });
