@@ -77,7 +77,8 @@ interface DataWriter {
   kind: string;
   part: string | null;
   records: number;
-  write(r: EngineRecord): Promise<void>;
+  /** A promise only when the write had to wait (a parquet row group going out): most records take no turn of the event loop. */
+  write(r: EngineRecord): Promise<void> | undefined;
   /** Flushes and closes the partial file; returns its hash and size. */
   finish(): Promise<ManifestEntry>;
   abort(): void;
@@ -102,10 +103,11 @@ class TextWriter implements DataWriter {
     if (array) this.out.text('[\n');
   }
 
-  async write(r: EngineRecord): Promise<void> {
+  write(r: EngineRecord): undefined {
     if (this.array && this.records) this.out.text(',\n');
     this.encoder.write(r, this.out, this.array ? '' : '\n');
     this.records++;
+    return undefined;
   }
 
   async finish(): Promise<ManifestEntry> {
@@ -172,11 +174,11 @@ class ParquetFileWriter implements DataWriter {
    * Rows gather in the column batch; the row that completes a group goes through the library's appendRow, which
    * shreds it onto the batch and encodes and writes the whole group (pages, statistics, offsets) itself.
    */
-  async write(r: EngineRecord): Promise<void> {
+  write(r: EngineRecord): Promise<void> | undefined {
     if (this.last !== null) this.batch.add(this.last);
     this.last = verlRow(r);
     this.records++;
-    if (this.batch.rows + 1 >= this.rowGroupSize) await this.flushGroup();
+    return this.batch.rows + 1 >= this.rowGroupSize ? this.flushGroup() : undefined;
   }
 
   private async flushGroup(): Promise<void> {
@@ -385,7 +387,10 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
           part: splitId === null ? 'all' : row.part,
           index: index++,
         };
-        for (const w of open) await w.write(rec);
+        for (const w of open) {
+          const wait = w.write(rec);
+          if (wait) await wait;
+        }
         if (row.kind !== null) tally.add({ part: row.part, emotion: row.emotion, aus: rec.aus, kind: row.kind, round: row.round, author: row.author });
         report.records++;
         done++;
