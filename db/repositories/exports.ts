@@ -77,29 +77,40 @@ export type FacialR1PlanRow = Pick<FacialR1ExportRow, 'id' | 'emotion' | 'aus' |
 const FACIAL_R1_PLAN_COLUMNS = `r.id, NULL, NULL, r.emotion, r.aus, r.meta, r.current_revision_id, i.rel_path, NULL, NULL, NULL, NULL, NULL`;
 const FACIAL_R1_PLAN_FROM = `records r JOIN images i ON i.id = r.image_id`;
 
-function facialR1Rows(db: Database.Database, name: string, columns: string, from: string, splitId: number | null, pageSize: number): Generator<FacialR1ExportRow, void, undefined> {
+function facialR1Rows(
+  db: Database.Database,
+  name: string,
+  columns: string,
+  from: string,
+  splitId: number | null,
+  pageSize: number,
+  where = '',
+): Generator<FacialR1ExportRow, void, undefined> {
   if (splitId === null) {
-    return facialR1Pages(db, name, `SELECT ${columns}, NULL AS part FROM ${from} WHERE r.id > ? ORDER BY r.id LIMIT ?`, [], (last) => [last ? last.id : ''], pageSize);
+    return facialR1Pages(db, name, `SELECT ${columns}, NULL AS part FROM ${from} WHERE r.id > ? ${where} ORDER BY r.id LIMIT ?`, [], (last) => [last ? last.id : ''], pageSize);
   }
   return facialR1Pages(
     db,
     `${name}.split`,
     `SELECT ${columns}, sa.part AS part FROM ${from}
-     JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ? WHERE (sa.part, sa.record_id) > (?, ?) ORDER BY sa.part, sa.record_id LIMIT ?`,
+     JOIN split_assignments sa ON sa.record_id = r.id AND sa.split_id = ? WHERE (sa.part, sa.record_id) > (?, ?) ${where} ORDER BY sa.part, sa.record_id LIMIT ?`,
     [splitId],
     (last) => (last ? [last.part, last.id] : ['', '']),
     pageSize,
   );
 }
 
-/** Every record, by id, streamed in pages (an export of a million records holds one page at a time). */
+/** The export writes records with an annotation only: the rest are not read twice (the first pass counts them). */
+const LABELED = 'AND r.current_revision_id IS NOT NULL';
+
+/** Every annotated record (with a current revision), by id, streamed in pages (an export of a million records holds one page at a time). */
 export function facialR1ExportRows(db: Database.Database, pageSize = FACIAL_R1_PAGE): Generator<FacialR1ExportRow, void, undefined> {
-  return facialR1Rows(db, 'export.facialR1Rows', FACIAL_R1_COLUMNS, FACIAL_R1_FROM, null, pageSize);
+  return facialR1Rows(db, 'export.facialR1Rows', FACIAL_R1_COLUMNS, FACIAL_R1_FROM, null, pageSize, LABELED);
 }
 
-/** The records assigned to a split, by part then id, streamed in pages. */
+/** The annotated records assigned to a split, by part then id, streamed in pages. */
 export function facialR1SplitExportRows(db: Database.Database, splitId: number, pageSize = FACIAL_R1_PAGE): Generator<FacialR1ExportRow, void, undefined> {
-  return facialR1Rows(db, 'export.facialR1Rows', FACIAL_R1_COLUMNS, FACIAL_R1_FROM, splitId, pageSize);
+  return facialR1Rows(db, 'export.facialR1Rows', FACIAL_R1_COLUMNS, FACIAL_R1_FROM, splitId, pageSize, LABELED);
 }
 
 /** The same rows with only what the export's first pass reads. */
