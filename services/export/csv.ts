@@ -8,6 +8,7 @@ import type { Workspace } from '../../db/open';
 import { csvExportRows, getSplit, newestSplit, parseStored } from '../../db/repositories';
 import { PredictionAUsSchema } from '../../db/repositories/analysis-json';
 import { datasheetPaths, writeDatasheet } from './datasheet';
+import { DatasheetTally } from './datasheet-tally';
 import { CSV_FILE, ExportError, prepareOutput, type OutputOptions } from './output-guard';
 
 export const CSV_COLUMNS = [
@@ -45,6 +46,7 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   let rows = 0;
+  const tally = new DatasheetTally();
   try {
     let buf = csvLine(CSV_COLUMNS);
     for (const r of csvExportRows(ws.db, split ? { id: split.id, name: split.name } : undefined)) {
@@ -73,6 +75,10 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
         r.revision_kind,
       ]);
       rows++;
+      // the datasheet describes the labeled rows (of the split's records when there is one)
+      if (r.emotion !== null && r.revision_kind !== null && (!split || r.part !== null)) {
+        tally.add({ part: r.part ?? '', emotion: r.emotion, aus: r.aus ? r.aus.split(' ') : [], kind: r.revision_kind, round: r.revision_round, author: r.author });
+      }
       if (buf.length > 1 << 16) {
         fs.writeSync(fd, buf);
         buf = '';
@@ -88,6 +94,6 @@ export async function exportCsv(ws: Workspace, outDir: string, options: OutputOp
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
   // The datasheet describes the labeled rows (those with an emotion); unlabeled rows are in the CSV too, with status.
-  const datasheet = writeDatasheet(ws, out, { format: 'csv', ...(split ? { split: split.name } : {}) });
+  const datasheet = writeDatasheet(ws, out, { format: 'csv', ...(split ? { split: split.name } : {}) }, tally.counts());
   return { rows, file, split: split?.name ?? null, datasheet };
 }

@@ -14,6 +14,7 @@ import { getSplit } from '../../db/repositories/splits';
 import { vocabulary } from '../../db/repositories/vocabulary';
 import { sortAUs } from '../../pipelines/facs/vocabulary';
 import { parseStoredSummary } from '../splits/stored-summary';
+import type { DatasheetCounts } from './datasheet-tally';
 
 export const DATASHEET_FILES = { json: 'datasheet.json', md: 'DATASHEET.md', emotions: 'datasheet-emotions.svg', aus: 'datasheet-aus.svg', provenance: 'datasheet-provenance.svg' } as const;
 
@@ -41,11 +42,12 @@ export const DatasheetFile = z.object({
 
 const share = (n: number, total: number) => (total ? Number((n / total).toFixed(4)) : 0);
 
-export function buildDatasheet(ws: Workspace, o: { format: string; split?: string; snapshot?: number }): Datasheet {
+/** `counts`: what an export tallied of the records it wrote (./datasheet-tally); without it they are counted in the database. */
+export function buildDatasheet(ws: Workspace, o: { format: string; split?: string; snapshot?: number }, counts?: DatasheetCounts): Datasheet {
   const db = ws.db;
   const split = o.split ? getSplit(db, o.split) : undefined;
   const snap = o.snapshot ? getSnapshot(db, o.snapshot) : undefined;
-  const c = datasheetCounts(db, { splitId: split?.id ?? null, snapshotId: snap?.id ?? null });
+  const c = counts ?? datasheetCounts(db, { splitId: split?.id ?? null, snapshotId: snap?.id ?? null });
   const records = c.byPart.reduce((a, p) => a + p.n, 0);
   const parts: Datasheet['parts'] = {};
   for (const p of c.byPart) parts[p.part || 'all'] = { n: p.n, byEmotion: {} };
@@ -160,8 +162,8 @@ export function datasheetPaths(out: string): string[] {
  * Writes the datasheet of what an export just wrote into `out`, each file atomically (the JSONL and CSV exports; the
  * engine exports list theirs in the manifest instead). Returns DATASHEET.md's path.
  */
-export function writeDatasheet(ws: Workspace, out: string, o: { format: string; split?: string; snapshot?: number }): string {
-  for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, o)))) {
+export function writeDatasheet(ws: Workspace, out: string, o: { format: string; split?: string; snapshot?: number }, counts?: DatasheetCounts): string {
+  for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, o, counts)))) {
     const file = path.join(out, name);
     fs.writeFileSync(`${file}.tmp`, text);
     fs.renameSync(`${file}.tmp`, file);

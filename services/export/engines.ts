@@ -4,18 +4,15 @@
  * under a `.partial` name, hashed as it is written, and renamed only when the export completes; `manifest.json`
  * (every file with its sha256 and size) is written last, so a cancelled or killed export never looks complete.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { getSnapshot } from '../../db/repositories/snapshots';
 import { appendAudit, engineExportCounts, engineExportImagePage, engineExportPage, getMeta, getSplit, vocabulary, type EngineExportRow } from '../../db/repositories';
 import {
-  easyR1Record,
+  EngineLineEncoder,
   llamaFactoryDatasetInfo,
-  llamaFactoryRecord,
-  trlGrpoRecord,
-  trlSftRecord,
   verlRow,
   type EngineFormat,
   type EngineRecord,
@@ -23,7 +20,9 @@ import {
 } from '../../pipelines/formats/engine-records';
 import { facialR1Prompt } from '../../pipelines/formats/prompt';
 import { buildDatasheet, DATASHEET_FILES, datasheetFiles } from './datasheet';
+import { DatasheetTally } from './datasheet-tally';
 import { ExportError, IMAGES_DIR, MANIFEST_FILE, prepareOutput } from './output-guard';
+import { HashedFile } from './hashed-file';
 import { VerlColumnBatch, type ParquetRowBuffer } from './verl-columns';
 
 export { ENGINE_FORMATS, type EngineFormat } from '../../pipelines/formats/engine-records';
@@ -78,7 +77,8 @@ interface DataWriter {
   kind: string;
   part: string | null;
   records: number;
-  write(r: EngineRecord): Promise<void>;
+  /** A promise only when the write had to wait (a parquet row group going out): most records take no turn of the event loop. */
+  write(r: EngineRecord): Promise<void> | undefined;
   /** Flushes and closes the partial file; returns its hash and size. */
   finish(): Promise<ManifestEntry>;
   abort(): void;
@@ -88,54 +88,36 @@ const partial = (file: string) => `${file}.partial`;
 
 class TextWriter implements DataWriter {
   records = 0;
-  private fd: number;
-  private buf = '';
-  private hash: Hash = createHash('sha256');
-  private bytes = 0;
+  private readonly out: HashedFile;
 
   constructor(
     readonly file: string,
     readonly kind: string,
     readonly part: string | null,
-    private readonly toLine: (r: EngineRecord) => unknown,
+    private readonly encoder: EngineLineEncoder,
     /** A JSON array (LLaMA-Factory's .json) instead of JSON Lines. */
     private readonly array: boolean,
     private readonly outDir: string,
   ) {
-    this.fd = fs.openSync(partial(file), 'w');
-    if (array) this.buf = '[\n';
+    this.out = new HashedFile(partial(file));
+    if (array) this.out.text('[\n');
   }
 
-  private flush(): void {
-    if (this.buf === '') return;
-    const b = Buffer.from(this.buf, 'utf8');
-    fs.writeSync(this.fd, b);
-    this.hash.update(b);
-    this.bytes += b.length;
-    this.buf = '';
-  }
-
-  async write(r: EngineRecord): Promise<void> {
-    const json = JSON.stringify(this.toLine(r));
-    this.buf += this.array ? `${this.records ? ',\n' : ''}${json}` : `${json}\n`;
+  write(r: EngineRecord): undefined {
+    if (this.array && this.records) this.out.text(',\n');
+    this.encoder.write(r, this.out, this.array ? '' : '\n');
     this.records++;
-    if (this.buf.length > 1 << 16) this.flush();
+    return undefined;
   }
 
   async finish(): Promise<ManifestEntry> {
-    if (this.array) this.buf += this.records ? '\n]\n' : ']\n';
-    this.flush();
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    return { path: path.relative(this.outDir, this.file).split(path.sep).join('/'), sha256: this.hash.digest('hex'), bytes: this.bytes };
+    if (this.array) this.out.text(this.records ? '\n]\n' : ']\n');
+    const sha256 = this.out.finish();
+    return { path: path.relative(this.outDir, this.file).split(path.sep).join('/'), sha256, bytes: this.out.bytesWritten };
   }
 
   abort(): void {
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
+    this.out.close();
     fs.rmSync(partial(this.file), { force: true });
   }
 }
@@ -143,15 +125,22 @@ class TextWriter implements DataWriter {
 type ParquetModule = typeof import('@dsnp/parquetjs');
 type ParquetWriterT = Awaited<ReturnType<ParquetModule['ParquetWriter']['openFile']>>;
 
+/**
+ * Every column SNAPPY-compressed (what pyarrow writes by default, and reads without options): the ~1 KB prompt in
+ * every row shrinks to almost nothing, so the library copies, hashes and writes a small fraction of the bytes.
+ */
+const COMPRESSION = 'SNAPPY';
+
 /** verl's schema: nested prompt list of {role, content}, images list of {image}, reward_model and extra_info structs. */
 export function verlSchema(pq: ParquetModule) {
+  const text = { type: 'UTF8', compression: COMPRESSION } as const;
   return new pq.ParquetSchema({
-    data_source: { type: 'UTF8' },
-    prompt: { repeated: true, fields: { role: { type: 'UTF8' }, content: { type: 'UTF8' } } },
-    images: { repeated: true, fields: { image: { type: 'UTF8' } } },
-    ability: { type: 'UTF8' },
-    reward_model: { fields: { style: { type: 'UTF8' }, ground_truth: { type: 'UTF8' } } },
-    extra_info: { fields: { split: { type: 'UTF8' }, index: { type: 'INT64' }, id: { type: 'UTF8' }, aus: { type: 'UTF8', repeated: true }, answer: { type: 'UTF8' } } },
+    data_source: text,
+    prompt: { repeated: true, fields: { role: text, content: text } },
+    images: { repeated: true, fields: { image: text } },
+    ability: text,
+    reward_model: { fields: { style: text, ground_truth: text } },
+    extra_info: { fields: { split: text, index: { type: 'INT64', compression: COMPRESSION }, id: text, aus: { ...text, repeated: true }, answer: text } },
   });
 }
 
@@ -185,11 +174,11 @@ class ParquetFileWriter implements DataWriter {
    * Rows gather in the column batch; the row that completes a group goes through the library's appendRow, which
    * shreds it onto the batch and encodes and writes the whole group (pages, statistics, offsets) itself.
    */
-  async write(r: EngineRecord): Promise<void> {
+  write(r: EngineRecord): Promise<void> | undefined {
     if (this.last !== null) this.batch.add(this.last);
     this.last = verlRow(r);
     this.records++;
-    if (this.batch.rows + 1 >= this.rowGroupSize) await this.flushGroup();
+    return this.batch.rows + 1 >= this.rowGroupSize ? this.flushGroup() : undefined;
   }
 
   private async flushGroup(): Promise<void> {
@@ -246,8 +235,8 @@ async function openWriters(format: EngineFormat, out: string, prefix: string, pa
   const names = fileNames(format, prefix);
   if (format === 'verl') return [await ParquetFileWriter.open(path.join(out, names[0].name), part, out, rowGroupSize)];
   return names.map(({ name, kind }) => {
-    const toLine = format === 'llama-factory' ? llamaFactoryRecord : format === 'easyr1' ? easyR1Record : kind === 'sft' ? trlSftRecord : trlGrpoRecord;
-    return new TextWriter(path.join(out, name), kind, part, toLine, format === 'llama-factory', out);
+    const encoder = new EngineLineEncoder(format === 'llama-factory' || format === 'easyr1' ? format : kind === 'sft' ? 'trl-sft' : 'trl-grpo');
+    return new TextWriter(path.join(out, name), kind, part, encoder, format === 'llama-factory', out);
   });
 }
 
@@ -364,6 +353,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
     let currentPart: string | null = null;
     let index = 0;
     const promptCache = new Map<string, string>();
+    const tally = new DatasheetTally();
     const closeOpen = async () => {
       for (const w of open) {
         addEntry(await w.finish());
@@ -397,7 +387,11 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
           part: splitId === null ? 'all' : row.part,
           index: index++,
         };
-        for (const w of open) await w.write(rec);
+        for (const w of open) {
+          const wait = w.write(rec);
+          if (wait) await wait;
+        }
+        if (row.kind !== null) tally.add({ part: row.part, emotion: row.emotion, aus: rec.aus, kind: row.kind, round: row.round, author: row.author });
         report.records++;
         done++;
       }
@@ -420,7 +414,7 @@ export async function exportEngine(ws: Workspace, outDir: string, format: Engine
       addEntry({ path: DATASET_INFO_FILE, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
     }
     // the datasheet describes what was written; it is listed in the manifest like every other file
-    for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, { format, split: options.split, snapshot: options.snapshot })))) {
+    for (const [name, text] of Object.entries(datasheetFiles(buildDatasheet(ws, { format, split: options.split, snapshot: options.snapshot }, tally.counts())))) {
       fs.writeFileSync(partial(path.join(out, name)), text);
       addEntry({ path: name, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) });
     }

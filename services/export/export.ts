@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { z } from 'zod';
-import { appendAudit, facialR1ExportRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
+import { appendAudit, facialR1ExportRows, facialR1PlanRows, facialR1SplitExportRows, getMeta, getSplit, parseStored, vocabulary } from '../../db/repositories';
 import { RegistryCounts, toFacialR1Line, type RegistryEntry } from '../../pipelines/formats/facial-r1-export';
 import { datasheetPaths, writeDatasheet } from './datasheet';
+import { DatasheetTally } from './datasheet-tally';
 import { ExportError, IMAGES_DIR, REGISTRY_FILE, prepareOutput, safeRelative } from './output-guard';
 
 export { ExportError, OutputExistsError } from './output-guard';
@@ -40,7 +41,7 @@ export interface ExportReport {
 /** What the export reads of a record's stored meta (an imported line's fields) and of a revision's provenance. */
 const JsonObject = z.record(z.string(), z.unknown());
 const RecordMeta = z.object({ image: z.unknown().optional(), meta_info: JsonObject.optional().catch(undefined), extra: JsonObject.optional().catch(undefined) });
-const Provenance = z.object({ source: z.string().optional().catch(undefined) });
+const Provenance = z.object({ source: z.string().optional().catch(undefined), roundId: z.number().nullable().optional().catch(undefined) });
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -119,6 +120,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const wsName = getMeta(db, 'name') ?? path.basename(ws.dir);
   const emotions = vocabulary(db, 'emotion');
   const rows = () => (splitId !== null ? facialR1SplitExportRows(db, splitId) : facialR1ExportRows(db));
+  const planRows = () => facialR1PlanRows(db, splitId);
 
   // Two passes over the rows, holding one at a time (a million records never sit in memory): the first maps the
   // images and counts each part's registry entry, the second writes the lines. Only the image map is held.
@@ -126,7 +128,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   const placed = new Map<string, string>(); // export path → media file
   const counts = new Map<string | null, RegistryCounts>();
   let skippedUnlabeled = 0;
-  for (const r of rows()) {
+  for (const r of planRows()) {
     if (r.current_revision_id === null) {
       skippedUnlabeled++;
       continue;
@@ -157,6 +159,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
   options.onProgress?.(placed.size, placed.size);
 
   const writers = new Map(parts.map((part) => [part, new LineFile(path.join(out, jsonlName(part)))]));
+  const tally = new DatasheetTally();
   try {
     for (const r of rows()) {
       if (r.current_revision_id === null) continue;
@@ -166,6 +169,8 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
       if (rel === null || usedPaths.get(rel) !== r.rel_path) rel = r.rel_path;
       const prov = parseStored(Provenance, r.provenance, 'revision provenance', `revision ${r.current_revision_id}`) ?? {};
       const metaInfo = { ...meta.meta_info };
+      const aus = r.aus ? r.aus.split(' ') : [];
+      if (r.emotion !== null && r.kind !== null) tally.add({ part: r.part ?? '', emotion: r.emotion, aus, kind: r.kind, round: prov.roundId ?? null, author: r.author });
       writers.get(r.part)!.write(
         toFacialR1Line({
           id: r.id,
@@ -173,7 +178,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
           image: rel,
           question: r.question,
           emotion: r.emotion,
-          aus: r.aus ? r.aus.split(' ') : [],
+          aus,
           description: r.reasoning ?? '',
           subject: r.subject,
           metaInfo,
@@ -195,7 +200,7 @@ export function exportFacialR1(ws: Workspace, outDir: string, options: ExportOpt
     files.push({ file: w.file, part, records: w.lines });
   }
   fs.writeFileSync(configPath, `${JSON.stringify(registry, null, 2)}\n`);
-  const datasheet = writeDatasheet(ws, out, { format: 'facial-r1', split: options.split });
+  const datasheet = writeDatasheet(ws, out, { format: 'facial-r1', split: options.split }, tally.counts());
   const report: ExportReport = {
     outDir: out,
     files,
