@@ -1,6 +1,6 @@
 /** The `fea` command. Each command lives in cli/commands/<name>.ts and registers itself here. */
 import { Command } from 'commander';
-import { COMMANDS } from './commands';
+import { commandsFor } from './commands';
 import { APP_VERSION } from '../db/app-version';
 import { setQueryMonitor } from '../db/repositories/named';
 import { reportFailure } from './output';
@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(APP_VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of COMMANDS) register(program);
+  for (const command of await commandsFor(argv)) command.register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
