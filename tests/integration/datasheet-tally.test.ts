@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openWorkspace, type Workspace } from '../../db/open';
+import type { Workspace } from '../../db/open';
 import { addRevision } from '../../db/repositories/revisions';
 import { createSnapshot } from '../../db/repositories/snapshots';
 import { upsertUser } from '../../db/repositories/users';
@@ -13,17 +13,14 @@ import { exportCsv } from '../../services/export/csv';
 import { buildDatasheet } from '../../services/export/datasheet';
 import { exportEngine } from '../../services/export/engines';
 import { exportFacialR1 } from '../../services/export/export';
-import { importDataset } from '../../services/import/import';
 import { tempDir } from '../support/facial-r1';
+import { datasetWorkspace } from '../support/dataset-workspace';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'datasets');
 
 let ws: Workspace;
 let snapshot: number;
 beforeAll(async () => {
-  ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
-  await importDataset(ws, path.join(FIXTURES, 'rafdb', 'basic'), { format: 'rafdb' });
-  await importDataset(ws, path.join(FIXTURES, 'au-csv', 'aus.csv'), { format: 'au-csv' });
+  ws = await datasetWorkspace();
   const ids = (ws.db.prepare('SELECT id FROM records ORDER BY id').all() as { id: string }[]).map((r) => r.id);
   const ann = upsertUser(ws.db, 'ann', 'annotator').user.id;
   const bot = upsertUser(ws.db, 'bot', 'annotator').user.id;

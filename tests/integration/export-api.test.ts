@@ -9,23 +9,21 @@ import * as path from 'node:path';
 import type { Output } from '../../contract/api';
 import { dispatch } from '../../contract/dispatch';
 import type { ApiEvent, Job } from '../../contract/types';
-import { openWorkspace, type Workspace } from '../../db/open';
+import type { Workspace } from '../../db/open';
 import { createContext, type ServiceContext } from '../../services/context';
 import { createHandlers } from '../../services/handlers';
 import { importDataset } from '../../services/import/import';
 import sharp from 'sharp';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { tempDir, writeJsonl } from '../support/facial-r1';
+import { datasetWorkspace } from '../support/dataset-workspace';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'datasets');
 
 let ws: Workspace;
 let ctx: ServiceContext;
 let handlers: ReturnType<typeof createHandlers>;
 beforeAll(async () => {
-  ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
-  await importDataset(ws, path.join(FIXTURES, 'rafdb', 'basic'), { format: 'rafdb' });
-  await importDataset(ws, path.join(FIXTURES, 'au-csv', 'aus.csv'), { format: 'au-csv' });
+  ws = await datasetWorkspace();
   await importDataset(ws, await nearDuplicates(path.join(tempDir(), 'near')));
   ctx = createContext(ws);
   handlers = createHandlers(ctx);

@@ -6,19 +6,16 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openWorkspace, type Workspace } from '../../db/open';
+import type { Workspace } from '../../db/open';
 import { exportEngine, ENGINE_FORMATS } from '../../services/export/engines';
-import { importDataset } from '../../services/import/import';
 import { fea } from '../support/cli';
 import { tempDir } from '../support/facial-r1';
+import { DATASET_FIXTURES, datasetWorkspace } from '../support/dataset-workspace';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'datasets');
 
 let ws: Workspace;
 beforeAll(async () => {
-  ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
-  await importDataset(ws, path.join(FIXTURES, 'rafdb', 'basic'), { format: 'rafdb' });
-  await importDataset(ws, path.join(FIXTURES, 'au-csv', 'aus.csv'), { format: 'au-csv' });
+  ws = await datasetWorkspace();
 });
 afterAll(() => ws.close());
 
@@ -119,7 +116,7 @@ test('CLI: --format easyr1 --json ends with one JSON report; unknown formats and
   const dir = tempDir();
   const wsDir = path.join(dir, 'ws');
   expect(fea(['init', wsDir, '--json']).code).toBe(0);
-  expect(fea(['import', wsDir, path.join(FIXTURES, 'rafdb', 'basic'), '--format', 'rafdb', '--json']).code).toBe(0);
+  expect(fea(['import', wsDir, path.join(DATASET_FIXTURES, 'rafdb', 'basic'), '--format', 'rafdb', '--json']).code).toBe(0);
   const r = fea(['export', wsDir, '--format', 'easyr1', '--out', path.join(dir, 'out'), '--split', 'rafdb', '--json']);
   expect(r.code).toBe(0);
   expect(r.json).toMatchObject({ format: 'easyr1', records: 6, images: 6, split: 'rafdb', cancelled: false });

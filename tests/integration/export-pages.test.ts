@@ -1,17 +1,12 @@
 /** The Facial-R1 export's keyset pages give every row once, in order, whatever the page size (with and without a split). */
-import * as path from 'node:path';
-import { openWorkspace, type Workspace } from '../../db/open';
+import type { Workspace } from '../../db/open';
 import { facialR1ExportRows, facialR1PlanRows, facialR1SplitExportRows, getSplit } from '../../db/repositories';
-import { importDataset } from '../../services/import/import';
-import { tempDir } from '../support/facial-r1';
+import { datasetWorkspace } from '../support/dataset-workspace';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'datasets');
 
 let ws: Workspace;
 beforeAll(async () => {
-  ws = openWorkspace(path.join(tempDir(), 'ws'), { create: true });
-  await importDataset(ws, path.join(FIXTURES, 'rafdb', 'basic'), { format: 'rafdb' });
-  await importDataset(ws, path.join(FIXTURES, 'au-csv', 'aus.csv'), { format: 'au-csv' });
+  ws = await datasetWorkspace();
 });
 afterAll(() => ws.close());
 

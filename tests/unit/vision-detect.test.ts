@@ -65,6 +65,14 @@ async function landmarkCrop(photo: Buffer, tightness: number) {
   return { crop, expectedLandmarks: L.map(([x, y]) => [(x - left) * s, (y - upper) * s]) };
 }
 
+/** A box in a crop's own pixels lies inside the crop. */
+function expectInsideCrop(box: Box, size: number): void {
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(size);
+  expect(box.y + box.height).toBeLessThanOrEqual(size);
+}
+
 describe('padded canvas geometry (pure)', () => {
   it('upscales small images to the nets’ 112 px, pads by a fraction of the longer side, and maps back exactly', async () => {
     const img = { data: new Uint8Array(48 * 40 * 3).fill(90), width: 48, height: 40 };
@@ -103,10 +111,7 @@ describe('faces on 48×48 grayscale crops of real photos (face-api, wasm)', () =
     expect(r.faceFound).toBe(true);
     expect(['padded', 'whole-crop']).toContain(r.detection);
     // The box is in the crop's own pixels, inside it, and where the full photo's box falls.
-    expect(r.box.x).toBeGreaterThanOrEqual(0);
-    expect(r.box.y).toBeGreaterThanOrEqual(0);
-    expect(r.box.x + r.box.width).toBeLessThanOrEqual(48);
-    expect(r.box.y + r.box.height).toBeLessThanOrEqual(48);
+    expectInsideCrop(r.box, 48);
     expect(iou(r.box, expectedBox)).toBeGreaterThan(0.6);
     for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(r.box[k] - expectedBox[k])).toBeLessThan(7);
     // Landmarks: within 1.5 px (3 % of the crop) of the full photo's, on average.
@@ -128,10 +133,7 @@ describe('faces on 48×48 grayscale crops of real photos (face-api, wasm)', () =
     expect(r.faceFound).toBe(true);
     expect(['padded', 'whole-crop']).toContain(r.detection);
     // The detector's box reaches past a crop that is all face; mapped back and clamped, it is (nearly) the whole crop.
-    expect(r.box.x).toBeGreaterThanOrEqual(0);
-    expect(r.box.y).toBeGreaterThanOrEqual(0);
-    expect(r.box.x + r.box.width).toBeLessThanOrEqual(48);
-    expect(r.box.y + r.box.height).toBeLessThanOrEqual(48);
+    expectInsideCrop(r.box, 48);
     expect(r.box.width * r.box.height).toBeGreaterThan(0.8 * 48 * 48);
     const err = r.landmarks.reduce((s, [x, y], i) => s + Math.hypot(x - expectedLandmarks[i][0], y - expectedLandmarks[i][1]), 0) / 68;
     expect(err).toBeLessThan(1.5);
