@@ -4,16 +4,25 @@
  */
 import type { ApiHandlers, Input, MethodName, Output } from '../contract/api';
 import { ApiError, dispatch } from '../contract/dispatch';
+import * as path from 'node:path';
 import { openWorkspace } from '../db/open';
 import { createContext, type ServiceContext } from '../services/context';
+import { checkedAsIs, stampChecked } from '../services/workspace/integrity-stamp';
 
-/** Runs a command's work on an open workspace and closes it afterwards, whatever happens. */
+/**
+ * Runs a command's work on an open workspace and closes it afterwards, whatever happens. A clean integrity check
+ * that stood for the files when the command began still stands when it has closed them: what changed them since was
+ * this command, through SQLite's transactions (a killed command leaves the stamp void, so the next reader checks).
+ */
 export async function withWorkspace<T>(dir: string, work: (ctx: ServiceContext) => T | Promise<T>): Promise<T> {
+  const abs = path.resolve(dir);
+  const checked = checkedAsIs(abs);
   const ctx = createContext(openWorkspace(dir));
   try {
     return await work(ctx);
   } finally {
     ctx.ws.close();
+    if (checked) stampChecked(abs);
   }
 }
 

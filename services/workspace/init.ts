@@ -6,6 +6,7 @@ import { appendAudit, countRecords } from '../../db/repositories';
 import { generateDemoFaces } from '../../fixtures/demo/generate';
 import { sortAUs } from '../../pipelines/facs/vocabulary';
 import { createIngestContext, ingestBatch, type IngestItem } from '../import/ingest';
+import { stampChecked } from './integrity-stamp';
 
 export interface InitOptions {
   demo?: number;
@@ -32,6 +33,7 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
   if (!Number.isInteger(demo) || demo < 0) throw new WorkspaceError(`--demo must be a whole number ≥ 0, got ${options.demo}`);
   const seed = options.seed ?? 1;
   const ws = openWorkspace(abs, { create: true });
+  let result: InitResult;
   try {
     appendAudit(ws.db, { actor: 'system', action: 'init', entity: 'workspace', entityId: path.basename(abs), detail: { demo, seed: demo ? seed : null } });
     if (demo > 0) {
@@ -62,8 +64,11 @@ export async function initWorkspace(dir: string, options: InitOptions = {}): Pro
         throw new WorkspaceError(`demo faces failed to import: ${ctx.counters.errors.slice(0, 3).map((e) => e.reason).join('; ')}`);
       }
     }
-    return { dir: abs, records: countRecords(ws.db), demo, seed: demo ? seed : null };
+    result = { dir: abs, records: countRecords(ws.db), demo, seed: demo ? seed : null };
   } finally {
     ws.close();
   }
+  // a database this process created and closed cleanly needs no check before its first read
+  stampChecked(abs);
+  return result;
 }

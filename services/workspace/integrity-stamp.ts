@@ -1,8 +1,10 @@
 /**
  * The last clean quick_check of a workspace, remembered beside its database: which bytes it vouched for (the size
- * and modification time of fea.sqlite and of a non-empty WAL). A command that only reads (`fea stats`) trusts that
- * check while the files are exactly as it left them, instead of reading a million-record database through again
- * (several seconds) on every call; any write by anyone changes the files and the next call checks again.
+ * and modification time of fea.sqlite and of a non-empty WAL). `fea stats` trusts that check while the files are as
+ * the stamp names them, instead of reading a million-record database through again (several seconds) on every call.
+ * `fea init` stamps the database it created; a CLI command that found the stamp standing renews it after closing
+ * the files it wrote through SQLite (cli/workspace.ts). Any other change (another program, a killed command, the
+ * app or server, damage on disk that touches the files) leaves the stamp void, and the next `fea stats` checks.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -100,19 +100,27 @@ describe('fea check', () => {
     expect(sha(path.join(ws, 'fea.sqlite'))).toBe(before);
   }, 60_000);
 
-  test("stats' clean check is stamped and stands only while the files are as it left them", () => {
+  test("stats' clean check is stamped and stands while only fea commands change the files", () => {
+    // a copy has new file times: no stamp stands for it until a check
     const ws = copyWorkspace(healthy);
     expect(checkedAsIs(ws)).toBe(false);
     expect(fea(['stats', ws, '--json']).code).toBe(0);
     expect(fs.existsSync(path.join(ws, INTEGRITY_STAMP_FILE))).toBe(true);
     expect(checkedAsIs(ws)).toBe(true);
-    // a read-only run leaves the stamp standing; a write by any command voids it
-    expect(fea(['stats', ws, '--json']).code).toBe(0);
-    expect(checkedAsIs(ws)).toBe(true);
+    // a fea command that wrote renews the stamp it found standing
     expect(fea(['users', ws, 'add', 'kim', '--role', 'annotator']).code).toBe(0);
+    expect(checkedAsIs(ws)).toBe(true);
+    // another program's write voids it, and the next stats checks (and stamps) again
+    const other = new Database(path.join(ws, 'fea.sqlite'));
+    other.prepare("UPDATE users SET role = 'lead' WHERE name = 'kim'").run();
+    other.close();
     expect(checkedAsIs(ws)).toBe(false);
     expect(fea(['stats', ws, '--json']).code).toBe(0);
     expect(checkedAsIs(ws)).toBe(true);
+    // fea init stamps the database it creates
+    const fresh = path.join(tempDir('fea-check-init-'), 'ws');
+    expect(fea(['init', fresh]).code).toBe(0);
+    expect(checkedAsIs(fresh)).toBe(true);
     // damage written after the stamp changes the file: stats checks again and refuses
     corruptInteriorPage(ws, 'revisions');
     expect(checkedAsIs(ws)).toBe(false);
