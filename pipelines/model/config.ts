@@ -28,6 +28,21 @@ export interface PolicyConfig {
    * net (α learned, 1 at start): the head starts from the net's zero-shot answer and learns what to change.
    */
   expressionPrior?: number[];
+  /**
+   * With `expressionPrior`: the emotion head is the net's zero-shot answer plus a learned residual, so the untrained
+   * policy answers exactly as the net does and training moves away only where the data says so. The prior is the
+   * log of the net's probabilities averaged over every stored view of the face (view 0 alone where only it is
+   * stored; the same at training and at test time); the residual is a matMul on the standardised expression features
+   * (`aux/emo/res`) plus the pooled features' matMul (`aux/emo/w`), both zero at start.
+   */
+  expressionResidual?: boolean;
+  /**
+   * Window decoder, with `emotionTokenIds`: wherever no emotion word has been written yet, which emotion word comes
+   * is the emotion head's choice: those words' logits become log Σ exp(their logits) + log p_head(emotion), so the
+   * text decides that an emotion word comes now and the head decides which. The later copy (the answer) follows the
+   * reasoning's word through the text as before.
+   */
+  emotionSlot?: boolean;
   /** Label vocabularies of the auxiliary heads and the condition vector. */
   emotions: string[];
   aus: string[];
