@@ -37,10 +37,9 @@ export interface PolicyConfig {
    */
   expressionResidual?: boolean;
   /**
-   * Window decoder, with `emotionTokenIds`: wherever no emotion word has been written yet, which emotion word comes
-   * is the emotion head's choice: those words' logits become log Σ exp(their logits) + log p_head(emotion), so the
-   * text decides that an emotion word comes now and the head decides which. The later copy (the answer) follows the
-   * reasoning's word through the text as before.
+   * Window decoder, with `emotionTokenIds`: the text decides that an emotion word comes now (their total mass,
+   * log Σ exp of their logits), and which one is not the text's: the emotion head's log-probabilities where none has
+   * been written yet, and the word already written after that, so the answer names what the reasoning named.
    */
   emotionSlot?: boolean;
   /** Label vocabularies of the auxiliary heads and the condition vector. */

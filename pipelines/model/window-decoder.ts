@@ -136,9 +136,10 @@ export class WindowDecoder implements Decoder {
   }
 
   /**
-   * PolicyConfig.emotionSlot: at positions where no emotion word has been written yet, the emotion words' logits
-   * become log Σ exp(those logits) + the head's log-probabilities, the same in teacher forcing and in decoding.
-   * Dense matMuls with constant scatter matrices and a logSumExp: a gradient on wasm for every input.
+   * PolicyConfig.emotionSlot: the emotion words' logits become log Σ exp(those logits) + a choice among them: the
+   * head's log-probabilities where no emotion word has been written yet, and after one, that word again (the others
+   * at −1e4), so the answer names the emotion the reasoning named. The choice depends only on the ids so far, the
+   * same in teacher forcing and in decoding; dense matMuls with constant scatter matrices and a logSumExp.
    */
   private emotionSlot(logits: tf.Tensor2D, slot: tf.Tensor2D, ids: Int32Array, B: number, t: number, start: number): tf.Tensor2D {
     const c = this.c;
@@ -147,15 +148,18 @@ export class WindowDecoder implements Decoder {
     const W = words.length;
     const N = B * t;
     const rowLen = start + t;
-    const isWord = new Uint8Array(V);
-    for (const w of words) isWord[w.id] = 1;
+    const wordOf = new Int32Array(V).fill(-1);
+    words.forEach((w, k) => (wordOf[w.id] = k));
     const open = new Float32Array(N);
+    const copy = new Float32Array(N * W);
     for (let b = 0; b < B; b++) {
-      let written = false;
-      for (let i = 0; i < start; i++) written ||= isWord[ids[b * rowLen + i]] === 1;
+      let last = -1;
+      for (let i = 0; i < start; i++) if (wordOf[ids[b * rowLen + i]] >= 0) last = wordOf[ids[b * rowLen + i]];
       for (let i = start; i < rowLen; i++) {
-        written ||= isWord[ids[b * rowLen + i]] === 1;
-        open[b * t + (i - start)] = written ? 0 : 1;
+        if (wordOf[ids[b * rowLen + i]] >= 0) last = wordOf[ids[b * rowLen + i]];
+        const n = b * t + (i - start);
+        if (last < 0) open[n] = 1;
+        else for (let k = 0; k < W; k++) copy[n * W + k] = k === last ? 0 : -1e4;
       }
     }
     const scatter = new Float32Array(W * V);
@@ -164,11 +168,11 @@ export class WindowDecoder implements Decoder {
       scatter[k * V + w.id] = 1;
       gather[w.id * W + k] = 1;
     });
-    const S = tf.tensor2d(scatter, [W, V]);
     const own = mm(logits, tf.tensor2d(gather, [V, W]));
     const mass = tf.logSumExp(own, 1, true);
-    const choice = tf.add(mass.reshape([B, t, 1]), slot.reshape([B, 1, W])).reshape([N, W]);
-    const change = mm(tf.mul(tf.sub(choice, own), tf.tensor2d(open, [N, 1])), S);
+    const head = tf.mul(tf.add(mass.reshape([B, t, 1]), slot.reshape([B, 1, W])).reshape([N, W]), tf.tensor2d(open, [N, 1]));
+    const copied = tf.mul(tf.add(mass, tf.tensor2d(copy, [N, W])), tf.sub(1, tf.tensor2d(open, [N, 1])));
+    const change = mm(tf.sub(tf.add(head, copied), own), tf.tensor2d(scatter, [W, V]));
     return tf.add(logits, change) as tf.Tensor2D;
   }
 }

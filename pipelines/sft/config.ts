@@ -41,7 +41,7 @@ export interface SftConfig {
   /**
    * Where the policy reads the expression net's prior (PolicyConfig.expressionPrior): the emotion head is that prior
    * plus a residual that starts at zero (PolicyConfig.expressionResidual), emotions without a training record get no
-   * prior mass, and the reasoning's emotion word is the head's choice (PolicyConfig.emotionSlot, window decoder).
+   * prior mass, the reasoning's emotion word is the head's choice and the answer repeats it (PolicyConfig.emotionSlot, window decoder).
    */
   priorResidual: boolean;
   /** L2 weight on the residual's weights (`aux/emo/res`, `aux/emo/w`): it stays near the prior unless the data says otherwise. */

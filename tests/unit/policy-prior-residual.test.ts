@@ -103,7 +103,7 @@ describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
   });
 });
 
-test('decoding is consistent: teacher forcing scores the greedy text as generated, and the first emotion word is the head\'s argmax', () => {
+test('decoding is consistent: teacher forcing scores the greedy text as generated, the first emotion word is the head\'s argmax and the later ones repeat it', () => {
   const samples = withProbabilities(syntheticSamples(8));
   const c = config(samples);
   const policy = new Policy(c, 5);
@@ -122,6 +122,9 @@ test('decoding is consistent: teacher forcing scores the greedy text as generate
     });
     const first = ids.find((id) => WORDS.includes(id));
     expect(first).toBeDefined();
+    // every later emotion word (the answer) repeats the first
+    expect(ids.filter((id) => WORDS.includes(id)).every((id) => id === first)).toBe(true);
+    expect(ids.filter((id) => WORDS.includes(id)).length).toBeGreaterThan(1);
     const head = g.emotionProbs[b];
     expect(WORDS.indexOf(first!)).toBe(head.indexOf(Math.max(...head)));
     // at the slot, the emotion words' probabilities are in the head's proportions
