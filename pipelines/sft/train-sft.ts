@@ -56,7 +56,8 @@ export class SftTrainer {
     const longest = Math.max(...usable.map((s) => tokenizer.encode(s.reasoning).length + 1));
     const shape = { ...DEFAULT_POLICY_SHAPE, ...config.model };
     const norm = expressionStatistics(train, shape.expressionDim ?? 0);
-    const residual = config.priorResidual && !!shape.expressionPrior && (shape.expressionDim ?? 0) > 0;
+    // only where the training part has features: runs on images alone (demo faces not analysed) train as before
+    const residual = config.priorResidual && !!shape.expressionPrior && norm !== null;
     const trained = new Set(train.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
     const policyConfig: PolicyConfig = {
       ...shape,

@@ -151,4 +151,13 @@ test('SFT builds the residual head where the policy reads the prior: no prior ma
   expect(off.policy.config.emotionSlot).toBeUndefined();
   expect(off.policy.vars.has('aux/emo/res')).toBe(false);
   off.dispose();
+  // nor on images alone (no record analysed): such runs start and train exactly as before the head existed
+  const bare = samples.map((s) => ({ ...s, expressionViews: null }));
+  const plain = SftTrainer.create(bare, EMOTIONS, tinySftConfig({ steps: 1, model: { ...TINY_MODEL, expressionPrior: [0, 1, 2, 3] } }));
+  const before = SftTrainer.create(bare, EMOTIONS, tinySftConfig({ steps: 1, priorResidual: false, model: { ...TINY_MODEL, expressionPrior: [0, 1, 2, 3] } }));
+  expect(plain.policy.config).toEqual(before.policy.config);
+  for (const [name, v] of plain.policy.vars) expect([name, v.dataSync()]).toEqual([name, before.policy.v(name).dataSync()]);
+  expect(plain.trainStep().loss).toBe(before.trainStep().loss);
+  plain.dispose();
+  before.dispose();
 });
