@@ -69,7 +69,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   augment: true,
   classBalance: 'loss',
   priorResidual: true,
-  residualDecay: 1e-2,
+  residualDecay: 0.1,
   clipNorm: 5,
   model: {},
 };
