@@ -6,8 +6,11 @@
  * net's on the same test records, faces found, and the AU estimates' presence rates per emotion.
  * Progress on stderr; one JSON object on the last stdout line.
  * Usage: node dist/bench/real-faces.js <folder> [--limit 1200] [--classes angry,happy,…] [--subject-pattern REGEX]
- *   [--epochs 3] [--rl-steps 20] [--workers N] [--seed 1] [--keep DIR]
+ *   [--epochs 3] [--rl-steps 20] [--workers N] [--seed 1] [--expression-views K] [--set key=value …] [--keep DIR] [--reuse DIR]
  * --limit takes a deterministic, class-proportional sample (by a hash of the seed and the file path), 0 = every image.
+ * --set (repeatable) goes to the SFT run as `fea train --set`. --reuse DIR starts from a copy of the workspace an
+ * earlier `--keep DIR` run left (imported, analysed, split and round 0 approved) and runs only SFT, RL and the
+ * scores, so training changes can be compared on the same analysis without paying for it again.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,6 +25,15 @@ const IMAGE_EXT = /\.(jpe?g|png|webp|bmp|tiff?|gif)$/i;
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+/** Every value of a repeatable flag. */
+function args(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a === `--${name}` && process.argv[i + 1] !== undefined) out.push(process.argv[i + 1]);
+  });
+  return out;
 }
 
 function count(name: string, fallback: number, min: number): number {
@@ -122,6 +134,34 @@ function readAnalyses(ws: string, split: string): AnalysedRecord[] {
   }
 }
 
+/** What an earlier --keep run left in its workspace: the counts its steps printed, and round 0's approved snapshot. */
+function reusedState(ws: string, split: string) {
+  const db = new Database(path.join(ws, 'fea.sqlite'), { readonly: true });
+  try {
+    const one = (sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as Record<string, number | null>;
+    const a = one('SELECT COUNT(*) AS n, COALESCE(SUM(face_found), 0) AS found FROM analyses WHERE error IS NULL');
+    const parts = db
+      .prepare('SELECT sa.part AS part, COUNT(*) AS n FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = ? GROUP BY sa.part')
+      .all(split) as { part: string; n: number }[];
+    const round = one("SELECT id, snapshot_id AS snapshotId FROM rounds WHERE status = 'approved' AND split = ? ORDER BY id LIMIT 1", split);
+    if (!round || round.snapshotId === null) throw new Error(`${ws}: no approved round on split "${split}" to reuse (was it kept by a finished --keep run?)`);
+    const c = one('SELECT COUNT(*) AS candidates, COALESCE(SUM(decision = \'accepted\'), 0) AS accepted FROM candidates WHERE round_id = ?', round.id);
+    return {
+      imported: one('SELECT COUNT(*) AS n FROM records').n ?? 0,
+      analysed: a.n ?? 0,
+      facesFound: a.found ?? 0,
+      parts: Object.fromEntries(parts.map((p) => [p.part, { n: p.n }])) as Record<string, { n: number }>,
+      roundId: round.id as number,
+      snapshotId: round.snapshotId,
+      candidates: c.candidates ?? 0,
+      accepted: c.accepted ?? 0,
+      sharedSubjects: null as number | null,
+    };
+  } finally {
+    db.close();
+  }
+}
+
 /** The zero-shot expression net's answer, among the emotions the data set has. */
 function zeroShot(expressions: Record<string, number>, labels: Set<string>): string {
   let best = '(none)';
@@ -160,6 +200,9 @@ function main(): void {
   const classesArg = arg('classes', '');
   const classes = classesArg ? classesArg.split(',').map((s) => s.trim()).filter(Boolean) : null;
   const keep = arg('keep', '');
+  const reuse = arg('reuse', '');
+  const views = arg('expression-views', '');
+  const sets = args('set').flatMap((kv) => ['--set', kv]);
   const t0 = performance.now();
   const seconds: Record<string, number> = {};
   const step = <T>(name: string, f: () => T): T => {
@@ -178,45 +221,67 @@ function main(): void {
   try {
     // The sample as its own folder tree (hard links where the file system allows), so import reads only it.
     const files = sampleTree(root, limit, seed, classes);
-    const tree = path.join(dir, 'photos');
-    for (const { folder, file } of files) {
-      fs.mkdirSync(path.join(tree, folder), { recursive: true });
-      const from = path.join(root, folder, file);
-      const to = path.join(tree, folder, file);
-      try {
-        fs.linkSync(from, to);
-      } catch {
-        fs.copyFileSync(from, to);
+    let prepared: ReturnType<typeof reusedState>;
+    let importErrors = 0;
+    if (reuse) {
+      const from = path.join(path.resolve(reuse), 'ws');
+      if (!fs.existsSync(path.join(from, 'fea.sqlite'))) throw new Error(`--reuse ${reuse}: no workspace at ${from}`);
+      step('copy', () => fs.cpSync(from, ws, { recursive: true }));
+      prepared = reusedState(ws, 'bench');
+      log(`reusing ${from}: ${prepared.analysed} analysed, snapshot ${prepared.snapshotId}`);
+    } else {
+      const tree = path.join(dir, 'photos');
+      for (const { folder, file } of files) {
+        fs.mkdirSync(path.join(tree, folder), { recursive: true });
+        const from = path.join(root, folder, file);
+        const to = path.join(tree, folder, file);
+        try {
+          fs.linkSync(from, to);
+        } catch {
+          fs.copyFileSync(from, to);
+        }
       }
-    }
-    log(`${files.length} images from ${new Set(files.map((f) => f.folder)).size} emotion folders`);
+      log(`${files.length} images from ${new Set(files.map((f) => f.folder)).size} emotion folders`);
 
-    fea(['init', ws]);
-    const imported = step('import', () =>
-      // --allow-errors: a real set can hold the same image under two emotions; import refuses both and says so
-      fea<{ imported: number; errors: unknown[] }>(['import', ws, tree, '--format', 'folders', '--allow-errors', ...(subjectPattern ? ['--subject-pattern', subjectPattern] : [])]),
-    ).json;
-    const analysed = step('analyze', () =>
-      fea<{ analyzed: number; facesFound: number; failed: number; facesBySource?: unknown }>(['analyze', ws, ...(workers ? ['--workers', workers] : [])]),
-    ).json;
-    const split = step('split', () =>
-      fea<{ parts: Record<string, { n: number }>; sharedSubjects: number }>(['split', ws, '--name', 'bench', '--ratios', 'train=0.8,test=0.2', '--seed', seed]),
-    ).json;
-    fea(['users', ws, 'add', 'bench', '--role', 'lead']);
-    // Round 0: the known emotion and the analysis' present AU estimates, for every training record; all of it is kept.
-    const round = step('round0', () =>
-      fea<{ roundId: number; candidates: number; kept: number }>(['synth', ws, '--split', 'bench', '--user', 'bench', '--seed', seed]),
-    ).json;
-    const reviewed = step('review', () => {
-      fea(['review', ws, '--round', String(round.roundId), '--accept-passing', '--min-agreement', '0', '--user', 'bench']);
-      return fea<{ accepted: number; pending: number; snapshotId?: number }>(['review', ws, '--round', String(round.roundId), '--approve', '--user', 'bench']).json;
-    });
-    if (reviewed.snapshotId === undefined) throw new Error('approving round 0 froze no snapshot');
+      fea(['init', ws]);
+      const imported = step('import', () =>
+        // --allow-errors: a real set can hold the same image under two emotions; import refuses both and says so
+        fea<{ imported: number; errors: unknown[] }>(['import', ws, tree, '--format', 'folders', '--allow-errors', ...(subjectPattern ? ['--subject-pattern', subjectPattern] : [])]),
+      ).json;
+      importErrors = imported.errors.length;
+      const analysed = step('analyze', () =>
+        fea<{ analyzed: number; facesFound: number; failed: number; facesBySource?: unknown }>(['analyze', ws, ...(workers ? ['--workers', workers] : []), ...(views ? ['--expression-views', views] : [])]),
+      ).json;
+      const split = step('split', () =>
+        fea<{ parts: Record<string, { n: number }>; sharedSubjects: number }>(['split', ws, '--name', 'bench', '--ratios', 'train=0.8,test=0.2', '--seed', seed]),
+      ).json;
+      fea(['users', ws, 'add', 'bench', '--role', 'lead']);
+      // Round 0: the known emotion and the analysis' present AU estimates, for every training record; all of it is kept.
+      const round = step('round0', () =>
+        fea<{ roundId: number; candidates: number; kept: number }>(['synth', ws, '--split', 'bench', '--user', 'bench', '--seed', seed]),
+      ).json;
+      const reviewed = step('review', () => {
+        fea(['review', ws, '--round', String(round.roundId), '--accept-passing', '--min-agreement', '0', '--user', 'bench']);
+        return fea<{ accepted: number; pending: number; snapshotId?: number }>(['review', ws, '--round', String(round.roundId), '--approve', '--user', 'bench']).json;
+      });
+      if (reviewed.snapshotId === undefined) throw new Error('approving round 0 froze no snapshot');
+      prepared = {
+        imported: imported.imported,
+        analysed: analysed.analyzed,
+        facesFound: analysed.facesFound,
+        parts: split.parts,
+        roundId: round.roundId,
+        snapshotId: reviewed.snapshotId,
+        candidates: round.candidates,
+        accepted: reviewed.accepted,
+        sharedSubjects: split.sharedSubjects,
+      };
+    }
 
     const evalOf = (reply: TrainReply, name: string): EvalReport =>
       reply.metrics.eval ?? step(`${name}-eval`, () => fea<EvalReport>(['eval', ws, '--model', String(reply.modelId), '--split', 'bench'])).json;
     const sft = step('sft', () =>
-      fea<TrainReply>(['train', ws, '--stage', 'sft', '--snapshot', String(reviewed.snapshotId), '--split', 'bench', '--epochs', String(epochs), '--seed', seed]),
+      fea<TrainReply>(['train', ws, '--stage', 'sft', '--snapshot', String(prepared.snapshotId), '--split', 'bench', '--epochs', String(epochs), '--seed', seed, ...sets]),
     ).json;
     const sftEval = evalOf(sft, 'sft');
     let rl: { modelId: number; eval: EvalReport } | null = null;
@@ -236,13 +301,15 @@ function main(): void {
       bench: 'real-faces',
       input: path.resolve(root),
       images: files.length,
-      imported: imported.imported,
-      importErrors: imported.errors.length,
-      analysed: analysed.analyzed,
-      facesFound: analysed.facesFound,
-      facesFoundRate: analysed.analyzed ? r3(analysed.facesFound / analysed.analyzed) : 0,
-      split: { train: split.parts.train?.n ?? 0, test: split.parts.test?.n ?? 0, bySubject: subjectPattern !== '', sharedSubjects: split.sharedSubjects },
-      round0: { candidates: round.candidates, accepted: reviewed.accepted, snapshotId: reviewed.snapshotId },
+      ...(reuse ? { reused: path.resolve(reuse) } : {}),
+      imported: prepared.imported,
+      importErrors,
+      analysed: prepared.analysed,
+      facesFound: prepared.facesFound,
+      facesFoundRate: prepared.analysed ? r3(prepared.facesFound / prepared.analysed) : 0,
+      split: { train: prepared.parts.train?.n ?? 0, test: prepared.parts.test?.n ?? 0, bySubject: subjectPattern !== '', sharedSubjects: prepared.sharedSubjects },
+      round0: { candidates: prepared.candidates, accepted: prepared.accepted, snapshotId: prepared.snapshotId },
+      ...(sets.length ? { sftSet: args('set') } : {}),
       zeroShot: zs,
       sft: { modelId: sft.modelId, epochs, ...pick(sftEval) },
       rl: rl ? { modelId: rl.modelId, steps: rlSteps, ...pick(rl.eval) } : null,

@@ -28,6 +28,20 @@ export interface PolicyConfig {
    * net (α learned, 1 at start): the head starts from the net's zero-shot answer and learns what to change.
    */
   expressionPrior?: number[];
+  /**
+   * With `expressionPrior`: the emotion head is the net's zero-shot answer plus a learned residual, so the untrained
+   * policy answers exactly as the net does and training moves away only where the data says so. The prior is the
+   * log of the net's probabilities averaged over every stored view of the face (view 0 alone where only it is
+   * stored; the same at training and at test time); the residual is a matMul on the standardised expression features
+   * (`aux/emo/res`) plus the pooled features' matMul (`aux/emo/w`), both zero at start.
+   */
+  expressionResidual?: boolean;
+  /**
+   * Window decoder, with `emotionTokenIds`: the text decides that an emotion word comes now (their total mass,
+   * log Σ exp of their logits), and which one is not the text's: the emotion head's log-probabilities where none has
+   * been written yet, and the word already written after that, so the answer names what the reasoning named.
+   */
+  emotionSlot?: boolean;
   /** Label vocabularies of the auxiliary heads and the condition vector. */
   emotions: string[];
   aus: string[];

@@ -103,7 +103,7 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
     // drawn only where there is a choice, so runs without extra views draw what they drew before views existed
     const view = views.length > 1 && options.augment ? views[rng!.int(views.length)] : views[0];
     if (view && expr) writeExpression(expr, b * (F + 1), view.features, config, s.recordId);
-    if (view && prior) config.expressionPrior!.forEach((i, e) => (prior[b * E + e] = Math.log(Math.max(i >= 0 ? view.features[i] : 0, PRIOR_FLOOR))));
+    if (view && prior) writePrior(prior, b * E, config.expressionResidual ? views : [view], config.expressionPrior!);
     const flip = view?.flipped ?? false;
     if (options.augment) {
       const dx = rng!.int(2 * MAX_SHIFT + 1) - MAX_SHIFT;
@@ -133,6 +133,15 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
     ...(expr ? { expression: tf.tensor2d(expr, [B, F + 1]) } : {}),
     ...(prior ? { expressionPrior: tf.tensor2d(prior, [B, E]) } : {}),
   };
+}
+
+/** log of the net's probability of each emotion, averaged over `views` (floored; −1 positions have none). */
+function writePrior(out: Float32Array, offset: number, views: ExpressionView[], positions: number[]): void {
+  positions.forEach((i, e) => {
+    let p = 0;
+    if (i >= 0) for (const v of views) p += v.features[i] / views.length;
+    out[offset + e] = Math.log(Math.max(p, PRIOR_FLOOR));
+  });
 }
 
 /** One view's features, standardised with the config's training-part statistics, then the presence flag. */

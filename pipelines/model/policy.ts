@@ -66,7 +66,8 @@ export class Policy {
     add('enc/fc1/b', [c.featDim], 'zeros');
     add('enc/fc2/w', [c.featDim, c.featDim], he(c.featDim));
     add('enc/fc2/b', [c.featDim], 'zeros');
-    add('aux/emo/w', [c.featDim, E], lecun(c.featDim));
+    // zero (drawn, then scaled, so every later variable starts as it always did) under the residual head
+    add('aux/emo/w', [c.featDim, E], c.expressionResidual ? 0 : lecun(c.featDim));
     add('aux/emo/b', [E], 'zeros');
     add('aux/au/w', [c.featDim, Math.max(A, 1)], lecun(c.featDim));
     add('aux/au/b', [Math.max(A, 1)], 'zeros');
@@ -76,6 +77,7 @@ export class Policy {
     const F = c.expressionDim ?? 0;
     if (F > 0) add('enc/expr/w', [F + 1, c.featDim], he(F + 1));
     if (F > 0 && c.expressionPrior) add('aux/emo/prior', [1], 'ones');
+    if (F > 0 && c.expressionPrior && c.expressionResidual) add('aux/emo/res', [F + 1, E], 'zeros');
   }
 
   v(name: string): tf.Variable {
@@ -124,6 +126,7 @@ export class Policy {
       if (!inputs.expressionPrior) throw new Error('this policy reads the expression net\'s prior: the inputs have none');
       emoLogits = tf.add(emoLogits, tf.mul(inputs.expressionPrior, this.v('aux/emo/prior'))) as tf.Tensor2D;
     }
+    if (this.vars.has('aux/emo/res')) emoLogits = tf.add(emoLogits, mm(inputs.expression!, this.v('aux/emo/res'))) as tf.Tensor2D;
     const auLogits = tf.add(mm(feat, this.v('aux/au/w')), this.v('aux/au/b')) as tf.Tensor2D;
     return { feat, emoLogits, auLogits };
   }

@@ -4,7 +4,12 @@ import type { Decoder, Decoding, EncodeOutput } from './decoder';
 import { mm } from './matmul';
 import { type AddVariable, type GetVariable, he, lecun } from './variables';
 
-type WindowContext = { h: tf.Tensor2D; bias: tf.Tensor2D | null };
+type WindowContext = { h: tf.Tensor2D; bias: tf.Tensor2D | null; slot: tf.Tensor2D | null };
+
+/** The emotion words of config.emotionTokenIds that the vocabulary has: their emotions' indices and token ids. */
+function emotionWords(c: PolicyConfig): { emotion: number; id: number }[] {
+  return (c.emotionTokenIds ?? []).flatMap((id, emotion) => (id >= 0 && id < c.vocabSize ? [{ emotion, id }] : []));
+}
 
 /**
  * The window decoder: a causal MLP over the last `window` token embeddings, the bag of tokens so far, the
@@ -45,6 +50,7 @@ export class WindowDecoder implements Decoder {
     const ctx = this.context(enc, conditions);
     tf.keep(ctx.h);
     if (ctx.bias) tf.keep(ctx.bias);
+    if (ctx.slot) tf.keep(ctx.slot);
     // every sequence's tokens so far, bos first (finished ones go on with eos)
     const rows = Array.from({ length: enc.feat.shape[0] }, () => [bosId]);
     return {
@@ -55,7 +61,7 @@ export class WindowDecoder implements Decoder {
         return tf.tidy(() => this.windowLogits(ctx, ids, rows.length, 1, step));
       },
       append: (next) => rows.forEach((r, b) => r.push(next[b])),
-      end: () => tf.dispose([ctx.h, ...(ctx.bias ? [ctx.bias] : [])]),
+      end: () => tf.dispose([ctx.h, ...(ctx.bias ? [ctx.bias] : []), ...(ctx.slot ? [ctx.slot] : [])]),
     };
   }
 
@@ -78,7 +84,15 @@ export class WindowDecoder implements Decoder {
       terms.push(mm(logp, this.v('win/head-bias/emo')), mm(enc.auLogits, this.v('win/head-bias/au')));
     }
     const bias = terms.length === 0 ? null : terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor2D);
-    return { h, bias };
+    const words = emotionWords(c);
+    let slot: tf.Tensor2D | null = null;
+    if (c.emotionSlot && words.length > 0) {
+      // [E, W] selection of the emotions that have a word: a constant, so the slot's log-probs are a plain matMul
+      const pick = new Float32Array(c.emotions.length * words.length);
+      words.forEach((w, k) => (pick[w.emotion * words.length + k] = 1));
+      slot = mm(logp, tf.tensor2d(pick, [c.emotions.length, words.length]));
+    }
+    return { h, bias, slot };
   }
 
   /**
@@ -116,8 +130,49 @@ export class WindowDecoder implements Decoder {
     ]);
     const h1 = tf.relu(tf.add(pre.reshape([B, t, H]), ctxH.reshape([B, 1, H]))).reshape([N, H]);
     const h2 = tf.add(tf.relu(tf.add(mm(h1, this.v('win/w2')), this.v('win/b2'))), h1);
-    const logits = tf.add(mm(h2, this.v('out/w')), this.v('out/b'));
-    if (!ctx.bias) return logits as tf.Tensor2D;
-    return tf.add(logits.reshape([B, t, V]), ctx.bias.reshape([B, 1, V])).reshape([N, V]) as tf.Tensor2D;
+    let logits = tf.add(mm(h2, this.v('out/w')), this.v('out/b')) as tf.Tensor2D;
+    if (ctx.bias) logits = tf.add(logits.reshape([B, t, V]), ctx.bias.reshape([B, 1, V])).reshape([N, V]) as tf.Tensor2D;
+    return ctx.slot ? this.emotionSlot(logits, ctx.slot, ids, B, t, start) : logits;
+  }
+
+  /**
+   * PolicyConfig.emotionSlot: the emotion words' logits become log Σ exp(those logits) + a choice among them: the
+   * head's log-probabilities where no emotion word has been written yet, and after one, that word again (the others
+   * at −1e4), so the answer names the emotion the reasoning named. The choice depends only on the ids so far, the
+   * same in teacher forcing and in decoding; dense matMuls with constant scatter matrices and a logSumExp.
+   */
+  private emotionSlot(logits: tf.Tensor2D, slot: tf.Tensor2D, ids: Int32Array, B: number, t: number, start: number): tf.Tensor2D {
+    const c = this.c;
+    const V = c.vocabSize;
+    const words = emotionWords(c);
+    const W = words.length;
+    const N = B * t;
+    const rowLen = start + t;
+    const wordOf = new Int32Array(V).fill(-1);
+    words.forEach((w, k) => (wordOf[w.id] = k));
+    const open = new Float32Array(N);
+    const copy = new Float32Array(N * W);
+    for (let b = 0; b < B; b++) {
+      let last = -1;
+      for (let i = 0; i < start; i++) if (wordOf[ids[b * rowLen + i]] >= 0) last = wordOf[ids[b * rowLen + i]];
+      for (let i = start; i < rowLen; i++) {
+        if (wordOf[ids[b * rowLen + i]] >= 0) last = wordOf[ids[b * rowLen + i]];
+        const n = b * t + (i - start);
+        if (last < 0) open[n] = 1;
+        else for (let k = 0; k < W; k++) copy[n * W + k] = k === last ? 0 : -1e4;
+      }
+    }
+    const scatter = new Float32Array(W * V);
+    const gather = new Float32Array(V * W);
+    words.forEach((w, k) => {
+      scatter[k * V + w.id] = 1;
+      gather[w.id * W + k] = 1;
+    });
+    const own = mm(logits, tf.tensor2d(gather, [V, W]));
+    const mass = tf.logSumExp(own, 1, true);
+    const head = tf.mul(tf.add(mass.reshape([B, t, 1]), slot.reshape([B, 1, W])).reshape([N, W]), tf.tensor2d(open, [N, 1]));
+    const copied = tf.mul(tf.add(mass, tf.tensor2d(copy, [N, W])), tf.sub(1, tf.tensor2d(open, [N, 1])));
+    const change = mm(tf.sub(tf.add(head, copied), own), tf.tensor2d(scatter, [W, V]));
+    return tf.add(logits, change) as tf.Tensor2D;
   }
 }

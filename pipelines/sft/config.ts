@@ -38,6 +38,14 @@ export interface SftConfig {
   headBias: boolean;
   augment: boolean;
   classBalance: ClassBalance;
+  /**
+   * Where the policy reads the expression net's prior (PolicyConfig.expressionPrior): the emotion head is that prior
+   * plus a residual that starts at zero (PolicyConfig.expressionResidual), emotions without a training record get no
+   * prior mass, the reasoning's emotion word is the head's choice and the answer repeats it (PolicyConfig.emotionSlot, window decoder).
+   */
+  priorResidual: boolean;
+  /** L2 weight on the residual's weights (`aux/emo/res`, `aux/emo/w`): it stays near the prior unless the data says otherwise. */
+  residualDecay: number;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
   model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
@@ -60,6 +68,8 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   headBias: true,
   augment: true,
   classBalance: 'loss',
+  priorResidual: true,
+  residualDecay: 0.1,
   clipNorm: 5,
   model: {},
 };

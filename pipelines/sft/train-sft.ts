@@ -56,9 +56,15 @@ export class SftTrainer {
     const longest = Math.max(...usable.map((s) => tokenizer.encode(s.reasoning).length + 1));
     const shape = { ...DEFAULT_POLICY_SHAPE, ...config.model };
     const norm = expressionStatistics(train, shape.expressionDim ?? 0);
+    // only where the training part has features: runs on images alone (demo faces not analysed) train as before
+    const residual = config.priorResidual && !!shape.expressionPrior && norm !== null;
+    const trained = new Set(train.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
     const policyConfig: PolicyConfig = {
       ...shape,
       ...(norm ? { expressionNorm: norm } : {}),
+      // an emotion the training part never shows gets no prior mass: the net's probability of it is an error here
+      ...(residual ? { expressionResidual: true, expressionPrior: shape.expressionPrior!.map((i, e) => (trained.has(emotions[e]) ? i : -1)) } : {}),
+      ...(residual && config.emotionCopy && shape.decoder === 'window' ? { emotionSlot: true } : {}),
       emotions,
       aus,
       vocabSize: tokenizer.vocabSize,
@@ -162,7 +168,8 @@ export class SftTrainer {
       const bce = tf.add(tf.sub(tf.relu(x), tf.mul(x, au)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
       const auLoss = tf.div(tf.sum(tf.mul(tf.mean(bce, 1), auMask)), tf.maximum(tf.sum(auMask), 1));
       parts.push(tf.keep(lm), tf.keep(emoCe), tf.keep(auLoss));
-      return tf.add(lm, tf.mul(this.config.auxWeight, tf.add(emoCe, auLoss))) as tf.Scalar;
+      const total = tf.add(lm, tf.mul(this.config.auxWeight, tf.add(emoCe, auLoss))) as tf.Scalar;
+      return this.residualPenalty(total);
     };
     return {
       loss,
@@ -174,6 +181,14 @@ export class SftTrainer {
         tf.dispose([t.input, t.target, t.mask, emo, emoMask, au, auMask, ...(seqWeight ? [seqWeight] : []), ...(emoWeight ? [emoWeight] : []), ...parts]);
       },
     };
+  }
+
+  /** + residualDecay·(‖aux/emo/res‖² + ‖aux/emo/w‖²) under the residual head (PolicyConfig.expressionResidual). */
+  private residualPenalty(loss: tf.Scalar): tf.Scalar {
+    const decay = this.config.residualDecay;
+    if (!this.policy.config.expressionResidual || !(decay > 0)) return loss;
+    const l2 = tf.add(tf.sum(tf.square(this.policy.v('aux/emo/res'))), tf.sum(tf.square(this.policy.v('aux/emo/w'))));
+    return tf.add(loss, tf.mul(decay, l2)) as tf.Scalar;
   }
 
   /** One optimizer step (and a validation pass when due). Returns the step's metrics. */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workspace } from '../../db/open';
 import { imagesWithoutDescriptor, setAnalysisDescriptor, type ImageWithoutDescriptor } from '../../db/repositories/analysis';
-import { AnalyzerPool } from '../../pipelines/vision/pool';
+import { AnalyzerPool, defaultWorkerCount } from '../../pipelines/vision/pool';
 
 export interface FillDescriptorsOptions {
   workers?: number;
@@ -22,7 +22,8 @@ export async function fillDescriptors(ws: Workspace, images: ImageWithoutDescrip
   const total = images.length;
   let done = 0;
   options.onProgress?.({ done, total });
-  const pool = new AnalyzerPool({ workers: Math.min(options.workers ?? Number.POSITIVE_INFINITY, total) });
+  // never more workers than images, nor (unless asked) than analysis would start: one per image ran out of memory
+  const pool = new AnalyzerPool({ workers: Math.min(options.workers ?? defaultWorkerCount(), total) });
   let failure: Error | null = null;
   try {
     await pool.ready();

@@ -42,6 +42,8 @@ const PolicyShapeSchema = z.object({
   decoder: z.enum(DECODERS),
   emotionTokenIds: z.array(count),
   headBias: z.boolean(),
+  expressionResidual: z.boolean(),
+  emotionSlot: z.boolean(),
   window: count,
   embDim: count,
   hidden: count,
@@ -65,6 +67,9 @@ const SftConfigSchema = z.object({
   augment: z.boolean(),
   // runs stored before the setting existed weighed every record the same
   classBalance: z.enum(CLASS_BALANCES).default('none'),
+  // runs stored before the residual head existed trained the head from scratch, without decay
+  priorResidual: z.boolean().default(false),
+  residualDecay: z.number().default(0),
   clipNorm: z.number(),
   model: PolicyShapeSchema,
 }) satisfies z.ZodType<SftConfig>;
