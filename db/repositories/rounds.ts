@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { CandidateDecision, CandidateMethod, ReviewDecision, RoundStatus } from '../../pipelines/facs/vocabulary';
 import { descriptorFromBlob, expressionViewsFromBlob } from './analysis';
 import { named } from './named';
-import { currentOwner, ownerGone, type OwnerCols } from './runs';
+import { currentOwner, ownerGone, reapOrphans, type OwnerCols } from './runs';
 import { nowIso, stmt } from './statements';
 
 export interface RoundRow {
@@ -105,28 +105,9 @@ export function claimRound(db: Database.Database, id: number): void {
   stmt(db, "UPDATE rounds SET status = 'running', error = NULL, owner_host = ?, owner_pid = ?, owner_boot = ?, updated_at = ? WHERE id = ?").run(me.host, me.pid, me.boot, nowIso(), id);
 }
 
-/**
- * Marks 'running' rounds whose process ended as 'stopped', saying how to resume them; returns their ids. Rounds of live
- * processes, of this process and of other hosts are left alone; a write applies only to a row still held by the same
- * dead owner.
- */
+/** Rounds whose process ended (reapOrphans), marked 'stopped' with how to resume them; returns their ids. */
 export function reapOrphanedRounds(db: Database.Database): number[] {
-  if (db.readonly) return [];
-  const me = currentOwner();
-  const running = stmt(db, "SELECT id, owner_host, owner_pid, owner_boot FROM rounds WHERE status = 'running'").all() as (OwnerCols & { id: number })[];
-  const orphans = running.filter((r) => ownerGone(r, me));
-  if (orphans.length === 0) return [];
-  const reap = stmt(
-    db,
-    `UPDATE rounds SET status = 'stopped', error = ?, owner_host = NULL, owner_pid = NULL, owner_boot = NULL, updated_at = ?
-     WHERE id = ? AND status = 'running' AND owner_host IS ? AND owner_pid IS ? AND owner_boot IS ?`,
-  );
-  return db.transaction(() => {
-    const now = nowIso();
-    return orphans
-      .filter((r) => reap.run(`interrupted: the process running it ended; resume with "fea synth <workspace> --resume ${r.id}"`, now, r.id, r.owner_host, r.owner_pid, r.owner_boot).changes > 0)
-      .map((r) => r.id);
-  }).immediate();
+  return reapOrphans(db, 'rounds', [], (r) => `interrupted: the process running it ended; resume with "fea synth <workspace> --resume ${r.id}"`);
 }
 
 export function roundCounts(db: Database.Database, roundId: number): RoundCounts {

@@ -135,42 +135,39 @@ export function runHeldOnThisHost(r: RunRow): boolean {
 }
 
 /**
- * Marks 'running' runs whose process ended (killed, crashed, power loss) as 'stopped', with how to resume them;
- * returns their ids. Runs of live processes, of this process, and of other hosts are left alone. The checks read
- * first; the writes are one transaction and only apply to rows still held by the same dead owner.
+ * Marks the 'running' rows of `table` whose process ended (killed, crashed, power loss) as 'stopped', with the error
+ * `why(row)` says; returns their ids. Rows of live processes, of this process and of other hosts are left alone. The
+ * checks read first; the writes are one transaction and only apply to rows still held by the same dead owner.
  */
-export function reapOrphanedRuns(db: Database.Database): number[] {
+export function reapOrphans<T extends Record<string, unknown>>(
+  db: Database.Database,
+  table: 'runs' | 'rounds',
+  columns: readonly (keyof T & string)[],
+  why: (row: OwnerCols & { id: number } & T) => string,
+): number[] {
   if (db.readonly) return [];
   const me = currentOwner();
-  const running = stmt(db, "SELECT id, step, owner_host, owner_pid, owner_boot FROM runs WHERE status = 'running'").all() as (OwnerCols & {
+  const running = stmt(db, `SELECT ${['id', ...columns, 'owner_host', 'owner_pid', 'owner_boot'].join(', ')} FROM ${table} WHERE status = 'running'`).all() as (OwnerCols & {
     id: number;
-    step: number;
-  })[];
+  } & T)[];
   const orphans = running.filter((r) => ownerGone(r, me));
   if (orphans.length === 0) return [];
-  const dir = path.dirname(db.name);
-  const ws = /\s/.test(dir) ? `'${dir}'` : dir;
   const reap = stmt(
     db,
-    `UPDATE runs SET status = 'stopped', error = ?, owner_host = NULL, owner_pid = NULL, owner_boot = NULL, updated_at = ?
+    `UPDATE ${table} SET status = 'stopped', error = ?, owner_host = NULL, owner_pid = NULL, owner_boot = NULL, updated_at = ?
      WHERE id = ? AND status = 'running' AND owner_host IS ? AND owner_pid IS ? AND owner_boot IS ?`,
   );
   return db.transaction(() => {
     const now = nowIso();
-    return orphans
-      .filter(
-        (r) =>
-          reap.run(
-            `interrupted: the process running it ended at step ${r.step}; resume with "fea train ${ws} --resume ${r.id}"`,
-            now,
-            r.id,
-            r.owner_host,
-            r.owner_pid,
-            r.owner_boot,
-          ).changes > 0,
-      )
-      .map((r) => r.id);
+    return orphans.filter((r) => reap.run(why(r), now, r.id, r.owner_host, r.owner_pid, r.owner_boot).changes > 0).map((r) => r.id);
   }).immediate();
+}
+
+/** Orphaned runs (reapOrphans), each told how to resume at the step it reached. */
+export function reapOrphanedRuns(db: Database.Database): number[] {
+  const dir = path.dirname(db.name);
+  const ws = /\s/.test(dir) ? `'${dir}'` : dir;
+  return reapOrphans<{ step: number }>(db, 'runs', ['step'], (r) => `interrupted: the process running it ended at step ${r.step}; resume with "fea train ${ws} --resume ${r.id}"`);
 }
 
 /**
