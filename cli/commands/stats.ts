@@ -4,15 +4,18 @@ import * as path from 'node:path';
 import type { ServiceContext } from '../../services/context';
 import { recordHandlers } from '../../services/records/handlers';
 import { isCorruption } from '../../services/workspace/check';
-import { assertSound, damagedError } from '../../services/workspace/damage';
-import { checkedAsIs, stampChecked } from '../../services/workspace/integrity-stamp';
+import { damagedError } from '../../services/workspace/damage';
 import { call, withWorkspace } from '../workspace';
 import { printJson } from '../output';
 
-/** Damage that stops even the open (the file header, the schema page) is named as damage too. */
+/**
+ * Counts read from a damaged database can look normal while other queries fail: the workspace is checked first
+ * (withWorkspace's `sound`, trusting a stamped clean check of these very files), and damage that stops even the open
+ * (the file header, the schema page) is named as damage too.
+ */
 async function statsOf(workspace: string, work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
   try {
-    await withWorkspace(workspace, work);
+    await withWorkspace(workspace, work, { sound: true });
   } catch (err) {
     if (isCorruption(err)) throw damagedError({ dir: path.resolve(workspace), problems: [(err as Error).message] });
     throw err;
@@ -25,26 +28,15 @@ export function register(program: Command): void {
     .description('workspace statistics')
     .argument('<workspace>', 'workspace folder')
     .option('--json', 'print the statistics as one JSON object on the last line')
-    .action(async (workspace: string, opts: { json?: boolean }) => {
-      const dir = path.resolve(workspace);
-      const trusted = checkedAsIs(dir);
-      let stamp = false;
-      await statsOf(workspace, async (ctx) => {
-        // Counts read from a damaged database can look normal while other queries fail: say so instead. A clean
-        // check of these very files (integrity-stamp.ts) stands until anything writes them.
-        const version = () => ctx.ws.db.pragma('data_version', { simple: true });
-        const before = version();
-        if (!trusted) assertSound(ctx.ws);
+    .action((workspace: string, opts: { json?: boolean }) =>
+      statsOf(workspace, async (ctx) => {
         const s = await call(recordHandlers(ctx), 'stats.get', {});
-        // another connection's commit during the check: the files now hold writes the check did not see
-        stamp = !trusted && version() === before;
         if (opts.json) printJson(s);
         else {
           process.stdout.write(`${s.records} records, ${s.images} images: ${s.labeled} labeled, ${s.weak} weak, ${s.unlabeled} unlabeled, ${s.reviewed} reviewed\n`);
           process.stdout.write(`emotions: ${Object.entries(s.byEmotion).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
           process.stdout.write(`AUs: ${Object.entries(s.byAU).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}\n`);
         }
-      });
-      if (stamp) stampChecked(dir);
-    });
+      }),
+    );
 }

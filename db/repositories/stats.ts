@@ -1,6 +1,7 @@
 /** The dashboard's counts: current labels by emotion and AU, human revisions per day and per annotator. */
 import type Database from 'better-sqlite3';
 import { named } from './named';
+import { countRecords } from './records';
 
 /**
  * Records per current emotion (records without one are left out), from record_tallies: records per (status, emotion,
@@ -64,11 +65,10 @@ export function analysisCoverage(db: Database.Database): { records: number; anal
   const row = named(
     db,
     'stats.analysisCoverage',
-    `SELECT (SELECT COALESCE(SUM(n), 0) FROM record_tallies) AS records,
-            (SELECT n FROM tallies WHERE name = 'analyzed') AS analyzed,
+    `SELECT (SELECT n FROM tallies WHERE name = 'analyzed') AS analyzed,
             (SELECT n FROM tallies WHERE name = 'facesFound') AS facesFound`,
-  ).get<{ records: number; analyzed: number | null; facesFound: number | null }>()!;
-  return { records: row.records, analyzed: row.analyzed ?? 0, facesFound: row.facesFound ?? 0 };
+  ).get<{ analyzed: number | null; facesFound: number | null }>()!;
+  return { records: countRecords(db), analyzed: row.analyzed ?? 0, facesFound: row.facesFound ?? 0 };
 }
 
 /** Records whose image the analysis refused or could not read, by the code its stored error starts with (`code: message`). */

@@ -8,7 +8,6 @@ import {
   analysisCoverage,
   countByStatus,
   countImages,
-  countRecords,
   currentAUCounts,
   emotionCounts,
   humanRevisionsPerDay,
@@ -36,7 +35,7 @@ export function workspaceStats(db: Database.Database, now = new Date()): Workspa
   const coverage = analysisCoverage(db);
   const skippedReasons = skippedRecordReasons(db);
   return {
-    records: countRecords(db),
+    records: coverage.records,
     images: countImages(db),
     labeled: byStatus.labeled,
     weak: byStatus.weak,
