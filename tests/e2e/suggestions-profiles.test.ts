@@ -42,7 +42,10 @@ e2e.test('eval outputs are never suggestions on test records; the chosen policy 
 
   // its suggestions on the train part show there, and still not on the test part
   expect((await api['models.suggest']({ modelId, split: 'main', part: 'train' })).written).toBe(train.length);
+  // another client wrote them: this page's prefetched details go only when its records.changed event arrives, so
+  // the annotator opens the record afresh
   await label.goto(train[1].id);
+  await label.reload();
   expect(await label.suggestion()).toEqual({ model: `policy-sft-model-${modelId}@1` });
   for (const r of test.slice(0, 3)) {
     await label.goto(r.id);
