@@ -46,6 +46,12 @@ export interface SftConfig {
   priorResidual: boolean;
   /** L2 weight on the residual's weights (`aux/emo/res`, `aux/emo/w`): it stays near the prior unless the data says otherwise. */
   residualDecay: number;
+  /**
+   * Under the residual head, before training: solve the emotion head on the frozen features in full batch, its L2
+   * chosen by cross-validation over subjects, kept only where it beats the net's own answer; SFT then leaves it as
+   * solved (head-fit.ts).
+   */
+  headFit: boolean;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
   model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
@@ -70,6 +76,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   classBalance: 'loss',
   priorResidual: true,
   residualDecay: 0.1,
+  headFit: true,
   clipNorm: 5,
   model: {},
 };

@@ -13,12 +13,15 @@ import { Rng } from '../model/rng';
 import { teacherBatch, teacherTensors } from '../model/sequences';
 import { applyStep, makeAdam, nextEpochBatch, scheduledRate, setLearningRate, type TrainerState } from '../model/train-utils';
 import { SFT_MIN_RECORDS, type SftConfig } from './config';
+import { type HeadFitReport, fitEmotionHead } from './head-fit';
 import { subjectHoldout } from './holdout';
 
 export interface SftState extends TrainerState {
   bestVal: number | null;
   badEvals: number;
   earlyStopped: boolean;
+  /** The emotion head solved before the first step (SftConfig.headFit); SFT leaves the head's variables as solved. */
+  headFit?: HeadFitReport | null;
 }
 
 export interface StepMetrics {
@@ -77,7 +80,9 @@ export class SftTrainer {
     const rng = new Rng(config.seed * 7919 + 17);
     state.order = rng.shuffle([...Array(train.length).keys()]);
     state.rng = rng.getState();
-    return SftTrainer.assemble(config, policy, tokenizer, train, val, state, rng);
+    const trainer = SftTrainer.assemble(config, policy, tokenizer, train, val, state, rng);
+    if (config.headFit) state.headFit = trainer.fitHead();
+    return trainer;
   }
 
   /** Continues a run from its checkpoint folder; the samples must be the ones the run started with. */
@@ -205,7 +210,7 @@ export class SftTrainer {
     let loss: number;
     let parts: number[];
     try {
-      loss = applyStep(this.policy, this.optimizer, b.loss, this.config.clipNorm);
+      loss = applyStep(this.policy, this.optimizer, b.loss, this.config.clipNorm, this.trainedVariables());
       parts = b.parts.map((p) => p.dataSync()[0]);
     } finally {
       b.dispose();
@@ -237,6 +242,12 @@ export class SftTrainer {
     return metrics;
   }
 
+  /** Every variable but the emotion head's once it was solved. */
+  private trainedVariables(): tf.Variable[] {
+    if (!this.state.headFit) return this.policy.variableList();
+    return [...this.policy.vars].filter(([name]) => !name.startsWith('aux/emo/')).map(([, v]) => v);
+  }
+
   /** Validation: unconditioned, no augmentation. */
   validate(): { valLoss: number; valLmLoss: number; valEmotionAcc: number } {
     let lossSum = 0;
@@ -265,6 +276,12 @@ export class SftTrainer {
       }
     }
     return { valLoss: lossSum / this.val.length, valLmLoss: lmSum / this.val.length, valEmotionAcc: correct / this.val.length };
+  }
+
+  /** The emotion head solved on every sample of the run (train and validation slices). */
+  private fitHead(): HeadFitReport | null {
+    const weight = (s: FaceSample) => (s.emotion === null ? 1 : (this.classWeights.get(s.emotion) ?? 1));
+    return fitEmotionHead(this.policy, [...this.train, ...this.val], this.config.seed, weight);
   }
 
   async checkpoint(dir: string): Promise<void> {

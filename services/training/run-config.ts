@@ -70,6 +70,8 @@ const SftConfigSchema = z.object({
   // runs stored before the residual head existed trained the head from scratch, without decay
   priorResidual: z.boolean().default(false),
   residualDecay: z.number().default(0),
+  // runs stored before the closing fit existed ended with the head as SGD left it
+  headFit: z.boolean().default(false),
   clipNorm: z.number(),
   model: PolicyShapeSchema,
 }) satisfies z.ZodType<SftConfig>;

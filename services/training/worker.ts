@@ -97,6 +97,7 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
     const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
     // the expression net's answer as the emotion head's starting point, where the policy reads its features
     const prior = exprDim === EXPRESSION_FEATURE_DIM ? { expressionPrior: expressionPriorPositions(vocab) } : {};
+    if (!resumeFrom && cfg.sft.headFit && prior.expressionPrior) post({ type: 'status', message: 'fitting the emotion head' });
     trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, { ...cfg.sft, model: { ...cfg.sft.model, ...prior } });
   } else {
     if (parentDir === null) throw new Error('an RL run needs a starting model');
@@ -167,6 +168,8 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
     if (trainer instanceof SftTrainer) {
       metrics.earlyStopped = trainer.state.earlyStopped;
       if (trainer.state.bestVal !== null) metrics.bestValLoss = trainer.state.bestVal;
+      const headFit = trainer.state.headFit;
+      if (headFit) Object.assign(metrics, { headFitKept: headFit.kept, headFitL2: headFit.l2, headFitCvAccuracy: headFit.cvAccuracy, headFitPriorCvAccuracy: headFit.priorCvAccuracy });
     }
     if (trainer instanceof RlTrainer) {
       metrics.selectedStep = selectedStep;

@@ -1,0 +1,199 @@
+/**
+ * The emotion head's fit before SFT (SftConfig.headFit). Under the residual head the head's logits are
+ * α·log p̄ + res·x + b (+ aux/emo/w·pooled) on frozen inputs: without the pooled pixel path that is a multinomial
+ * logistic regression, a convex problem. Joint SGD with the decoder leaves it wherever the last batch did (on the
+ * real-photo sets of TRAINING.md §8 below the net it starts from); solved in full batch, with its L2 chosen by
+ * cross-validation over whole subjects of the training samples, it is the best linear read of those features the
+ * data supports. The fit is kept only where its cross-validated accuracy beats the net's own answer; otherwise the
+ * head is set to exactly that answer (α = 1, everything else 0). SFT then trains everything else with the head
+ * fixed, so the text learns to read the head it will decode with (a head sharpened after the text was trained
+ * unsettles the text's own tokens).
+ */
+import { tf } from '../runtime/backend';
+import { type FaceSample, disposeInputs, makeInputs } from '../model/inputs';
+import type { Policy } from '../model/policy';
+import { Rng } from '../model/rng';
+
+export const HEAD_FIT = {
+  folds: 5,
+  l2: [0.1, 1, 10, 100] as const,
+  iterations: 100,
+  lr: 0.1,
+  /** Fewest labelled samples, and subjects, that a cross-validated choice stands on. */
+  minSamples: 20,
+  minGroups: 4,
+  /** Samples per makeInputs call while the features are gathered. */
+  chunk: 256,
+} as const;
+
+export interface HeadFitReport {
+  /** 'fit': the solved head; 'prior': the net's answer (the fit did not beat it under cross-validation). */
+  kept: 'fit' | 'prior';
+  l2: number;
+  samples: number;
+  folds: number;
+  cvAccuracy: number;
+  priorCvAccuracy: number;
+}
+
+/** The head's frozen inputs for every labelled sample: features with their flag [N, F+1], prior [N, E], label, weight, group. */
+interface HeadData {
+  x: Float32Array;
+  prior: Float32Array;
+  label: Int32Array;
+  weight: Float32Array;
+  group: string[];
+  n: number;
+  d: number;
+  e: number;
+}
+
+function gather(policy: Policy, samples: FaceSample[], weightOf: (s: FaceSample) => number): HeadData {
+  const cfg = policy.config;
+  const d = (cfg.expressionDim ?? 0) + 1;
+  const e = cfg.emotions.length;
+  const labelled = samples.filter((s) => s.emotion !== null && cfg.emotions.includes(s.emotion) && (s.expressionViews?.length ?? 0) > 0);
+  const n = labelled.length;
+  const x = new Float32Array(n * d);
+  const prior = new Float32Array(n * e);
+  for (let i = 0; i < n; i += HEAD_FIT.chunk) {
+    // the un-augmented inputs decoding reads: view 0's features, the prior over every stored view
+    const inputs = makeInputs(cfg, labelled.slice(i, i + HEAD_FIT.chunk), {});
+    try {
+      x.set(inputs.expression!.dataSync(), i * d);
+      prior.set(inputs.expressionPrior!.dataSync(), i * e);
+    } finally {
+      disposeInputs(inputs);
+    }
+  }
+  return {
+    x,
+    prior,
+    label: Int32Array.from(labelled, (s) => cfg.emotions.indexOf(s.emotion!)),
+    weight: Float32Array.from(labelled, weightOf),
+    group: labelled.map((s) => s.subject ?? `record:${s.recordId}`),
+    n,
+    d,
+    e,
+  };
+}
+
+interface Solved {
+  alpha: number;
+  w: Float32Array;
+  b: Float32Array;
+}
+
+/**
+ * Full-batch Adam on the weighted cross-entropy + l2·‖w‖², from the net's answer (α = 1, w = 0, b = 0). The
+ * gradient is written out (softmax − one-hot, weighted), which costs half of what recording a tape for it does.
+ */
+function solve(data: HeadData, rows: number[], l2: number): Solved {
+  const { d, e } = data;
+  const pick = <T extends Float32Array | Int32Array>(a: T, width: number, make: (n: number) => T): T => {
+    const out = make(rows.length * width);
+    rows.forEach((r, k) => out.set(a.subarray(r * width, (r + 1) * width), k * width));
+    return out;
+  };
+  const weight = pick(data.weight, 1, (n) => new Float32Array(n));
+  const total = weight.reduce((a, b) => a + b, 0);
+  const x = tf.tensor2d(pick(data.x, d, (n) => new Float32Array(n)), [rows.length, d]);
+  const xt = tf.transpose(x);
+  const p = tf.tensor2d(pick(data.prior, e, (n) => new Float32Array(n)), [rows.length, e]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(pick(data.label, 1, (n) => new Int32Array(n)), 'int32'), e).toFloat());
+  const wt = tf.tensor2d(weight.map((w) => w / total), [rows.length, 1]);
+  let params: tf.Tensor[] = [tf.ones([1, 1]), tf.zeros([d, e]), tf.zeros([1, e])];
+  let m = params.map((t) => tf.zerosLike(t));
+  let v = params.map((t) => tf.zerosLike(t));
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  try {
+    for (let t = 1; t <= HEAD_FIT.iterations; t++) {
+      const next = tf.tidy(() => {
+        const [alpha, w, b] = params;
+        const logits = tf.add(tf.add(tf.mul(p, alpha), tf.matMul(x, w)), b);
+        const g = tf.mul(tf.sub(tf.softmax(logits), y), wt);
+        const grads = [tf.sum(tf.mul(g, p)).reshape([1, 1]), tf.add(tf.matMul(xt, g), tf.mul(2 * l2, w)), tf.sum(g, 0, true)];
+        const mm = grads.map((gr, i) => tf.add(tf.mul(b1, m[i]), tf.mul(1 - b1, gr)));
+        const vv = grads.map((gr, i) => tf.add(tf.mul(b2, v[i]), tf.mul(1 - b2, tf.square(gr))));
+        const rate = (HEAD_FIT.lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+        const pp = params.map((q, i) => tf.sub(q, tf.mul(rate, tf.div(mm[i], tf.add(tf.sqrt(vv[i]), eps)))));
+        return { pp, mm, vv };
+      });
+      tf.dispose([...params, ...m, ...v]);
+      ({ pp: params, mm: m, vv: v } = next);
+    }
+    return { alpha: params[0].dataSync()[0], w: params[1].dataSync() as Float32Array, b: params[2].dataSync() as Float32Array };
+  } finally {
+    tf.dispose([x, xt, p, y, wt, ...params, ...m, ...v]);
+  }
+}
+
+/** Correct answers of `head` (null: the net's answer) on `rows`. */
+function correct(data: HeadData, rows: number[], head: Solved | null): number {
+  const { d, e } = data;
+  let ok = 0;
+  const logits = new Float64Array(e);
+  for (const r of rows) {
+    for (let k = 0; k < e; k++) {
+      let v = data.prior[r * e + k] * (head ? head.alpha : 1);
+      if (head) {
+        v += head.b[k];
+        for (let j = 0; j < d; j++) v += data.x[r * d + j] * head.w[j * e + k];
+      }
+      logits[k] = v;
+    }
+    let best = 0;
+    for (let k = 1; k < e; k++) if (logits[k] > logits[best]) best = k;
+    if (best === data.label[r]) ok++;
+  }
+  return ok;
+}
+
+/** Whole groups (subjects) dealt to `folds` folds in a seeded order. */
+function foldsOf(group: string[], folds: number, seed: number): number[][] {
+  const keys = [...new Set(group)].sort();
+  new Rng(seed * 7907 + 11).shuffle(keys);
+  const foldOf = new Map(keys.map((k, i) => [k, i % folds]));
+  const out: number[][] = Array.from({ length: folds }, () => []);
+  group.forEach((g, r) => out[foldOf.get(g)!].push(r));
+  return out;
+}
+
+/**
+ * Solves the head on `samples` (the SFT run's own, never the test part) and writes it into `policy`. Returns null,
+ * leaving the head as trained, where the policy has no residual head or the samples are too few to choose by.
+ */
+export function fitEmotionHead(policy: Policy, samples: FaceSample[], seed: number, weightOf: (s: FaceSample) => number = () => 1): HeadFitReport | null {
+  if (!policy.config.expressionResidual) return null;
+  const data = gather(policy, samples, weightOf);
+  const groups = new Set(data.group).size;
+  if (data.n < HEAD_FIT.minSamples || groups < HEAD_FIT.minGroups) return null;
+  const k = Math.min(HEAD_FIT.folds, groups);
+  const folds = foldsOf(data.group, k, seed);
+  const all = [...Array(data.n).keys()];
+  const cv = (l2: number) => {
+    let ok = 0;
+    folds.forEach((held, f) => {
+      const fit = solve(data, folds.flatMap((rows, g) => (g === f ? [] : rows)), l2);
+      ok += correct(data, held, fit);
+    });
+    return ok / data.n;
+  };
+  const priorCvAccuracy = correct(data, all, null) / data.n;
+  let best = { l2: HEAD_FIT.l2[0] as number, accuracy: -1 };
+  for (const l2 of HEAD_FIT.l2) {
+    const accuracy = cv(l2);
+    if (accuracy > best.accuracy) best = { l2, accuracy };
+  }
+  const kept = best.accuracy > priorCvAccuracy ? 'fit' : 'prior';
+  const head = kept === 'fit' ? solve(data, all, best.l2) : { alpha: 1, w: new Float32Array(data.d * data.e), b: new Float32Array(data.e) };
+  tf.tidy(() => {
+    policy.v('aux/emo/prior').assign(tf.tensor1d([head.alpha]));
+    policy.v('aux/emo/res').assign(tf.tensor2d(head.w, [data.d, data.e]));
+    policy.v('aux/emo/b').assign(tf.tensor1d(head.b));
+    // the pooled pixel path leaves the head: what it added was fitted to the training images, not cross-validated
+    policy.v('aux/emo/w').assign(tf.zerosLike(policy.v('aux/emo/w')));
+  });
+  const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+  return { kept, l2: best.l2, samples: data.n, folds: k, cvAccuracy: r4(best.accuracy), priorCvAccuracy: r4(priorCvAccuracy) };
+}
