@@ -23,6 +23,12 @@ export interface PolicyConfig {
   /** Per-value mean and standard deviation of the expression features on the training part, applied before the matMul. */
   expressionNorm?: { mean: number[]; std: number[] };
   /**
+   * Standardised expression values are clipped to ±this (EXPRESSION_CLIP for models trained since it existed; absent:
+   * not clipped, as models saved before read them). A unit that is silent on the whole training part has its
+   * deviation at the floor, and one CK+ face read it at 10⁵ deviations: the text decoded nothing but punctuation.
+   */
+  expressionClip?: number;
+  /**
    * Per emotion (in `emotions` order), where the expression net's probability of it sits in the expression feature
    * vector, or −1 where the net has no such class. When given, the emotion head's logits get α·log p(emotion) of the
    * net (α learned, 1 at start): the head starts from the net's zero-shot answer and learns what to change.
@@ -124,3 +130,6 @@ export function validateConfig(c: PolicyConfig): void {
     throw new Error(`expressionNorm has ${c.expressionNorm.mean.length}/${c.expressionNorm.std.length} values, expected expressionDim ${F}`);
   }
 }
+
+/** PolicyConfig.expressionClip of new models: the training parts seen so far reach about 20 deviations at most, typically 5. */
+export const EXPRESSION_CLIP = 8;

@@ -144,12 +144,16 @@ function writePrior(out: Float32Array, offset: number, views: ExpressionView[], 
   });
 }
 
-/** One view's features, standardised with the config's training-part statistics, then the presence flag. */
+/** One view's features, standardised with the config's training-part statistics (and clipped, config.expressionClip), then the presence flag. */
 function writeExpression(out: Float32Array, offset: number, features: Float32Array, config: PolicyConfig, recordId: string): void {
   const F = config.expressionDim ?? 0;
   if (features.length !== F) throw new Error(`sample ${recordId}: ${features.length} expression feature values, expected ${F}`);
   const norm = config.expressionNorm;
-  for (let i = 0; i < F; i++) out[offset + i] = norm ? (features[i] - norm.mean[i]) / norm.std[i] : features[i];
+  const clip = config.expressionClip ?? Infinity;
+  for (let i = 0; i < F; i++) {
+    const z = norm ? (features[i] - norm.mean[i]) / norm.std[i] : features[i];
+    out[offset + i] = Math.max(-clip, Math.min(clip, z));
+  }
   out[offset + F] = 1;
 }
 

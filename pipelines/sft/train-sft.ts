@@ -5,7 +5,7 @@
  */
 import { tf } from '../runtime/backend';
 import { WordTokenizer } from '../tokenizer';
-import { type PolicyConfig, DEFAULT_POLICY_SHAPE } from '../model/config';
+import { type PolicyConfig, DEFAULT_POLICY_SHAPE, EXPRESSION_CLIP } from '../model/config';
 import { type FaceSample, auxTargets, disposeInputs, expressionStatistics, makeInputs } from '../model/inputs';
 import { Policy, tokenLogProbs } from '../model/policy';
 import { loadCheckpoint, saveCheckpoint } from '../model/persist';
@@ -64,7 +64,7 @@ export class SftTrainer {
     const trained = new Set(train.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
     const policyConfig: PolicyConfig = {
       ...shape,
-      ...(norm ? { expressionNorm: norm } : {}),
+      ...(norm ? { expressionNorm: norm, expressionClip: EXPRESSION_CLIP } : {}),
       // an emotion the training part never shows gets no prior mass: the net's probability of it is an error here
       ...(residual ? { expressionResidual: true, expressionPrior: shape.expressionPrior!.map((i, e) => (trained.has(emotions[e]) ? i : -1)) } : {}),
       ...(residual && config.emotionCopy && shape.decoder === 'window' ? { emotionSlot: true } : {}),

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expressionViewsFromBlob } from '../../db/repositories/analysis';
 import { initBackend, tf } from '../../pipelines/runtime/backend';
-import { DEFAULT_POLICY_SHAPE, type PolicyConfig } from '../../pipelines/model/config';
+import { DEFAULT_POLICY_SHAPE, EXPRESSION_CLIP, type PolicyConfig } from '../../pipelines/model/config';
 import { disposeInputs, expressionStatistics, makeInputs, type FaceSample } from '../../pipelines/model/inputs';
 import { Policy } from '../../pipelines/model/policy';
 import { loadPolicy, savePolicy } from '../../pipelines/model/persist';
@@ -145,6 +145,24 @@ describe('a batch of expression inputs', () => {
     const mean0 = analysed.reduce((a, s) => a + s.expressionViews![0].features[0], 0) / analysed.length;
     expect(stats.mean[0]).toBeCloseTo(mean0, 5);
     expect(expressionStatistics(samples.map((s) => ({ ...s, expressionViews: null })), 6)).toBeNull();
+  });
+
+  test('clipped to ±expressionClip: a unit silent on the training part cannot read 10⁵ deviations on a new face; unclipped without it', () => {
+    const samples = syntheticSamples(8).filter((s) => s.expressionViews);
+    const stats = expressionStatistics(samples, TINY_MODEL.expressionDim)!;
+    const odd = { ...samples[0], expressionViews: [{ features: samples[0].expressionViews![0].features.map((v, i) => (i === 2 ? stats.mean[2] + 1e5 * stats.std[2] : v)), flipped: false }] };
+    const read = (over: Partial<PolicyConfig>) => {
+      const inputs = makeInputs(config({ expressionNorm: stats, ...over }), [odd]);
+      const x = inputs.expression!.arraySync()[0];
+      disposeInputs(inputs);
+      return x;
+    };
+    expect(read({ expressionClip: 8 })[2]).toBe(8);
+    expect(read({})[2]).toBeCloseTo(1e5, -1);
+    expect(read({ expressionClip: 8 }).slice(3)).toEqual(read({}).slice(3));
+    const tr = SftTrainer.create(syntheticSamples(16), EMOTIONS, tinySftConfig({ steps: 1 }));
+    expect(tr.policy.config.expressionClip).toBe(EXPRESSION_CLIP);
+    tr.dispose();
   });
 
   test('a flipped view mirrors the pixels with its features; a view of the wrong length is refused by record', () => {
