@@ -134,6 +134,22 @@ function readAnalyses(ws: string, split: string): AnalysedRecord[] {
   }
 }
 
+/** Whether any test record carries human AU labels: folders of photos bring none, and then AU F1 measures nothing. */
+function testHasAuLabels(ws: string, split: string): boolean {
+  const db = new Database(path.join(ws, 'fea.sqlite'), { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM split_assignments sa JOIN splits s ON s.id = sa.split_id JOIN records r ON r.id = sa.record_id
+          WHERE s.name = ? AND sa.part = 'test' AND r.aus <> ''`,
+      )
+      .get(split) as { n: number };
+    return row.n > 0;
+  } finally {
+    db.close();
+  }
+}
+
 /** What an earlier --keep run left in its workspace: the counts its steps printed, and round 0's approved snapshot. */
 function reusedState(ws: string, split: string) {
   const db = new Database(path.join(ws, 'fea.sqlite'), { readonly: true });
@@ -146,7 +162,17 @@ function reusedState(ws: string, split: string) {
     const round = one("SELECT id, snapshot_id AS snapshotId FROM rounds WHERE status = 'approved' AND split = ? ORDER BY id LIMIT 1", split);
     if (!round || round.snapshotId === null) throw new Error(`${ws}: no approved round on split "${split}" to reuse (was it kept by a finished --keep run?)`);
     const c = one('SELECT COUNT(*) AS candidates, COALESCE(SUM(decision = \'accepted\'), 0) AS accepted FROM candidates WHERE round_id = ?', round.id);
+    // the earlier run's split, as its split step reported it: whole subjects where the images carry one
+    const subjects = one('SELECT COUNT(*) AS n FROM images WHERE subject IS NOT NULL').n ?? 0;
+    const shared = one(
+      `SELECT COUNT(*) AS n FROM (SELECT i.subject FROM split_assignments sa JOIN splits s ON s.id = sa.split_id
+         JOIN records r ON r.id = sa.record_id JOIN images i ON i.id = r.image_id
+         WHERE s.name = ? AND i.subject IS NOT NULL GROUP BY i.subject HAVING COUNT(DISTINCT sa.part) > 1)`,
+      split,
+    ).n;
     return {
+      images: one('SELECT COUNT(*) AS n FROM images').n ?? 0,
+      bySubject: subjects > 0,
       imported: one('SELECT COUNT(*) AS n FROM records').n ?? 0,
       analysed: a.n ?? 0,
       facesFound: a.found ?? 0,
@@ -155,7 +181,7 @@ function reusedState(ws: string, split: string) {
       snapshotId: round.snapshotId,
       candidates: c.candidates ?? 0,
       accepted: c.accepted ?? 0,
-      sharedSubjects: null as number | null,
+      sharedSubjects: shared ?? 0,
     };
   } finally {
     db.close();
@@ -266,6 +292,8 @@ function main(): void {
       });
       if (reviewed.snapshotId === undefined) throw new Error('approving round 0 froze no snapshot');
       prepared = {
+        images: files.length,
+        bySubject: subjectPattern !== '',
         imported: imported.imported,
         analysed: analysed.analyzed,
         facesFound: analysed.facesFound,
@@ -296,18 +324,19 @@ function main(): void {
     const labels = new Set(records.map((r) => r.emotion).filter((e): e is string => e !== null));
     const test = records.filter((r) => r.part === 'test' && r.emotion !== null);
     const zs = accuracyAndMacroF1(test.map((r) => ({ truth: r.emotion as string, predicted: zeroShot(r.expressions, labels) })));
-    const pick = (e: EvalReport) => ({ n: e.n, accuracy: r3(e.accuracy), macroF1: r3(e.macroF1), ...(e.auF1Macro !== undefined ? { auF1Macro: r3(e.auF1Macro) } : {}), ...(e.formatRate !== undefined ? { formatRate: r3(e.formatRate) } : {}) });
+    const auLabelled = testHasAuLabels(ws, 'bench');
+    const pick = (e: EvalReport) => ({ n: e.n, accuracy: r3(e.accuracy), macroF1: r3(e.macroF1), ...(e.auF1Macro !== undefined && auLabelled ? { auF1Macro: r3(e.auF1Macro) } : {}), ...(e.formatRate !== undefined ? { formatRate: r3(e.formatRate) } : {}) });
     const out = {
       bench: 'real-faces',
       input: path.resolve(root),
-      images: files.length,
+      images: prepared.images,
       ...(reuse ? { reused: path.resolve(reuse) } : {}),
       imported: prepared.imported,
       importErrors,
       analysed: prepared.analysed,
       facesFound: prepared.facesFound,
       facesFoundRate: prepared.analysed ? r3(prepared.facesFound / prepared.analysed) : 0,
-      split: { train: prepared.parts.train?.n ?? 0, test: prepared.parts.test?.n ?? 0, bySubject: subjectPattern !== '', sharedSubjects: prepared.sharedSubjects },
+      split: { train: prepared.parts.train?.n ?? 0, test: prepared.parts.test?.n ?? 0, bySubject: prepared.bySubject, sharedSubjects: prepared.sharedSubjects },
       round0: { candidates: prepared.candidates, accepted: prepared.accepted, snapshotId: prepared.snapshotId },
       ...(sets.length ? { sftSet: args('set') } : {}),
       zeroShot: zs,
