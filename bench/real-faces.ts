@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { parseStoredSummary } from '../services/splits/stored-summary';
 import { fea } from './fea';
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|bmp|tiff?|gif)$/i;
@@ -156,32 +157,27 @@ function reusedState(ws: string, split: string) {
   try {
     const one = (sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as Record<string, number | null>;
     const a = one('SELECT COUNT(*) AS n, COALESCE(SUM(face_found), 0) AS found FROM analyses WHERE error IS NULL');
-    const parts = db
-      .prepare('SELECT sa.part AS part, COUNT(*) AS n FROM split_assignments sa JOIN splits s ON s.id = sa.split_id WHERE s.name = ? GROUP BY sa.part')
-      .all(split) as { part: string; n: number }[];
+    // the split as its step reported it: the summary `fea split` stored
+    const stored = db.prepare('SELECT summary FROM splits WHERE name = ?').get(split) as { summary: string } | undefined;
+    if (!stored) throw new Error(`${ws}: no split "${split}" to reuse`);
+    const summary = parseStoredSummary(split, JSON.parse(stored.summary));
     const round = one("SELECT id, snapshot_id AS snapshotId FROM rounds WHERE status = 'approved' AND split = ? ORDER BY id LIMIT 1", split);
     if (!round || round.snapshotId === null) throw new Error(`${ws}: no approved round on split "${split}" to reuse (was it kept by a finished --keep run?)`);
     const c = one('SELECT COUNT(*) AS candidates, COALESCE(SUM(decision = \'accepted\'), 0) AS accepted FROM candidates WHERE round_id = ?', round.id);
-    // the earlier run's split, as its split step reported it: whole subjects where the images carry one
+    // whole subjects where the earlier run's file names carried one (--subject-pattern)
     const subjects = one('SELECT COUNT(*) AS n FROM images WHERE subject IS NOT NULL').n ?? 0;
-    const shared = one(
-      `SELECT COUNT(*) AS n FROM (SELECT i.subject FROM split_assignments sa JOIN splits s ON s.id = sa.split_id
-         JOIN records r ON r.id = sa.record_id JOIN images i ON i.id = r.image_id
-         WHERE s.name = ? AND i.subject IS NOT NULL GROUP BY i.subject HAVING COUNT(DISTINCT sa.part) > 1)`,
-      split,
-    ).n;
     return {
       images: one('SELECT COUNT(*) AS n FROM images').n ?? 0,
       bySubject: subjects > 0,
       imported: one('SELECT COUNT(*) AS n FROM records').n ?? 0,
       analysed: a.n ?? 0,
       facesFound: a.found ?? 0,
-      parts: Object.fromEntries(parts.map((p) => [p.part, { n: p.n }])) as Record<string, { n: number }>,
+      parts: summary.parts as Record<string, { n: number }>,
       roundId: round.id as number,
       snapshotId: round.snapshotId,
       candidates: c.candidates ?? 0,
       accepted: c.accepted ?? 0,
-      sharedSubjects: shared ?? 0,
+      sharedSubjects: summary.sharedSubjects,
     };
   } finally {
     db.close();

@@ -13,6 +13,7 @@ import { tf } from '../runtime/backend';
 import { type FaceSample, disposeInputs, makeInputs } from '../model/inputs';
 import type { Policy } from '../model/policy';
 import { Rng } from '../model/rng';
+import { subjectKey } from './holdout';
 
 export const HEAD_FIT = {
   folds: 5,
@@ -71,7 +72,7 @@ function gather(policy: Policy, samples: FaceSample[], weightOf: (s: FaceSample)
     prior,
     label: Int32Array.from(labelled, (s) => cfg.emotions.indexOf(s.emotion!)),
     weight: Float32Array.from(labelled, weightOf),
-    group: labelled.map((s) => s.subject ?? `record:${s.recordId}`),
+    group: labelled.map(subjectKey),
     n,
     d,
     e,

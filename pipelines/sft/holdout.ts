@@ -2,11 +2,16 @@
 import type { FaceSample } from '../model/inputs';
 import { Rng } from '../model/rng';
 
+/** The group a sample is held out with: its subject, or itself when it has none. */
+export function subjectKey(s: FaceSample): string {
+  return s.subject ?? `record:${s.recordId}`;
+}
+
 export function subjectHoldout(samples: FaceSample[], fraction: number, seed: number): { train: FaceSample[]; val: FaceSample[] } {
   if (fraction <= 0 || samples.length < 10) return { train: samples, val: [] };
   const groups = new Map<string, FaceSample[]>();
   for (const s of samples) {
-    const key = s.subject ?? `record:${s.recordId}`;
+    const key = subjectKey(s);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(s);
@@ -23,7 +28,7 @@ export function subjectHoldout(samples: FaceSample[], fraction: number, seed: nu
     n += groups.get(k)!.length;
   }
   return {
-    train: samples.filter((s) => !valKeys.has(s.subject ?? `record:${s.recordId}`)),
-    val: samples.filter((s) => valKeys.has(s.subject ?? `record:${s.recordId}`)),
+    train: samples.filter((s) => !valKeys.has(subjectKey(s))),
+    val: samples.filter((s) => valKeys.has(subjectKey(s))),
   };
 }

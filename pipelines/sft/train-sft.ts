@@ -147,10 +147,9 @@ export class SftTrainer {
     const emoMask = tf.tensor1d(aux.emoMask);
     const au = tf.tensor2d(aux.au, [all.length, A]);
     const auMask = tf.tensor1d(aux.auMask);
-    const weightOf = (s: FaceSample) => (s.emotion === null ? 1 : (this.classWeights.get(s.emotion) ?? 1));
     const balanced = this.classWeights.size > 0;
-    const seqWeight = balanced ? tf.tensor2d(samples.map(weightOf), [B, 1]) : null;
-    const emoWeight = balanced ? tf.tensor1d(all.map(weightOf)) : null;
+    const seqWeight = balanced ? tf.tensor2d(samples.map((s) => this.weightOf(s)), [B, 1]) : null;
+    const emoWeight = balanced ? tf.tensor1d(all.map((s) => this.weightOf(s))) : null;
     const parts: tf.Tensor[] = [];
     const loss = () => {
       const out = this.policy.forward(inputs, tb.input, tb.T);
@@ -280,8 +279,12 @@ export class SftTrainer {
 
   /** The emotion head solved on every sample of the run (train and validation slices). */
   private fitHead(): HeadFitReport | null {
-    const weight = (s: FaceSample) => (s.emotion === null ? 1 : (this.classWeights.get(s.emotion) ?? 1));
-    return fitEmotionHead(this.policy, [...this.train, ...this.val], this.config.seed, weight);
+    return fitEmotionHead(this.policy, [...this.train, ...this.val], this.config.seed, (s) => this.weightOf(s));
+  }
+
+  /** A record's weight in the text and emotion losses (SftConfig.classBalance; 1 without an emotion or balancing). */
+  private weightOf(s: FaceSample): number {
+    return s.emotion === null ? 1 : (this.classWeights.get(s.emotion) ?? 1);
   }
 
   async checkpoint(dir: string): Promise<void> {
