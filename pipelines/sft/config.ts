@@ -52,6 +52,12 @@ export interface SftConfig {
    * solved (head-fit.ts).
    */
   headFit: boolean;
+  /**
+   * The head fit also reads the samples that carry an emotion but no reasoning (records of the training part that are
+   * still weak: the synthesis found no AU to write about, so no snapshot holds them). SFT's text never sees them; the
+   * emotion label is a human's all the same, and the faces without a readable AU are the head's hardest cases.
+   */
+  headFitEmotionOnly: boolean;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
   model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
@@ -77,6 +83,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   priorResidual: true,
   residualDecay: 0.1,
   headFit: true,
+  headFitEmotionOnly: true,
   clipNorm: 5,
   model: {},
 };

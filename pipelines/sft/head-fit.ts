@@ -32,6 +32,8 @@ export interface HeadFitReport {
   kept: 'fit' | 'prior';
   l2: number;
   samples: number;
+  /** Of those, samples with an emotion but no reasoning (SftConfig.headFitEmotionOnly; set by the trainer). */
+  emotionOnly?: number;
   folds: number;
   cvAccuracy: number;
   priorCvAccuracy: number;

@@ -81,7 +81,9 @@ export class SftTrainer {
     state.order = rng.shuffle([...Array(train.length).keys()]);
     state.rng = rng.getState();
     const trainer = SftTrainer.assemble(config, policy, tokenizer, train, val, state, rng);
-    if (config.headFit) state.headFit = trainer.fitHead();
+    // samples without a reasoning (SftConfig.headFitEmotionOnly): the head's labels, never the text's
+    const emotionOnly = config.headFitEmotionOnly ? samples.filter((s) => s.reasoning.trim() === '' && s.emotion !== null && trained.has(s.emotion)) : [];
+    if (config.headFit) state.headFit = trainer.fitHead(emotionOnly);
     return trainer;
   }
 
@@ -277,9 +279,10 @@ export class SftTrainer {
     return { valLoss: lossSum / this.val.length, valLmLoss: lmSum / this.val.length, valEmotionAcc: correct / this.val.length };
   }
 
-  /** The emotion head solved on every sample of the run (train and validation slices). */
-  private fitHead(): HeadFitReport | null {
-    return fitEmotionHead(this.policy, [...this.train, ...this.val], this.config.seed, (s) => this.weightOf(s));
+  /** The emotion head solved on every sample of the run (train and validation slices, and the emotion-only ones). */
+  private fitHead(emotionOnly: FaceSample[]): HeadFitReport | null {
+    const report = fitEmotionHead(this.policy, [...this.train, ...this.val, ...emotionOnly], this.config.seed, (s) => this.weightOf(s));
+    return report && { ...report, emotionOnly: emotionOnly.length };
   }
 
   /** A record's weight in the text and emotion losses (SftConfig.classBalance; 1 without an emotion or balancing). */

@@ -58,6 +58,22 @@ export async function loadSnapshotSamples(
   return out;
 }
 
+/**
+ * SftConfig.headFitEmotionOnly: a split part's records with an emotion that `exclude` (the run's training samples)
+ * does not hold, such as weak records no snapshot carries, as samples without reasoning or AUs: only the emotion head's
+ * fit reads them. The caller passes the training part, never the one that evaluates the model.
+ */
+export async function loadEmotionOnlySamples(
+  ws: Workspace,
+  split: string,
+  part: string,
+  opts: { exclude: ReadonlySet<string>; imageSize: number; descriptorDim: number; expressionDim: number; onDescriptors?: LoadOptions['onDescriptors'] },
+): Promise<FaceSample[]> {
+  if (!splitExists(ws.db, split)) return [];
+  const samples = await loadSplitSamples(ws, split, part, { ...opts, labeledOnly: false });
+  return samples.filter((s) => !opts.exclude.has(s.recordId) && s.emotion !== null).map((s) => ({ ...s, reasoning: '', aus: [] }));
+}
+
 /** One record as a face sample: the eye-aligned grayscale crop where the analysis made one, else the whole image. */
 export async function faceSample(ws: Workspace, r: TrainingRecord | (Omit<TrainingRecord, 'emotion'> & { emotion: string | null }), imageSize: number): Promise<FaceSample> {
   const crop = r.cropGrayPath ? path.join(ws.dir, ...r.cropGrayPath.split('/')) : null;

@@ -72,6 +72,8 @@ const SftConfigSchema = z.object({
   residualDecay: z.number().default(0),
   // runs stored before the closing fit existed ended with the head as SGD left it
   headFit: z.boolean().default(false),
+  // runs stored before it fitted the head on the snapshot's own records only
+  headFitEmotionOnly: z.boolean().default(false),
   clipNorm: z.number(),
   model: PolicyShapeSchema,
 }) satisfies z.ZodType<SftConfig>;

@@ -23,7 +23,7 @@ import type { WordTokenizer } from '../../pipelines/tokenizer';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
 import { EXPRESSION_FEATURE_DIM, expressionPriorPositions } from '../../pipelines/vision/expression-features';
 import { RlTrainer } from '../../pipelines/rl/train-rl';
-import { loadSnapshotSamples, loadSplitSamples } from './dataset';
+import { loadEmotionOnlySamples, loadSnapshotSamples, loadSplitSamples } from './dataset';
 import { parseRunConfig } from './run-config';
 import type { WorkerReply, WorkerRequest, TrainResult } from './protocol';
 
@@ -97,8 +97,10 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
     const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
     // the expression net's answer as the emotion head's starting point, where the policy reads its features
     const prior = exprDim === EXPRESSION_FEATURE_DIM ? { expressionPrior: expressionPriorPositions(vocab) } : {};
-    if (!resumeFrom && cfg.sft.headFit && prior.expressionPrior) post({ type: 'status', message: 'fitting the emotion head' });
-    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create(samples, vocab, { ...cfg.sft, model: { ...cfg.sft.model, ...prior } });
+    const fitsHead = !resumeFrom && cfg.sft.headFit && !!prior.expressionPrior;
+    const emotionOnly = fitsHead && cfg.sft.headFitEmotionOnly && cfg.trainPart !== cfg.evalPart ? await loadEmotionOnlySamples(ws, cfg.split, cfg.trainPart, { exclude: new Set(samples.map((s) => s.recordId)), imageSize: size, descriptorDim: dim, expressionDim: exprDim, onDescriptors }) : [];
+    if (fitsHead) post({ type: 'status', message: 'fitting the emotion head' });
+    trainer = resumeFrom ? await SftTrainer.resume(resumeFrom, samples, cfg.sft) : SftTrainer.create([...samples, ...emotionOnly], vocab, { ...cfg.sft, model: { ...cfg.sft.model, ...prior } });
   } else {
     if (parentDir === null) throw new Error('an RL run needs a starting model');
     trainer = resumeFrom ? await RlTrainer.resume(resumeFrom, parentDir, samples, cfg.rl) : await RlTrainer.create(parentDir, samples, cfg.rl);
@@ -169,7 +171,7 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
       metrics.earlyStopped = trainer.state.earlyStopped;
       if (trainer.state.bestVal !== null) metrics.bestValLoss = trainer.state.bestVal;
       const headFit = trainer.state.headFit;
-      if (headFit) Object.assign(metrics, { headFitKept: headFit.kept, headFitL2: headFit.l2, headFitCvAccuracy: headFit.cvAccuracy, headFitPriorCvAccuracy: headFit.priorCvAccuracy });
+      if (headFit) Object.assign(metrics, { headFitKept: headFit.kept, headFitL2: headFit.l2, headFitCvAccuracy: headFit.cvAccuracy, headFitPriorCvAccuracy: headFit.priorCvAccuracy, headFitSamples: headFit.samples, headFitEmotionOnly: headFit.emotionOnly ?? 0 });
     }
     if (trainer instanceof RlTrainer) {
       metrics.selectedStep = selectedStep;

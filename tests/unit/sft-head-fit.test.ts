@@ -123,3 +123,18 @@ test('SFT solves the head before its first step and then trains everything else,
   expect(off.policy.v('aux/emo/res').dataSync()).not.toEqual(b);
   off.dispose();
 });
+
+test('samples with an emotion but no reasoning join the head fit only, and only while headFitEmotionOnly is on', () => {
+  const wrong = (k: number) => (k + 1) % EMOTIONS.length;
+  const samples = faces(48, wrong, 0.15, 5);
+  // 16 records the synthesis found no AU for: a label without a text (the worker passes them with reasoning '')
+  const emotionOnly = faces(16, wrong, 0.15, 9).map((s, i) => ({ ...s, recordId: `weak-${i}`, reasoning: '', aus: [] }));
+  const model = { ...TINY_MODEL, expressionPrior: [0, 1, 2, 3] };
+  const on = SftTrainer.create([...samples, ...emotionOnly], EMOTIONS, tinySftConfig({ steps: 1, model }));
+  expect(on.state.headFit).toMatchObject({ kept: 'fit', samples: 64, emotionOnly: 16 });
+  expect([...on.train, ...on.val].some((s) => s.recordId.startsWith('weak-'))).toBe(false);
+  on.dispose();
+  const off = SftTrainer.create([...samples, ...emotionOnly], EMOTIONS, tinySftConfig({ steps: 1, headFitEmotionOnly: false, model }));
+  expect(off.state.headFit).toMatchObject({ samples: 48, emotionOnly: 0 });
+  off.dispose();
+});
