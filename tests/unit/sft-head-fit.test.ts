@@ -8,7 +8,7 @@ import { DEFAULT_POLICY_SHAPE, type PolicyConfig } from '../../pipelines/model/c
 import { disposeInputs, expressionStatistics, makeInputs, type FaceSample } from '../../pipelines/model/inputs';
 import { Policy } from '../../pipelines/model/policy';
 import { Rng } from '../../pipelines/model/rng';
-import { fitEmotionHead } from '../../pipelines/sft/head-fit';
+import { chooseL2, fitEmotionHead } from '../../pipelines/sft/head-fit';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
 import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
 
@@ -137,4 +137,15 @@ test('samples with an emotion but no reasoning join the head fit only, and only 
   const off = SftTrainer.create([...samples, ...emotionOnly], EMOTIONS, tinySftConfig({ steps: 1, headFitEmotionOnly: false, model }));
   expect(off.state.headFit).toMatchObject({ samples: 48, emotionOnly: 0 });
   off.dispose();
+});
+
+test('L2 is the strongest whose CV accuracy is within a standard error of the best', () => {
+  // CK+-like: 744 samples, every L2 within 0.009 of the best → the strongest
+  const ck = [0.9422, 0.9435, 0.9355, 0.9368].map((accuracy, i) => ({ l2: [0.1, 1, 10, 100][i], accuracy }));
+  expect(chooseL2(ck, 744)).toEqual({ l2: 100, accuracy: 0.9368 });
+  // FER-like: 2,396 samples, SE 0.010 → 0.1 and 1 qualify, 10 and 100 fall short
+  const fer = [0.5935, 0.5914, 0.5797, 0.5739].map((accuracy, i) => ({ l2: [0.1, 1, 10, 100][i], accuracy }));
+  expect(chooseL2(fer, 2396).l2).toBe(1);
+  // a clear winner stays the choice
+  expect(chooseL2([{ l2: 0.1, accuracy: 0.9 }, { l2: 1, accuracy: 0.7 }, { l2: 10, accuracy: 0.5 }], 500).l2).toBe(0.1);
 });
