@@ -130,8 +130,9 @@ async function threadScaling(ms = 1500): Promise<number> {
 }
 
 /**
- * The same for the analysis' kind of work: wasm conv2d (SIMD, memory-bound), 1 thread vs 2. On this project's 2-vCPU
- * machines it read 1.68–1.83 while the scalar loop above read 2.0: the ceiling a 2-worker analysis can reach here.
+ * The same for the analysis' kind of work: wasm conv2d (SIMD, memory-bound), 1 thread vs 2: the ceiling a 2-worker
+ * analysis could reach at the time. On this project's 2-vCPU machines it read from 1.68 to 1.99 while the scalar
+ * loop above read 2.0.
  */
 async function convThreadScaling(ms = 2000): Promise<number> {
   const code = `const { parentPort } = require('node:worker_threads');
