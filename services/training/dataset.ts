@@ -35,7 +35,14 @@ async function withDescriptors(ws: Workspace, recordIds: string[], opts: { descr
 
 export async function loadSplitSamples(ws: Workspace, split: string, part: string, opts: LoadOptions): Promise<FaceSample[]> {
   if (!splitExists(ws.db, split)) throw new Error(`split "${split}" does not exist in ${ws.dir} (create it with "fea split")`);
-  const query = () => trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled });
+  return samplesOf(ws, () => trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, labeledOnly: opts.labeledOnly, limit: opts.limit, withUnlabeled: opts.withUnlabeled }), opts);
+}
+
+/**
+ * The records `query` reads as face samples: their missing descriptors computed first where the policy reads them
+ * (then read again), and only then their pixels, so a query that narrows the records narrows both.
+ */
+async function samplesOf(ws: Workspace, query: () => TrainingRecord[], opts: { imageSize: number; descriptorDim: number; onDescriptors?: LoadOptions['onDescriptors'] }): Promise<FaceSample[]> {
   let records = query();
   if (await withDescriptors(ws, records.map((r) => r.id), opts)) records = query();
   const out: FaceSample[] = [];
@@ -50,12 +57,7 @@ export async function loadSnapshotSamples(
   exclude: { split: string; part: string } | null,
   opts: { imageSize: number; descriptorDim: number; expressionDim: number; onDescriptors?: LoadOptions['onDescriptors'] },
 ): Promise<FaceSample[]> {
-  const query = () => snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, exclude });
-  let records = query();
-  if (await withDescriptors(ws, records.map((r) => r.id), opts)) records = query();
-  const out: FaceSample[] = [];
-  for (const r of records) out.push(await faceSample(ws, r, opts.imageSize));
-  return out;
+  return samplesOf(ws, () => snapshotTrainingRecords(ws.db, { snapshotId, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, exclude }), opts);
 }
 
 /**
@@ -70,8 +72,12 @@ export async function loadEmotionOnlySamples(
   opts: { exclude: ReadonlySet<string>; imageSize: number; descriptorDim: number; expressionDim: number; onDescriptors?: LoadOptions['onDescriptors'] },
 ): Promise<FaceSample[]> {
   if (!splitExists(ws.db, split)) return [];
-  const samples = await loadSplitSamples(ws, split, part, { ...opts, labeledOnly: false });
-  return samples.filter((s) => !opts.exclude.has(s.recordId) && s.emotion !== null).map((s) => ({ ...s, reasoning: '', aus: [] }));
+  // narrowed before the pixels and descriptors: the run's own samples are most of the part, and already loaded
+  const query = () =>
+    trainingRecords(ws.db, { split, part, descriptorDim: opts.descriptorDim, expressionDim: opts.expressionDim, labeledOnly: false }).filter(
+      (r) => !opts.exclude.has(r.id) && r.emotion !== null,
+    );
+  return (await samplesOf(ws, query, opts)).map((s) => ({ ...s, reasoning: '', aus: [] }));
 }
 
 /** One record as a face sample: the eye-aligned grayscale crop where the analysis made one, else the whole image. */
