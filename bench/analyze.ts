@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, FaceAnalysis } from '../pipelines/vision/analyze';
 import { AnalyzerPool } from '../pipelines/vision/pool';
 import { FACE_API_DIR } from '../pipelines/vision/faceapi';
+import { median } from './stats';
 
 const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
 
@@ -210,9 +211,9 @@ async function main(): Promise<void> {
     for (const w of order) runs.push((await measure(w, set, { descriptor: false })).summary);
     roundRuns.push(runs);
   }
-  const median = (v: number[]) => {
-    const s = [...v].sort((a, b) => a - b);
-    return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : round((s[s.length / 2 - 1] + s[s.length / 2]) / 2, 2);
+  const middle = (v: number[]) => {
+    const m = median(v);
+    return m === null ? null : round(m, 2);
   };
   const roundSpeedups = roundRuns.map(speedup).filter((v): v is number => v !== null);
   const roundMs1 = roundRuns.map((runs) => runs.find((r) => r.workers === 1)?.meanMsPerImageInWorker).filter((v): v is number => v !== undefined);
@@ -245,8 +246,8 @@ async function main(): Promise<void> {
         count: roundRuns.length,
         speedup2vs1: roundSpeedups,
         meanMsPerImageInWorker1: roundMs1,
-        medianSpeedup2vs1: median(roundSpeedups),
-        medianMsPerImageInWorker1: median(roundMs1),
+        medianSpeedup2vs1: middle(roundSpeedups),
+        medianMsPerImageInWorker1: middle(roundMs1),
       },
       /** The same images with the 128-d recognition descriptor (AnalyzeOptions.descriptor = true). */
       withDescriptor: withDescriptor && runsOf.has('new:false') ? { runs: withDescriptor, speedup2vs1: speedup(withDescriptor) } : null,

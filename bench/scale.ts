@@ -28,6 +28,7 @@ import { exportFacialR1 } from '../services/export/export';
 import { createHandlers } from '../services/handlers';
 import { ensureImageHashes } from '../services/splits/image-hashes';
 import { makeSmoothPng } from '../tests/support/png';
+import { percentile } from './stats';
 
 const EMOTIONS = ['anger', 'disgust', 'fear', 'happiness', 'neutral', 'sadness', 'surprise'];
 const AU_SETS = [['AU4', 'AU5', 'AU7', 'AU23'], ['AU9', 'AU15', 'AU16'], ['AU1', 'AU2', 'AU4', 'AU5', 'AU20', 'AU26'], ['AU6', 'AU12', 'AU25'], [], ['AU1', 'AU4', 'AU15'], ['AU1', 'AU2', 'AU5', 'AU26']];
@@ -125,8 +126,7 @@ const CASE_BUDGET_MS = 8000;
 
 function quantiles(ms: number[]): { n: number; p50: number; p95: number; max: number } {
   const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { n: s.length, p50: round(q(0.5)), p95: round(q(0.95)), max: round(s[s.length - 1]) };
+  return { n: s.length, p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), max: round(s[s.length - 1]) };
 }
 
 type Handlers = ReturnType<typeof createHandlers>;

@@ -29,6 +29,7 @@ import {
   waitForLabelView,
 } from '../tests/support/browser';
 import { callMethod, nodeTransport } from '../tests/support/api-transport';
+import { percentile } from './stats';
 
 /** The browser globals the functions run inside the page use (bench/ compiles without the DOM lib). */
 interface PageElement {
@@ -120,11 +121,6 @@ async function ensureWorkspace(args: Args): Promise<{ dir: string; built: boolea
   return { dir, built: true, buildMs: Date.now() - started };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
 const round = (x: number) => Math.round(x * 10) / 10;
 const summary = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
