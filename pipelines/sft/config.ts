@@ -58,6 +58,12 @@ export interface SftConfig {
    * emotion label is a human's all the same, and the faces without a readable AU are the head's hardest cases.
    */
   headFitEmotionOnly: boolean;
+  /**
+   * The head fit reads each of a sample's stored expression views (mirror, rotation, scale, light: the analysis'
+   * augmented views, which SFT's augmentation draws from) as a row of its own, and is scored on view 0, which
+   * decoding reads.
+   */
+  headFitViews: boolean;
   clipNorm: number;
   /** Policy shape (imageSize, dModel, nLayers …); labels and vocabulary come from the data. */
   model: Partial<Omit<PolicyConfig, 'emotions' | 'aus' | 'vocabSize'>>;
@@ -84,6 +90,7 @@ export const DEFAULT_SFT_CONFIG: SftConfig = {
   residualDecay: 0.1,
   headFit: true,
   headFitEmotionOnly: true,
+  headFitViews: true,
   clipNorm: 5,
   model: {},
 };

@@ -281,7 +281,7 @@ export class SftTrainer {
 
   /** The emotion head solved on every sample of the run (train and validation slices, and the emotion-only ones). */
   private fitHead(emotionOnly: FaceSample[]): HeadFitReport | null {
-    const report = fitEmotionHead(this.policy, [...this.train, ...this.val, ...emotionOnly], this.config.seed, (s) => this.weightOf(s));
+    const report = fitEmotionHead(this.policy, [...this.train, ...this.val, ...emotionOnly], this.config.seed, (s) => this.weightOf(s), { views: this.config.headFitViews });
     return report && { ...report, emotionOnly: emotionOnly.length };
   }
 

@@ -74,6 +74,8 @@ const SftConfigSchema = z.object({
   headFit: z.boolean().default(false),
   // runs stored before it fitted the head on the snapshot's own records only
   headFitEmotionOnly: z.boolean().default(false),
+  // runs stored before it solved the head on view 0's features only
+  headFitViews: z.boolean().default(false),
   clipNorm: z.number(),
   model: PolicyShapeSchema,
 }) satisfies z.ZodType<SftConfig>;

@@ -171,7 +171,7 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
       metrics.earlyStopped = trainer.state.earlyStopped;
       if (trainer.state.bestVal !== null) metrics.bestValLoss = trainer.state.bestVal;
       const headFit = trainer.state.headFit;
-      if (headFit) Object.assign(metrics, { headFitKept: headFit.kept, headFitL2: headFit.l2, headFitCvAccuracy: headFit.cvAccuracy, headFitPriorCvAccuracy: headFit.priorCvAccuracy, headFitSamples: headFit.samples, headFitEmotionOnly: headFit.emotionOnly ?? 0 });
+      if (headFit) Object.assign(metrics, { headFitKept: headFit.kept, headFitL2: headFit.l2, headFitCvAccuracy: headFit.cvAccuracy, headFitPriorCvAccuracy: headFit.priorCvAccuracy, headFitSamples: headFit.samples, headFitEmotionOnly: headFit.emotionOnly ?? 0, headFitCvLogLoss: headFit.cvLogLoss, headFitRows: headFit.rows ?? headFit.samples });
     }
     if (trainer instanceof RlTrainer) {
       metrics.selectedStep = selectedStep;
