@@ -11,7 +11,6 @@
 import * as path from 'node:path';
 import { openWorkspace } from '../db/open';
 import { getRun } from '../db/repositories/runs';
-import { vocabulary } from '../db/repositories/vocabulary';
 import { DEFAULT_POLICY_SHAPE } from '../pipelines/model/config';
 import { disposeInputs, makeInputs, type FaceSample } from '../pipelines/model/inputs';
 import { Rng } from '../pipelines/model/rng';
@@ -20,14 +19,11 @@ import { subjectKey } from '../pipelines/sft/holdout';
 import { SftTrainer } from '../pipelines/sft/train-sft';
 import { EXPRESSION_FEATURE_DIM, expressionPriorPositions } from '../pipelines/vision/expression-features';
 import { loadSplitSamples } from '../services/training/dataset';
+import { runEmotions } from '../services/training/run-emotions';
 import { buildRunConfig, parseRunConfig } from '../services/training/run-config';
 import { parseSets } from '../cli/settings';
+import { args, count } from './args';
 import { median } from './stats';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -48,8 +44,8 @@ function testPart(all: FaceSample[], seed: number, bySubject: boolean): Set<stri
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir || dir.startsWith('--')) throw new Error('usage: node dist/bench/head-splits.js <kept dir> [--splits 20] [--by-subject] [--seed 1] [--set key=value …]');
-  const splits = Number(arg('splits', '20'));
-  const first = Number(arg('seed', '1'));
+  const splits = count('splits', 20, 1);
+  const first = count('seed', 1, 0);
   const bySubject = process.argv.includes('--by-subject');
   await initBackend();
   const ws = openWorkspace(path.join(path.resolve(dir), 'ws'));
@@ -57,7 +53,7 @@ async function main(): Promise<void> {
   if (!run || run.stage !== 'sft') throw new Error(`${dir}: run 1 is not the kept SFT run`);
   const cfg = parseRunConfig(1, run.config);
   // this build's SFT defaults and --set, as `fea train --set` would start a run today
-  const sets = process.argv.flatMap((a, i) => (a === '--set' && process.argv[i + 1] !== undefined ? [process.argv[i + 1]] : []));
+  const sets = args('set');
   const { sft } = buildRunConfig({ stage: 'sft', split: cfg.split, config: parseSets(sets) });
   const opts = {
     imageSize: sft.model.imageSize ?? DEFAULT_POLICY_SHAPE.imageSize,
@@ -67,15 +63,16 @@ async function main(): Promise<void> {
   };
   const parts = await Promise.all(['train', 'test'].map((part) => loadSplitSamples(ws, cfg.split, part, opts)));
   const all = parts.flat().filter((s) => s.emotion !== null);
-  const labels = [...new Set(all.map((s) => s.emotion!))].sort();
-  const known = vocabulary(ws.db, 'emotion');
-  const emotions = known.length ? [...known, ...labels.filter((e) => !known.includes(e))] : labels;
+  const labels = new Set(all.map((s) => s.emotion!));
+  const emotions = runEmotions(ws, all);
   const positions = expressionPriorPositions(emotions);
+  // the net's most probable emotion among those the set has (bench/real-faces' zeroShot), from view 0's probabilities
   const netSays = (s: FaceSample): string | null => {
     const f = s.expressionViews![0].features;
     let best: string | null = null;
+    let p = -1;
     emotions.forEach((e, k) => {
-      if (positions[k] >= 0 && labels.includes(e) && (best === null || f[positions[k]] > f[positions[emotions.indexOf(best)]])) best = e;
+      if (positions[k] >= 0 && labels.has(e) && f[positions[k]] > p) [best, p] = [e, f[positions[k]]];
     });
     return best;
   };

@@ -19,30 +19,10 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { parseStoredSummary } from '../services/splits/stored-summary';
+import { arg, args, count } from './args';
 import { fea } from './fea';
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|bmp|tiff?|gif)$/i;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
-
-/** Every value of a repeatable flag. */
-function args(name: string): string[] {
-  const out: string[] = [];
-  process.argv.forEach((a, i) => {
-    if (a === `--${name}` && process.argv[i + 1] !== undefined) out.push(process.argv[i + 1]);
-  });
-  return out;
-}
-
-function count(name: string, fallback: number, min: number): number {
-  const raw = arg(name, String(fallback));
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got "${raw}"`);
-  return n;
-}
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const log = (msg: string) => process.stderr.write(`[real-faces] ${msg}\n`);

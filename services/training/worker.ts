@@ -11,7 +11,6 @@ import { openWorkspace, type Workspace } from '../../db/open';
 import { getRun, listMetrics, recordStep, truncateMetrics, updateRun } from '../../db/repositories/runs';
 import { createModel, getModel, insertEval, setModelName, setModelPath, upsertPredictions } from '../../db/repositories/models';
 import { splitPartNames } from '../../db/repositories/training-data';
-import { vocabulary } from '../../db/repositories/vocabulary';
 import { answerContent, thinkAUs } from '../../pipelines/facs/reasoning';
 import { initBackend, tf } from '../../pipelines/runtime/backend';
 import { evaluatePolicy, generateOutputs } from '../../pipelines/model/generate';
@@ -25,6 +24,7 @@ import { EXPRESSION_FEATURE_DIM, expressionPriorPositions } from '../../pipeline
 import { RlTrainer } from '../../pipelines/rl/train-rl';
 import { loadEmotionOnlySamples, loadSnapshotSamples, loadSplitSamples } from './dataset';
 import { parseRunConfig } from './run-config';
+import { runEmotions } from './run-emotions';
 import type { WorkerReply, WorkerRequest, TrainResult } from './protocol';
 
 const request = workerData as WorkerRequest;
@@ -92,9 +92,7 @@ async function train(ws: Workspace, backend: string, req: Extract<WorkerRequest,
   const resuming = resumeFrom !== null;
   let trainer: AnyTrainer;
   if (cfg.stage === 'sft') {
-    const emotions = vocabulary(ws.db, 'emotion');
-    const known = new Set(samples.flatMap((s) => (s.emotion === null ? [] : [s.emotion])));
-    const vocab = emotions.length ? [...emotions, ...[...known].filter((e) => !emotions.includes(e)).sort()] : [...known].sort();
+    const vocab = runEmotions(ws, samples);
     // the expression net's answer as the emotion head's starting point, where the policy reads its features
     const prior = exprDim === EXPRESSION_FEATURE_DIM ? { expressionPrior: expressionPriorPositions(vocab) } : {};
     const fitsHead = !resumeFrom && cfg.sft.headFit && !!prior.expressionPrior;
