@@ -19,13 +19,9 @@ import type { AnalyzeOptions, FaceAnalysis } from '../pipelines/vision/analyze';
 import { AnalyzerPool } from '../pipelines/vision/pool';
 import { FACE_API_DIR } from '../pipelines/vision/faceapi';
 import { median } from './stats';
+import { arg } from './args';
 
 const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 async function images(): Promise<{ name: string; bytes: Buffer }[]> {
   const demo = path.join(FACE_API_DIR, 'demo');

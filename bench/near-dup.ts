@@ -19,15 +19,11 @@ import { mulberry32 } from '../pipelines/random/seeded';
 import { FACE_API_DIR } from '../pipelines/vision/faceapi';
 import { imagePhash } from '../pipelines/vision/image-hashes';
 import { hammingDistance } from '../pipelines/vision/phash';
+import { arg } from './args';
 
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data';
 const SKIMAGE_PHOTOS = ['astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', 'motorcycle_left.png', 'retina.jpg', 'hubble_deep_field.jpg', 'ihc.png', 'page.png', 'moon.png', 'coins.png'];
 const MATPLOTLIB = '/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 function photos(): { name: string; file: string }[] {
   const out: { name: string; file: string }[] = [];

@@ -9,11 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalReport } from '../pipelines/eval/metrics';
 import { fea } from './fea';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+import { arg } from './args';
 
 /** What `fea train --json` prints, as far as this script reads it. */
 interface SftJson {

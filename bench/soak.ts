@@ -19,22 +19,18 @@ import * as path from 'node:path';
 import { openWorkspace } from '../db/open';
 import { addRevision, insertImage, insertRecord, systemUserId } from '../db/repositories';
 import { initWorkspace } from '../services/workspace/init';
+import { num } from './args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const STREAMS = arg('streams', 200);
-const SUBMITS = arg('submits', 1000);
-const CONCURRENCY = arg('concurrency', 20);
-const DEMO = arg('demo', 100);
-const LONG_ID_RECORDS = arg('long', 40);
-const DEADLINE_S = arg('deadline', 180);
-const SETTLE_S = arg('settle', 10);
-const WARMUP = arg('warmup', 200);
+const STREAMS = num('streams', 200);
+const SUBMITS = num('submits', 1000);
+const CONCURRENCY = num('concurrency', 20);
+const DEMO = num('demo', 100);
+const LONG_ID_RECORDS = num('long', 40);
+const DEADLINE_S = num('deadline', 180);
+const SETTLE_S = num('settle', 10);
+const WARMUP = num('warmup', 200);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -11,11 +11,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { fea } from './fea';
 import { strippedDemoWorkspace } from '../tests/support/synthesis';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+import { arg } from './args';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 

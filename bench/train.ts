@@ -17,11 +17,7 @@ import { RlTrainer } from '../pipelines/rl/train-rl';
 import { initBackend, tf } from '../pipelines/runtime/backend';
 import { DEFAULT_SFT_CONFIG } from '../pipelines/sft/config';
 import { SftTrainer } from '../pipelines/sft/train-sft';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { num } from './args';
 
 /** Multiply-add FLOPs (2 per MAC) of the matMuls of one forward pass; backward runs two matMuls per forward one. */
 export function forwardMatmulFlops(c: PolicyConfig, B: number, T: number, extraImages: number): number {
@@ -60,9 +56,9 @@ function denseMatmulGflops(n: number, seconds: number): number {
 
 async function main(): Promise<void> {
   const backend = await initBackend();
-  const nFaces = arg('faces', 128);
-  const sftSteps = arg('sft-steps', 6);
-  const rlSteps = arg('rl-steps', 2);
+  const nFaces = num('faces', 128);
+  const sftSteps = num('sft-steps', 6);
+  const rlSteps = num('rl-steps', 2);
   const faces = await generateDemoFaces({ n: nFaces, seed: 1 });
   const size = DEFAULT_SFT_CONFIG.model.imageSize ?? 64;
   const samples: FaceSample[] = [];
