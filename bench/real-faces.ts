@@ -6,9 +6,11 @@
  * net's on the same test records, faces found, and the AU estimates' presence rates per emotion.
  * Progress on stderr; one JSON object on the last stdout line.
  * Usage: node dist/bench/real-faces.js <folder> [--limit 1200] [--classes angry,happy,…] [--subject-pattern REGEX]
- *   [--epochs 3] [--rl-steps 20] [--workers N] [--seed 1] [--expression-views K] [--set key=value …] [--keep DIR] [--reuse DIR]
+ *   [--epochs 3] [--rl-steps 20] [--workers N] [--seed 1] [--expression-views 4] [--set key=value …] [--keep DIR] [--reuse DIR]
  * --limit takes a deterministic, class-proportional sample (by a hash of the seed and the file path), 0 = every image.
- * --set (repeatable) goes to the SFT run as `fea train --set`. --reuse DIR starts from a copy of the workspace an
+ * --set (repeatable) goes to the SFT run as `fea train --set`; without a classBalance of its own the run gets
+ * classBalance=none (real photos in their natural class mix), and analysis stores 4 expression views unless
+ * --expression-views says otherwise (TRAINING.md §8 measured with both). --reuse DIR starts from a copy of the workspace an
  * earlier `--keep DIR` run left (imported, analysed, split and round 0 approved) and runs only SFT, RL and the
  * scores, so training changes can be compared on the same analysis without paying for it again.
  */
@@ -21,6 +23,9 @@ import { z } from 'zod';
 import { parseStoredSummary } from '../services/splits/stored-summary';
 import { arg, args, count } from './args';
 import { fea } from './fea';
+
+/** Views analysis stores per face here (`fea analyze --expression-views`): the face, its mirror, two photometric/geometric variants. */
+const BENCH_EXPRESSION_VIEWS = 4;
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|bmp|tiff?|gif)$/i;
 
@@ -203,8 +208,11 @@ function main(): void {
   const classes = classesArg ? classesArg.split(',').map((s) => s.trim()).filter(Boolean) : null;
   const keep = arg('keep', '');
   const reuse = arg('reuse', '');
-  const views = arg('expression-views', '');
-  const sets = args('set').flatMap((kv) => ['--set', kv]);
+  const views = String(count('expression-views', BENCH_EXPRESSION_VIEWS, 1));
+  const given = args('set');
+  // the recipe of TRAINING.md §8 unless the run says otherwise: photos come in their natural class mix
+  const sftSet = [...(given.some((kv) => kv.trim().startsWith('classBalance=')) ? [] : ['classBalance=none']), ...given];
+  const sets = sftSet.flatMap((kv) => ['--set', kv]);
   const t0 = performance.now();
   const seconds: Record<string, number> = {};
   const step = <T>(name: string, f: () => T): T => {
@@ -252,7 +260,7 @@ function main(): void {
       ).json;
       importErrors = imported.errors.length;
       const analysed = step('analyze', () =>
-        fea<{ analyzed: number; facesFound: number; failed: number; facesBySource?: unknown }>(['analyze', ws, ...(workers ? ['--workers', workers] : []), ...(views ? ['--expression-views', views] : [])]),
+        fea<{ analyzed: number; facesFound: number; failed: number; facesBySource?: unknown }>(['analyze', ws, ...(workers ? ['--workers', workers] : []), '--expression-views', views]),
       ).json;
       const split = step('split', () =>
         fea<{ parts: Record<string, { n: number }>; sharedSubjects: number }>(['split', ws, '--name', 'bench', '--ratios', 'train=0.8,test=0.2', '--seed', seed]),
@@ -314,7 +322,7 @@ function main(): void {
       facesFoundRate: prepared.analysed ? r3(prepared.facesFound / prepared.analysed) : 0,
       split: { train: prepared.parts.train?.n ?? 0, test: prepared.parts.test?.n ?? 0, bySubject: prepared.bySubject, sharedSubjects: prepared.sharedSubjects },
       round0: { candidates: prepared.candidates, accepted: prepared.accepted, snapshotId: prepared.snapshotId },
-      ...(sets.length ? { sftSet: args('set') } : {}),
+      sftSet,
       zeroShot: zs,
       sft: { modelId: sft.modelId, epochs, ...pick(sftEval) },
       rl: rl ? { modelId: rl.modelId, steps: rlSteps, ...pick(rl.eval) } : null,

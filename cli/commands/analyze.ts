@@ -1,6 +1,6 @@
 /** `fea analyze <ws>`: face analysis and pre-annotation of every image not analysed yet; resumable. */
 import type { Command } from 'commander';
-import { EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
+import { DEFAULT_EXPRESSION_VIEWS, EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 import { maxAnalysisWorkers } from '../../services/analysis/workers';
 import { withWorkspace } from '../workspace';
 import { CliError, escapeForTerminal, printJson, progressBar } from '../output';
@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option('--retry-failed', 'try images that were refused or undecodable in an earlier run again')
     .option('--descriptor', "also compute face-api's 128-d recognition descriptor, for these images and earlier ones without it (training computes the ones it needs itself)")
     .option('--no-descriptor', 'leave the recognition descriptor out (the default)')
-    .option('--expression-views <n>', 'expression feature views per image for training augmentation (1 = the face only; at most 4: + mirror, + two rotated, scaled, relit views)', '1')
+    .option('--expression-views <n>', 'expression feature views per image for training augmentation (1 = the face only; at most 4: + mirror, + two rotated, scaled, relit views)', String(DEFAULT_EXPRESSION_VIEWS))
     .option('--json', 'print the summary as one JSON object on the last line')
     .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor?: boolean; expressionViews: string; json?: boolean }) => {
       const workers = opts.workers === undefined ? undefined : Number(opts.workers);

@@ -29,6 +29,13 @@ export interface PolicyConfig {
    */
   expressionClip?: number;
   /**
+   * Inputs that are not augmented (decoding, evaluation, RL's rollouts, the head fit's scoring) read the mean of the
+   * first this many stored views' features (1 or absent: view 0 alone, as models saved before it read them; fewer
+   * where fewer are stored). View 1 is the mirror (EXPRESSION_VIEWS): the expression net reads each side of the face
+   * once as the left one. The residual head is linear in the features, so its logits are the mean of the views'.
+   */
+  expressionDecodeViews?: number;
+  /**
    * Per emotion (in `emotions` order), where the expression net's probability of it sits in the expression feature
    * vector, or −1 where the net has no such class. When given, the emotion head's logits get α·log p(emotion) of the
    * net (α learned, 1 at start): the head starts from the net's zero-shot answer and learns what to change.
@@ -92,6 +99,8 @@ export const DEFAULT_POLICY_SHAPE = {
   descriptorDim: 128,
   // EXPRESSION_FEATURE_DIM (tests/unit/policy-expression-inputs.test.ts checks they agree)
   expressionDim: 399,
+  // the face and its mirror where both are stored (TRAINING.md §8)
+  expressionDecodeViews: 2,
   dModel: 128,
   nHeads: 4,
   nLayers: 2,
@@ -126,6 +135,8 @@ export function validateConfig(c: PolicyConfig): void {
     throw new Error(`expressionPrior names ${c.expressionPrior.length} positions below ${F}, expected one per emotion (${c.emotions.length})`);
   }
   if (!Number.isInteger(F) || F < 0) throw new Error(`expressionDim ${F} is not a whole number ≥ 0`);
+  const k = c.expressionDecodeViews ?? 1;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`expressionDecodeViews ${k} is not a whole number ≥ 1`);
   if (c.expressionNorm && (c.expressionNorm.mean.length !== F || c.expressionNorm.std.length !== F)) {
     throw new Error(`expressionNorm has ${c.expressionNorm.mean.length}/${c.expressionNorm.std.length} values, expected expressionDim ${F}`);
   }

@@ -37,6 +37,8 @@ export interface BatchOptions {
   conditionDrop?: number;
   /** Feed the known labels as the condition (synthesis); otherwise unconditioned unless conditionDrop < 1. */
   conditioned?: boolean;
+  /** Read view 0's features alone where the config averages views at decode (the head fit's rows, one per view). */
+  singleView?: boolean;
 }
 
 const MAX_SHIFT = 2;
@@ -102,7 +104,8 @@ export function makeInputs(config: PolicyConfig, samples: FaceSample[], options:
     const views = expr ? (s.expressionViews ?? []) : [];
     // drawn only where there is a choice, so runs without extra views draw what they drew before views existed
     const view = views.length > 1 && options.augment ? views[rng!.int(views.length)] : views[0];
-    if (view && expr) writeExpression(expr, b * (F + 1), view.features, config, s.recordId);
+    const decoded = options.augment || options.singleView ? 1 : Math.min(config.expressionDecodeViews ?? 1, views.length);
+    if (view && expr) writeExpression(expr, b * (F + 1), decoded > 1 ? meanFeatures(views.slice(0, decoded)) : view.features, config, s.recordId);
     if (view && prior) writePrior(prior, b * E, config.expressionResidual ? views : [view], config.expressionPrior!);
     const flip = view?.flipped ?? false;
     if (options.augment) {
@@ -142,6 +145,12 @@ function writePrior(out: Float32Array, offset: number, views: ExpressionView[], 
     if (i >= 0) for (const v of views) p += v.features[i] / views.length;
     out[offset + e] = Math.log(Math.max(p, PRIOR_FLOOR));
   });
+}
+
+function meanFeatures(views: ExpressionView[]): Float32Array {
+  const out = new Float32Array(views[0].features.length);
+  for (const v of views) v.features.forEach((x, i) => (out[i] += x / views.length));
+  return out;
 }
 
 /** One view's features, standardised with the config's training-part statistics (and clipped, config.expressionClip), then the presence flag. */

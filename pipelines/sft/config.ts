@@ -60,8 +60,8 @@ export interface SftConfig {
   headFitEmotionOnly: boolean;
   /**
    * The head fit reads each of a sample's stored expression views (mirror, rotation, scale, light: the analysis'
-   * augmented views, which SFT's augmentation draws from) as a row of its own, and is scored on view 0, which
-   * decoding reads.
+   * augmented views, which SFT's augmentation draws from) as a row of its own, and is scored on what decoding
+   * reads (view 0, or the mean of the first views: PolicyConfig.expressionDecodeViews).
    */
   headFitViews: boolean;
   clipNorm: number;

@@ -46,8 +46,10 @@ export interface HeadFitReport {
 
 /**
  * The head's frozen inputs for every labelled sample: features with their flag [N, F+1], prior [N, E], label, weight,
- * group. With `views`, each of a sample's stored views is a row of its own (the sample's weight shared between them);
- * `decoded` holds the rows of view 0, the inputs decoding reads, on which the fit is scored.
+ * group. `fit` holds the rows the head is solved on: with `views` each of a sample's stored views is a row of its own
+ * (the sample's weight shared between them), else view 0. `decoded` holds one row per sample with the inputs decoding
+ * reads, on which the fit is scored: view 0's row, or a row of its own where the policy averages views at decode
+ * (PolicyConfig.expressionDecodeViews).
  */
 interface HeadData {
   x: Float32Array;
@@ -55,51 +57,78 @@ interface HeadData {
   label: Int32Array;
   weight: Float32Array;
   group: string[];
+  fit: number[];
   decoded: number[];
   n: number;
   d: number;
   e: number;
 }
 
+interface HeadRow {
+  sample: FaceSample;
+  weight: number;
+  fit: boolean;
+  decoded: boolean;
+}
+
+function headRows(policy: Policy, samples: FaceSample[], weightOf: (s: FaceSample) => number, views: boolean): HeadRow[] {
+  const cfg = policy.config;
+  const averaged = (cfg.expressionDecodeViews ?? 1) > 1;
+  const labelled = samples.filter((s) => s.emotion !== null && cfg.emotions.includes(s.emotion) && (s.expressionViews?.length ?? 0) > 0);
+  return labelled.flatMap((s) => {
+    const all = s.expressionViews!;
+    const k = views ? all.length : 1;
+    // view v as the sample's first: makeInputs reads view 0's features, and the prior over every view in any order
+    const rows = Array.from({ length: k }, (_, v): HeadRow => ({
+      sample: v === 0 ? s : { ...s, expressionViews: [all[v], ...all.filter((_, j) => j !== v)] },
+      weight: weightOf(s) / k,
+      fit: true,
+      decoded: v === 0 && !(averaged && all.length > 1),
+    }));
+    return rows.some((r) => r.decoded) ? rows : [...rows, { sample: s, weight: 0, fit: false, decoded: true }];
+  });
+}
+
 function gather(policy: Policy, samples: FaceSample[], weightOf: (s: FaceSample) => number, views: boolean): HeadData {
   const cfg = policy.config;
   const d = (cfg.expressionDim ?? 0) + 1;
   const e = cfg.emotions.length;
-  const labelled = samples.filter((s) => s.emotion !== null && cfg.emotions.includes(s.emotion) && (s.expressionViews?.length ?? 0) > 0);
-  // view v as the sample's first: makeInputs reads view 0's features, and the prior over every view in any order
-  const rows = labelled.flatMap((s) => {
-    const all = s.expressionViews!;
-    const k = views ? all.length : 1;
-    return Array.from({ length: k }, (_, v) => ({
-      sample: v === 0 ? s : { ...s, expressionViews: [all[v], ...all.filter((_, j) => j !== v)] },
-      weight: weightOf(s) / k,
-      decoded: v === 0,
-    }));
-  });
+  const rows = headRows(policy, samples, weightOf, views);
   const n = rows.length;
   const x = new Float32Array(n * d);
   const prior = new Float32Array(n * e);
-  for (let i = 0; i < n; i += HEAD_FIT.chunk) {
-    // un-augmented inputs: the row's view's features, the prior over every stored view
-    const inputs = makeInputs(
-      cfg,
-      rows.slice(i, i + HEAD_FIT.chunk).map((r) => r.sample),
-      {},
-    );
-    try {
-      x.set(inputs.expression!.dataSync(), i * d);
-      prior.set(inputs.expressionPrior!.dataSync(), i * e);
-    } finally {
-      disposeInputs(inputs);
+  // un-augmented inputs: a fit row's one view, a decoded row's what decoding reads; the prior over every stored view
+  const fill = (rowIndices: number[], singleView: boolean) => {
+    for (let i = 0; i < rowIndices.length; i += HEAD_FIT.chunk) {
+      const chunk = rowIndices.slice(i, i + HEAD_FIT.chunk);
+      const inputs = makeInputs(
+        cfg,
+        chunk.map((r) => rows[r].sample),
+        { singleView },
+      );
+      try {
+        const xs = inputs.expression!.dataSync();
+        const ps = inputs.expressionPrior!.dataSync();
+        chunk.forEach((r, k) => {
+          x.set(xs.subarray(k * d, (k + 1) * d), r * d);
+          prior.set(ps.subarray(k * e, (k + 1) * e), r * e);
+        });
+      } finally {
+        disposeInputs(inputs);
+      }
     }
-  }
+  };
+  const indices = (keep: (r: HeadRow) => boolean) => rows.flatMap((r, i) => (keep(r) ? [i] : []));
+  fill(indices((r) => r.fit), true);
+  fill(indices((r) => !r.fit), false);
   return {
     x,
     prior,
     label: Int32Array.from(rows, (r) => cfg.emotions.indexOf(r.sample.emotion!)),
     weight: Float32Array.from(rows, (r) => r.weight),
     group: rows.map((r) => subjectKey(r.sample)),
-    decoded: rows.flatMap((r, i) => (r.decoded ? [i] : [])),
+    fit: indices((r) => r.fit),
+    decoded: indices((r) => r.decoded),
     n,
     d,
     e,
@@ -193,7 +222,7 @@ function foldsOf(group: string[], folds: number, seed: number): number[][] {
 
 export interface L2Score {
   l2: number;
-  /** Cross-validated accuracy and mean log-loss, on view 0 of the held-out subjects. */
+  /** Cross-validated accuracy and mean log-loss, on the held-out subjects' decoded inputs (view 0, or the mean decoding reads). */
   accuracy: number;
   logLoss: number;
 }
@@ -226,11 +255,12 @@ export function fitEmotionHead(
   const k = Math.min(HEAD_FIT.folds, groups);
   const folds = foldsOf(data.group, k, seed);
   const decoded = new Set(data.decoded);
+  const fitted = new Set(data.fit);
   const cv = (l2: number): L2Score => {
     let correct = 0;
     let logLoss = 0;
     folds.forEach((held, f) => {
-      const fit = solve(data, folds.flatMap((rows, g) => (g === f ? [] : rows)), l2);
+      const fit = solve(data, folds.flatMap((rows, g) => (g === f ? [] : rows.filter((r) => fitted.has(r)))), l2);
       const s = score(
         data,
         held.filter((r) => decoded.has(r)),
@@ -244,7 +274,7 @@ export function fitEmotionHead(
   const priorCvAccuracy = score(data, data.decoded, null).correct / n;
   const best = chooseL2(HEAD_FIT.l2.map(cv));
   const kept = best.accuracy > priorCvAccuracy ? 'fit' : 'prior';
-  const head = kept === 'fit' ? solve(data, [...Array(data.n).keys()], best.l2) : { alpha: 1, w: new Float32Array(data.d * data.e), b: new Float32Array(data.e) };
+  const head = kept === 'fit' ? solve(data, data.fit, best.l2) : { alpha: 1, w: new Float32Array(data.d * data.e), b: new Float32Array(data.e) };
   tf.tidy(() => {
     policy.v('aux/emo/prior').assign(tf.tensor1d([head.alpha]));
     policy.v('aux/emo/res').assign(tf.tensor2d(head.w, [data.d, data.e]));
@@ -253,5 +283,5 @@ export function fitEmotionHead(
     policy.v('aux/emo/w').assign(tf.zerosLike(policy.v('aux/emo/w')));
   });
   const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
-  return { kept, l2: best.l2, samples: n, ...(options.views ? { rows: data.n } : {}), folds: k, cvAccuracy: r4(best.accuracy), cvLogLoss: r4(best.logLoss), priorCvAccuracy: r4(priorCvAccuracy) };
+  return { kept, l2: best.l2, samples: n, ...(options.views ? { rows: data.fit.length } : {}), folds: k, cvAccuracy: r4(best.accuracy), cvLogLoss: r4(best.logLoss), priorCvAccuracy: r4(priorCvAccuracy) };
 }

@@ -33,6 +33,7 @@ const PolicyShapeSchema = z.object({
   featDim: count,
   descriptorDim: count,
   expressionDim: count,
+  expressionDecodeViews: count,
   dModel: count,
   nHeads: count,
   nLayers: count,

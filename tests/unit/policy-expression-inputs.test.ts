@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expressionViewsFromBlob } from '../../db/repositories/analysis';
 import { initBackend, tf } from '../../pipelines/runtime/backend';
-import { DEFAULT_POLICY_SHAPE, EXPRESSION_CLIP, type PolicyConfig } from '../../pipelines/model/config';
+import { DEFAULT_POLICY_SHAPE, EXPRESSION_CLIP, validateConfig, type PolicyConfig } from '../../pipelines/model/config';
 import { disposeInputs, expressionStatistics, makeInputs, type FaceSample } from '../../pipelines/model/inputs';
 import { Policy } from '../../pipelines/model/policy';
 import { loadPolicy, savePolicy } from '../../pipelines/model/persist';
@@ -130,7 +130,7 @@ describe('a batch of expression inputs', () => {
   test('standardised with the training statistics the config holds, then the flag; zeros and flag 0 without features', () => {
     const samples = syntheticSamples(4);
     const stats = expressionStatistics(samples, TINY_MODEL.expressionDim)!;
-    const c = config({ expressionNorm: stats });
+    const c = config({ expressionNorm: stats, expressionDecodeViews: 1 });
     const inputs = makeInputs(c, samples);
     const x = inputs.expression!.arraySync();
     samples.forEach((s, b) => {
@@ -178,6 +178,29 @@ describe('a batch of expression inputs', () => {
     disposeInputs(plain);
     disposeInputs(mirrored);
     expect(() => makeInputs(config(), [{ ...s, expressionViews: [{ features: new Float32Array(5), flipped: false }] }])).toThrow(/sample r0000: 5 expression feature values, expected 6/);
+  });
+
+  test('with expressionDecodeViews un-augmented inputs read the mean of the first views (new models: 2); augmentation and singleView one view', () => {
+    const [s] = syntheticSamples(1);
+    const views = [0, 1, 2].map((k) => ({ features: Float32Array.from({ length: TINY_MODEL.expressionDim }, (_, i) => k * 10 + i), flipped: k === 1 }));
+    const face = { ...s, expressionViews: views };
+    const read = (over: Partial<PolicyConfig>, options = {}) => {
+      const inputs = makeInputs(config(over), [face], options);
+      const x = inputs.expression!.arraySync()[0];
+      disposeInputs(inputs);
+      return x.slice(0, TINY_MODEL.expressionDim);
+    };
+    const view = (k: number) => Array.from(views[k].features);
+    const close = (got: number[], want: number[]) => want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+    expect(read({ expressionDecodeViews: 1 })).toEqual(view(0));
+    // new models: the face and its mirror
+    close(read({}), view(0).map((v, i) => (v + view(1)[i]) / 2));
+    // more than are stored: all of them
+    close(read({ expressionDecodeViews: 5 }), view(0).map((v, i) => (v + view(1)[i] + view(2)[i]) / 3));
+    expect(read({ expressionDecodeViews: 2 }, { singleView: true })).toEqual(view(0));
+    const drawn = read({ expressionDecodeViews: 2 }, { augment: true, rng: new Rng(3) });
+    expect([view(0), view(1), view(2)]).toContainEqual(drawn);
+    expect(() => validateConfig(config({ expressionDecodeViews: 0 }))).toThrow(/expressionDecodeViews 0/);
   });
 
   test('augmentation draws among the views: both the face and its mirror are seen', () => {

@@ -183,3 +183,33 @@ test('with headFitViews every stored view is a row, so a feature the views vary 
   expect(everyView.report).toMatchObject({ kept: 'fit', samples: 96, rows: 192 });
   expect(everyView.right).toBeGreaterThanOrEqual(38);
 });
+
+test('with expressionDecodeViews the fit is scored, and the policy decodes, on the mean of the face and its mirror', () => {
+  // [a net that says nothing | a 1-d code of the emotion]: each view adds its own noise to the code, and the
+  // mirror's noise is the face's negated, so their mean is the clean code
+  const rng = new Rng(21);
+  const face = (s: FaceSample, i: number): FaceSample => {
+    const k = i % EMOTIONS.length;
+    const probs = EMOTIONS.map(() => 0.25);
+    const noise = 2 * rng.normal();
+    const view = (sign: number, flipped: boolean) => ({ features: Float32Array.from([...probs, k - 1.5 + sign * noise, 0]), flipped });
+    return { ...s, emotion: EMOTIONS[k], expressionViews: [view(1, false), view(-1, true)] };
+  };
+  const train = syntheticSamples(96, 22).map(face);
+  const test = syntheticSamples(40, 23).map(face);
+  const scored = (decodeViews: number) => {
+    const policy = policyFor(train, { expressionDecodeViews: decodeViews });
+    const report = fitEmotionHead(policy, train, 1, () => 1, { views: true })!;
+    const right = answers(policy, test).argmax.filter((e, i) => e === test[i].emotion).length;
+    policy.dispose();
+    return { report, right };
+  };
+  const single = scored(1);
+  const mean = scored(2);
+  // the same rows are solved on either way: one per stored view
+  expect(single.report).toMatchObject({ kept: 'fit', rows: 192, samples: 96 });
+  expect(mean.report).toMatchObject({ kept: 'fit', rows: 192, samples: 96 });
+  expect(mean.report.cvAccuracy).toBeGreaterThan(single.report.cvAccuracy + 0.1);
+  expect(single.right).toBeLessThanOrEqual(34);
+  expect(mean.right).toBeGreaterThanOrEqual(38);
+});
