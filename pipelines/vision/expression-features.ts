@@ -154,12 +154,12 @@ function viewCrop(frame: tf.Tensor3D, box: Box, v: ExpressionView): tf.Tensor3D 
 }
 
 /**
- * The feature vectors of views 1…count−1 of EXPRESSION_VIEWS (view 0 is the analysed face, computed by the caller),
- * in one batched pass of the expression net. `box` is the expression net's face box in `frame` pixels, `landmarks`
- * the face's landmarks in the same pixels.
+ * The feature vectors of views `from`…count−1 of EXPRESSION_VIEWS (view 0 is the analysed face, computed by the
+ * caller), in one batched pass of the expression net. `box` is the expression net's face box in `frame` pixels,
+ * `landmarks` the face's landmarks in the same pixels.
  */
-export async function augmentedViews(faceapi: FaceApi, frame: tf.Tensor3D, box: Box, landmarks: readonly Pt[], count: number): Promise<Float32Array[]> {
-  const views = EXPRESSION_VIEWS.slice(1, Math.min(count, EXPRESSION_VIEWS.length));
+export async function augmentedViews(faceapi: FaceApi, frame: tf.Tensor3D, box: Box, landmarks: readonly Pt[], count: number, from = 1): Promise<Float32Array[]> {
+  const views = EXPRESSION_VIEWS.slice(from, Math.min(count, EXPRESSION_VIEWS.length));
   if (views.length === 0) return [];
   const crops = views.map((v) => viewCrop(frame, box, v));
   try {
@@ -175,17 +175,24 @@ export async function augmentedViews(faceapi: FaceApi, frame: tf.Tensor3D, box: 
 
 /**
  * What analysis keeps of the expression net for one face: its probabilities (face-api's class names) and the feature
- * vectors of the first `viewCount` views (view 0 from `face`, the crop the net reads; the rest from `frame`).
+ * vectors of the first `viewCount` views (view 0 from `face`, the crop the net reads, with view 1, its mirror, in
+ * the same batch; the rest from `frame`).
  */
 export async function faceExpressionFeatures(
   faceapi: FaceApi,
   input: { frame: tf.Tensor3D; face: tf.Tensor3D; box: Box; landmarks: readonly Pt[] },
   viewCount: number,
 ): Promise<{ expressions: Record<string, number>; views: Float32Array[] }> {
-  // View 0 through the fused net (face-processor.ts): the same outputs as face-api's within float rounding, for less time.
-  const net = await faceExpressionsAndFeatures(faceapi, input.face);
-  const probabilities = Float32Array.from(EXPRESSION_NET_CLASSES, (c) => net.expressions[c]);
-  const first = encodeExpressionFeatures({ penultimate: net.features, probabilities, geometry: landmarkGeometry(input.landmarks) });
-  const rest = viewCount > 1 ? await augmentedViews(faceapi, input.frame, input.box, input.landmarks, viewCount) : [];
-  return { expressions: net.expressions, views: [first, ...rest] };
+  // Views 0 and 1 through the fused net (face-processor.ts): the same outputs as face-api's within float rounding, for less time.
+  const readings = await faceExpressionsAndFeatures(faceapi, input.face, { mirror: viewCount > 1 && EXPRESSION_VIEWS[1].flip });
+  const geometry = landmarkGeometry(input.landmarks);
+  const fused = readings.map((r, i) =>
+    encodeExpressionFeatures({
+      penultimate: r.features,
+      probabilities: Float32Array.from(EXPRESSION_NET_CLASSES, (c) => r.expressions[c]),
+      geometry: i === 0 ? geometry : mirrorGeometry(geometry),
+    }),
+  );
+  const rest = viewCount > fused.length ? await augmentedViews(faceapi, input.frame, input.box, input.landmarks, viewCount, fused.length) : [];
+  return { expressions: readings[0].expressions, views: [...fused, ...rest] };
 }

@@ -21,5 +21,9 @@ export const EXPRESSION_VIEWS: readonly ExpressionView[] = [
   { flip: true, degrees: -8, scale: 0.92, gain: 1.2, bias: -15 },
 ];
 
-/** Views analysis computes unless told otherwise: the face alone (each further view costs about as much again as the expression net; TRAINING.md §6). */
-export const DEFAULT_EXPRESSION_VIEWS = 1;
+/**
+ * Views analysis computes unless told otherwise: the face and its mirror, in one batch of the expression net
+ * (decoding reads their mean, PolicyConfig.expressionDecodeViews; TRAINING.md §8). Each further view costs about
+ * as much again as the expression net (TRAINING.md §6).
+ */
+export const DEFAULT_EXPRESSION_VIEWS = 2;

@@ -61,16 +61,16 @@ function denseBlock4(x: tf.Tensor4D, p: DenseBlock4Params, first: boolean): tf.T
   return tf.relu(tf.add(s123, out4)) as tf.Tensor4D;
 }
 
-/** The [1, 256] bottleneck features (face-api's FaceFeatureExtractor output, pooled) of one face crop (H×W×3, 0–255). */
-function bottleneck(net: FaceProcessorNet, name: string, face: tf.Tensor3D): tf.Tensor2D {
+/** The [B, 256] bottleneck features (face-api's FaceFeatureExtractor output, pooled) of a batch of 112 px squares (0–255). */
+function bottleneck(net: FaceProcessorNet, name: string, batch: tf.Tensor4D): tf.Tensor2D {
   const { extractor: p } = paramsOf(net, name);
   return tf.tidy(() => {
-    let x = normalized(centredSquareBatch(face, SIZE), MEAN_RGB);
+    let x = normalized(batch, MEAN_RGB);
     x = denseBlock4(x, p.dense0, true);
     x = denseBlock4(x, p.dense1, false);
     x = denseBlock4(x, p.dense2, false);
     x = denseBlock4(x, p.dense3, false);
-    return tf.reshape(tf.avgPool(x, [7, 7], [2, 2], 'valid'), [1, -1]) as tf.Tensor2D;
+    return tf.reshape(tf.avgPool(x, [7, 7], [2, 2], 'valid'), [batch.shape[0], -1]) as tf.Tensor2D;
   });
 }
 
@@ -81,7 +81,7 @@ function head(net: FaceProcessorNet, name: string, features: tf.Tensor2D): tf.Te
 }
 
 function forward(net: FaceProcessorNet, name: string, face: tf.Tensor3D): tf.Tensor2D {
-  return tf.tidy(() => head(net, name, bottleneck(net, name, face)));
+  return tf.tidy(() => head(net, name, bottleneck(net, name, centredSquareBatch(face, SIZE))));
 }
 
 /**
@@ -128,19 +128,34 @@ export async function faceExpressions(faceapi: FaceApi, face: tf.Tensor3D): Prom
   return Object.fromEntries(FACE_API_EXPRESSIONS.map((name, i) => [name, p[i]]));
 }
 
+export interface ExpressionNetReading {
+  /** Probabilities keyed by face-api's class names. */
+  expressions: Record<string, number>;
+  /** The 256-d penultimate features (the pooled bottleneck the fully connected layer reads). */
+  features: Float32Array;
+}
+
 /**
- * The expression probabilities and, from the same pass, the net's 256-d penultimate features (its pooled
- * bottleneck, what the fully connected layer reads): for a consumer that wants both without a second forward.
+ * The expression probabilities and, from the same pass, the net's 256-d penultimate features: for a consumer that
+ * wants both without a second forward. With `mirror`, the horizontally mirrored crop goes through in the same batch
+ * (as face-api would read the mirrored crop: mirrored, then padded and resized) and its reading comes second.
  */
-export async function faceExpressionsAndFeatures(faceapi: FaceApi, face: tf.Tensor3D): Promise<{ expressions: Record<string, number>; features: Float32Array }> {
+export async function faceExpressionsAndFeatures(faceapi: FaceApi, face: tf.Tensor3D, options: { mirror?: boolean } = {}): Promise<ExpressionNetReading[]> {
   const net = faceapi.nets.faceExpressionNet as unknown as FaceProcessorNet;
   const [features, probs] = tf.tidy(() => {
-    const f = bottleneck(net, 'face expression net', face);
+    const batch = centredSquareBatch(face, SIZE);
+    const both = options.mirror ? tf.concat([batch, centredSquareBatch(tf.reverse(face, 1) as tf.Tensor3D, SIZE)]) : batch;
+    const f = bottleneck(net, 'face expression net', both);
     return [f, tf.softmax(head(net, 'face expression net', f))];
   });
   try {
     const [f, p] = await Promise.all([features.data(), probs.data()]);
-    return { expressions: Object.fromEntries(FACE_API_EXPRESSIONS.map((name, i) => [name, p[i]])), features: Float32Array.from(f) };
+    const C = FACE_API_EXPRESSIONS.length;
+    const P = f.length / features.shape[0];
+    return Array.from({ length: features.shape[0] }, (_, b) => ({
+      expressions: Object.fromEntries(FACE_API_EXPRESSIONS.map((name, i) => [name, p[b * C + i]])),
+      features: Float32Array.from(f.subarray(b * P, (b + 1) * P)),
+    }));
   } finally {
     tf.dispose([features, probs]);
   }

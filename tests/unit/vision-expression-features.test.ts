@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { analyzeImage, prepareAnalyzer, type FaceAnalysis } from '../../pipelines/vision/analyze';
 import {
+  DEFAULT_EXPRESSION_VIEWS,
   decodeExpressionFeatures,
   EXPRESSION_FEATURE_DIM,
   EXPRESSION_NET_CLASSES,
@@ -56,6 +57,9 @@ test('astronaut.png: view 0 agrees with the expressions analysis reports; 4 view
   // the smile survives the mirror, the rotation, the rescale and the relighting
   for (const v of [v1, v2, v3]) expect(v.probabilities[EXPRESSION_NET_CLASSES.indexOf('happy')]).toBeGreaterThan(0.8);
   expect(v1.penultimate).not.toEqual(v0.penultimate);
-  // the default is the face alone
-  expect(ok(await analyzeImage(fs.readFileSync(ASTRONAUT), { descriptor: false })).expressionFeatures).toHaveLength(1);
+  // the default is the face and its mirror, the same vectors as when all four are asked for
+  const byDefault = ok(await analyzeImage(fs.readFileSync(ASTRONAUT), { descriptor: false })).expressionFeatures;
+  expect(byDefault).toHaveLength(DEFAULT_EXPRESSION_VIEWS);
+  byDefault.forEach((v, k) => expect(v).toEqual(r.expressionFeatures[k]));
+  expect(ok(await analyzeImage(fs.readFileSync(ASTRONAUT), { descriptor: false, expressionViews: 1 })).expressionFeatures).toHaveLength(1);
 });

@@ -61,13 +61,26 @@ describe('fused face nets (face-api weights, wasm)', () => {
       expect(Object.keys(ourExpr).sort()).toEqual(['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised']);
       for (const [k, p] of Object.entries(ourExpr)) expect(Math.abs(p - theirExpr[k])).toBeLessThan(1e-4);
       // The penultimate features from the same pass: face-api's feature extractor output, and the same probabilities.
-      const both = await faceExpressionsAndFeatures(faceapi, crop);
+      const [both] = await faceExpressionsAndFeatures(faceapi, crop);
       expect(both.expressions).toEqual(ourExpr);
-      const theirFeatures = (await faceapi.nets.faceExpressionNet.faceFeatureExtractor.forward(crop as never)) as unknown as tf.Tensor;
-      const tf256 = (await theirFeatures.data()) as Float32Array;
-      theirFeatures.dispose();
+      const featuresOf = async (input: tf.Tensor3D) => {
+        const t = (await faceapi.nets.faceExpressionNet.faceFeatureExtractor.forward(input as never)) as unknown as tf.Tensor;
+        const v = (await t.data()) as Float32Array;
+        t.dispose();
+        return v;
+      };
+      const tf256 = await featuresOf(crop);
       expect(both.features).toHaveLength(256);
       expect(Math.max(...Array.from(both.features, (v, i) => Math.abs(v - tf256[i])))).toBeLessThan(1e-4);
+      // With the mirror in the same batch: the face's reading unchanged, the mirror's what face-api reads of the mirrored crop.
+      const [face, mirror] = await faceExpressionsAndFeatures(faceapi, crop, { mirror: true });
+      expect(Math.max(...Array.from(face.features, (v, i) => Math.abs(v - both.features[i])))).toBeLessThan(1e-4);
+      const mirrored = tf.reverse(crop, 1) as tf.Tensor3D;
+      const theirMirror = await featuresOf(mirrored);
+      const theirMirrorExpr = (await faceapi.nets.faceExpressionNet.predictExpressions(mirrored as never)) as unknown as Record<string, number>;
+      mirrored.dispose();
+      expect(Math.max(...Array.from(mirror.features, (v, i) => Math.abs(v - theirMirror[i])))).toBeLessThan(1e-4);
+      for (const [k, p] of Object.entries(mirror.expressions)) expect(Math.abs(p - theirMirrorExpr[k])).toBeLessThan(1e-4);
     } finally {
       dispose();
     }
