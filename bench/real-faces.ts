@@ -71,6 +71,11 @@ interface TrainReply {
 const Expressions = z.record(z.string(), z.number());
 const AuEstimates = z.record(z.string(), z.object({ score: z.number(), present: z.boolean() }));
 
+/** The SFT run's `--set` pairs: the recipe of TRAINING.md §8 (photos in their natural class mix) unless the run sets classBalance itself. */
+export function sftSettings(given: string[]): string[] {
+  return [...(given.some((kv) => kv.trim().startsWith('classBalance=')) ? [] : ['classBalance=none']), ...given];
+}
+
 /** Accuracy and macro-F1 of (truth, prediction) pairs over the truth's labels. */
 export function accuracyAndMacroF1(pairs: { truth: string; predicted: string }[]): { n: number; accuracy: number; macroF1: number } {
   const labels = [...new Set(pairs.map((p) => p.truth))];
@@ -209,9 +214,7 @@ function main(): void {
   const keep = arg('keep', '');
   const reuse = arg('reuse', '');
   const views = String(count('expression-views', BENCH_EXPRESSION_VIEWS, 1));
-  const given = args('set');
-  // the recipe of TRAINING.md §8 unless the run says otherwise: photos come in their natural class mix
-  const sftSet = [...(given.some((kv) => kv.trim().startsWith('classBalance=')) ? [] : ['classBalance=none']), ...given];
+  const sftSet = sftSettings(args('set'));
   const sets = sftSet.flatMap((kv) => ['--set', kv]);
   const t0 = performance.now();
   const seconds: Record<string, number> = {};

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { accuracyAndMacroF1, sampleTree } from '../../bench/real-faces';
+import { accuracyAndMacroF1, sampleTree, sftSettings } from '../../bench/real-faces';
 
 describe('bench/real-faces helpers', () => {
   let root: string;
@@ -27,6 +27,12 @@ describe('bench/real-faces helpers', () => {
     expect(some.every((x) => x.file.endsWith('.jpg'))).toBe(true);
     expect(new Set(sampleTree(root, 0, '1', ['happy']).map((x) => x.folder))).toEqual(new Set(['happy']));
     expect(() => sampleTree(root, 0, '1', ['contempt'])).toThrow(/no emotion subfolders named contempt/);
+  });
+
+  it('trains with classBalance=none unless the run sets its own, keeping every --set it was given', () => {
+    expect(sftSettings([])).toEqual(['classBalance=none']);
+    expect(sftSettings(['epochs=5'])).toEqual(['classBalance=none', 'epochs=5']);
+    expect(sftSettings(['classBalance=loss', 'lr=0.001'])).toEqual(['classBalance=loss', 'lr=0.001']);
   });
 
   it('scores accuracy and macro-F1 over the true labels', () => {
