@@ -16,8 +16,9 @@ export function register(program: Command): void {
     .option('--descriptor', "also compute face-api's 128-d recognition descriptor, for these images and earlier ones without it (training computes the ones it needs itself)")
     .option('--no-descriptor', 'leave the recognition descriptor out (the default)')
     .option('--expression-views <n>', 'expression feature views per image for training augmentation (1 = the face only; at most 4: + mirror, + two rotated, scaled, relit views)', String(DEFAULT_EXPRESSION_VIEWS))
+    .option('--fill-views', 'also give images analysed earlier with fewer than --expression-views views the rest (each is analysed again; analysis otherwise skips them)')
     .option('--json', 'print the summary as one JSON object on the last line')
-    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor?: boolean; expressionViews: string; json?: boolean }) => {
+    .action(async (workspace: string, opts: { workers?: string; maxPixels: string; retryFailed?: boolean; descriptor?: boolean; expressionViews: string; fillViews?: boolean; json?: boolean }) => {
       const workers = opts.workers === undefined ? undefined : Number(opts.workers);
       const maxWorkers = maxAnalysisWorkers();
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > maxWorkers)) {
@@ -43,6 +44,7 @@ export function register(program: Command): void {
             pixelLimit,
             retryFailed: opts.retryFailed,
             descriptor: opts.descriptor,
+            fillViews: opts.fillViews,
             expressionViews,
             signal: controller.signal,
             onProgress: (p) => {
@@ -51,15 +53,15 @@ export function register(program: Command): void {
             },
           });
           (bar as ReturnType<typeof progressBar> | null)?.stop();
-          const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, descriptorsFilled, stopped, backend, workers: w, seconds, errors } = summary;
+          const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, descriptorsFilled, viewsFilled, stopped, backend, workers: w, seconds, errors } = summary;
           if (opts.json) {
             // a failed image fails the command (exit 1): its JSON says so as every failure's does
             const error = !stopped && failed > 0 ? { code: 'analysis_errors', message: `${failed} image(s) failed to analyse` } : undefined;
-            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, descriptorsFilled, stopped, backend, workers: w, seconds, errors, facesBySource, ...(error ? { error } : {}) });
+            printJson({ analyzed, skipped, failed, facesFound, alreadyAnalyzed, remaining, descriptorsFilled, viewsFilled, stopped, backend, workers: w, seconds, errors, facesBySource, ...(error ? { error } : {}) });
           } else {
             for (const e of errors) process.stderr.write(`fea analyze: ${escapeForTerminal(`${e.image}: ${e.reason}`)}\n`);
             process.stdout.write(
-              `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before${descriptorsFilled ? ` (${descriptorsFilled} given their descriptor)` : ''}; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
+              `${analyzed} analysed (${facesFound} with a detected face), ${skipped} skipped, ${failed} failed, ${alreadyAnalyzed} done before${descriptorsFilled ? ` (${descriptorsFilled} given their descriptor)` : ''}${viewsFilled ? ` (${viewsFilled} given ${expressionViews} expression views)` : ''}; backend ${backend}, ${w} workers, ${seconds}s${stopped ? `; stopped with ${remaining} left (rerun to continue)` : ''}\n`,
             );
           }
           if (stopped) process.exitCode = 130;

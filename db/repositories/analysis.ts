@@ -204,12 +204,15 @@ export function saveAnalysis(db: Database.Database, a: NewAnalysis, predictions:
   })();
 }
 
-/** An analysed image whose face was found but whose row has no recognition descriptor (it is computed only when asked). */
-export interface ImageWithoutDescriptor {
+/** An image with a successful analysis, and where its file lies (for analysing it again). */
+export interface AnalysedImage {
   imageId: number;
   relPath: string;
   originalName: string;
 }
+
+/** An analysed image whose face was found but whose row has no recognition descriptor (it is computed only when asked). */
+export type ImageWithoutDescriptor = AnalysedImage;
 
 /** Of these records' images (all images when `recordIds` is null), those with a found face and no descriptor, in image order. */
 export function imagesWithoutDescriptor(db: Database.Database, recordIds: string[] | null): ImageWithoutDescriptor[] {
@@ -222,6 +225,22 @@ export function imagesWithoutDescriptor(db: Database.Database, recordIds: string
      ORDER BY a.image_id`,
   ).all(recordIds === null ? null : 1, JSON.stringify(recordIds ?? [])) as ImageWithoutDescriptor[];
   return rows;
+}
+
+/** Successfully analysed images whose row holds fewer than `views` expression feature views of `dim` values (none: 0), in image order. */
+export function imagesWithFewerViews(db: Database.Database, views: number, dim: number): AnalysedImage[] {
+  return stmt(
+    db,
+    `SELECT a.image_id AS imageId, i.rel_path AS relPath, i.original_name AS originalName
+     FROM analyses a JOIN images i ON i.id = a.image_id
+     WHERE a.error IS NULL AND COALESCE(length(a.expression_features), 0) < ?
+     ORDER BY a.image_id`,
+  ).all(views * dim * 4) as AnalysedImage[];
+}
+
+/** Replaces an analysis' expression feature views; false when the image has no successful analysis to hold them. */
+export function setAnalysisExpressionViews(db: Database.Database, imageId: number, views: Float32Array[]): boolean {
+  return stmt(db, 'UPDATE analyses SET expression_features = ? WHERE image_id = ? AND error IS NULL').run(viewsBlob(views), imageId).changes === 1;
 }
 
 /** Stores a descriptor computed after the analysis; false when the image has no successful analysis to hold it. */

@@ -25,9 +25,11 @@ import { baselineFromLandmarks, ESTIMATED_AUS, GEOMETRIC_AU_VERSION, presentAUs,
 import { draftReasoning } from '../../pipelines/vision/draft-reasoning';
 import { topEmotion } from '../../pipelines/vision/expressions';
 import { FACE_API_VERSION } from '../../pipelines/vision/faceapi';
+import { DEFAULT_EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 import { DEFAULT_PIXEL_LIMIT } from '../../pipelines/vision/image';
 import { AnalyzerPool } from '../../pipelines/vision/pool';
 import { fillDescriptors } from './descriptors';
+import { fillExpressionViews } from './expression-views';
 import { checkWorkerCount } from './workers';
 
 export const CROPS_DIR = 'crops';
@@ -46,8 +48,10 @@ export interface AnalyzeRunOptions {
    * computes the ones it needs itself (services/analysis/descriptors.ts).
    */
   descriptor?: boolean;
-  /** Expression feature views per image (pipelines/vision/expression-features.ts; default 1, the face as analysed). */
+  /** Expression feature views per image (pipelines/vision/expression-features.ts; default DEFAULT_EXPRESSION_VIEWS: the face and its mirror). */
   expressionViews?: number;
+  /** Also give images analysed earlier with fewer than `expressionViews` views the rest (each is analysed again). */
+  fillViews?: boolean;
   onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number; facesFound: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
@@ -73,6 +77,8 @@ export interface AnalyzeSummary {
   remaining: number;
   /** With `descriptor`: images analysed earlier whose descriptor this run computed. */
   descriptorsFilled: number;
+  /** With `fillViews`: images analysed earlier that this run gave `expressionViews` views. */
+  viewsFilled: number;
   stopped: boolean;
   backend: string;
   workers: number;
@@ -93,7 +99,7 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   const phases = [pending.filter((p) => referenceIds.has(p.id)), pending.filter((p) => !referenceIds.has(p.id))];
   const emotions = vocabulary(db, 'emotion');
   const summary: AnalyzeSummary = {
-    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, facesBySource: {}, alreadyAnalyzed: before, remaining: pending.length, descriptorsFilled: 0,
+    analyzed: 0, skipped: 0, failed: 0, facesFound: 0, facesBySource: {}, alreadyAnalyzed: before, remaining: pending.length, descriptorsFilled: 0, viewsFilled: 0,
     stopped: false, backend: 'unknown', workers: 0, seconds: 0, errors: [],
   };
   const total = pending.length;
@@ -103,6 +109,9 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   if (options.descriptor === true && !options.signal?.aborted) {
     // Earlier analyses made without the descriptor get it now (their other results stay as they are).
     summary.descriptorsFilled = await fillDescriptors(ws, imagesWithoutDescriptor(db, null), { workers: options.workers, signal: options.signal });
+  }
+  if (options.fillViews === true && !options.signal?.aborted) {
+    summary.viewsFilled = await fillExpressionViews(ws, options.expressionViews ?? DEFAULT_EXPRESSION_VIEWS, { workers: options.workers, signal: options.signal });
   }
   if (total === 0 || options.signal?.aborted) {
     summary.backend = getMeta(db, 'backend') ?? 'unknown';
