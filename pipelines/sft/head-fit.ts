@@ -78,14 +78,16 @@ function headRows(policy: Policy, samples: FaceSample[], weightOf: (s: FaceSampl
   return labelled.flatMap((s) => {
     const all = s.expressionViews!;
     const k = views ? all.length : 1;
+    // decoding reads the mean of several views: a row of its own, not one the head is solved on
+    const meanRow = averaged && all.length > 1;
     // view v as the sample's first: makeInputs reads view 0's features, and the prior over every view in any order
     const rows = Array.from({ length: k }, (_, v): HeadRow => ({
       sample: v === 0 ? s : { ...s, expressionViews: [all[v], ...all.filter((_, j) => j !== v)] },
       weight: weightOf(s) / k,
       fit: true,
-      decoded: v === 0 && !(averaged && all.length > 1),
+      decoded: v === 0 && !meanRow,
     }));
-    return rows.some((r) => r.decoded) ? rows : [...rows, { sample: s, weight: 0, fit: false, decoded: true }];
+    return meanRow ? [...rows, { sample: s, weight: 0, fit: false, decoded: true }] : rows;
   });
 }
 

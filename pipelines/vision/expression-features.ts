@@ -173,6 +173,9 @@ export async function augmentedViews(faceapi: FaceApi, frame: tf.Tensor3D, box: 
   }
 }
 
+/** View 1 is what the fused net reads beside the face: the same crop mirrored, nothing else changed. */
+const FUSED_MIRROR = ((v: ExpressionView) => v.flip && v.degrees === 0 && v.scale === 1 && v.gain === 1 && v.bias === 0)(EXPRESSION_VIEWS[1]);
+
 /**
  * What analysis keeps of the expression net for one face: its probabilities (face-api's class names) and the feature
  * vectors of the first `viewCount` views (view 0 from `face`, the crop the net reads, with view 1, its mirror, in
@@ -184,7 +187,7 @@ export async function faceExpressionFeatures(
   viewCount: number,
 ): Promise<{ expressions: Record<string, number>; views: Float32Array[] }> {
   // Views 0 and 1 through the fused net (face-processor.ts): the same outputs as face-api's within float rounding, for less time.
-  const readings = await faceExpressionsAndFeatures(faceapi, input.face, { mirror: viewCount > 1 && EXPRESSION_VIEWS[1].flip });
+  const readings = await faceExpressionsAndFeatures(faceapi, input.face, { mirror: viewCount > 1 && FUSED_MIRROR });
   const geometry = landmarkGeometry(input.landmarks);
   const fused = readings.map((r, i) =>
     encodeExpressionFeatures({

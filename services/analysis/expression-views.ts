@@ -5,15 +5,14 @@
  */
 import type { Workspace } from '../../db/open';
 import { imagesWithFewerViews, setAnalysisExpressionViews } from '../../db/repositories/analysis';
-// the feature vector's length without loading TensorFlow into this process (it equals EXPRESSION_FEATURE_DIM; tests check)
-import { DEFAULT_POLICY_SHAPE } from '../../pipelines/model/config';
+import { EXPRESSION_FEATURE_DIM } from '../../pipelines/vision/expression-features';
 import { reanalyse, type ReanalyseOptions } from './reanalyse';
 
 /** Stores `views` expression views for every analysed image holding fewer; returns how many were filled. */
 export async function fillExpressionViews(ws: Workspace, views: number, options: ReanalyseOptions = {}): Promise<number> {
   return reanalyse(
     ws,
-    imagesWithFewerViews(ws.db, views, DEFAULT_POLICY_SHAPE.expressionDim),
+    imagesWithFewerViews(ws.db, views, EXPRESSION_FEATURE_DIM),
     'expression views',
     { expressionViews: views },
     (img, r) => {
