@@ -161,7 +161,13 @@ export const api = {
 
   'jobs.list': method<{ jobs: T.Job[] }>()(empty),
   'jobs.cancel': method<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
-  'analysis.start': method<{ jobId: string }>()(z.object({ workers: z.number().int().min(1).max(16).optional() })),
+  'analysis.start': method<{ jobId: string }>()(
+    z.object({
+      workers: z.number().int().min(1).max(16).optional(),
+      /** Also give images analysed earlier with fewer expression views than analysis stores now the rest (`fea analyze --fill-views`). */
+      fillViews: z.boolean().optional(),
+    }),
+  ),
   /** How many images have an analysis and how many wait for one. */
   'analysis.status': method<AnalysisStatus>()(empty),
 

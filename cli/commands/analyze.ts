@@ -36,6 +36,12 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         let bar: ReturnType<typeof progressBar> | null = null;
+        // one bar per fill, each stopped when the next one (or the analysis) starts
+        let fillBar: { fill: string; bar: ReturnType<typeof progressBar> } | null = null;
+        const endFill = () => {
+          fillBar?.bar.stop();
+          fillBar = null;
+        };
         try {
           // face-api and TensorFlow.js load only for this command.
           const { runAnalysis } = await import('../../services/analysis/run');
@@ -47,11 +53,22 @@ export function register(program: Command): void {
             fillViews: opts.fillViews,
             expressionViews,
             signal: controller.signal,
+            onFillProgress: (p) => {
+              if (fillBar?.fill !== p.fill) {
+                endFill();
+                fillBar = { fill: p.fill, bar: progressBar(`fill ${p.fill}`, p.total) };
+              }
+              fillBar.bar.update(p.done, p.total);
+            },
             onProgress: (p) => {
-              if (!bar && p.total > 0) bar = progressBar('analyze', p.total);
+              if (!bar && p.total > 0) {
+                endFill();
+                bar = progressBar('analyze', p.total);
+              }
               bar?.update(p.done, p.total);
             },
           });
+          endFill();
           (bar as ReturnType<typeof progressBar> | null)?.stop();
           const { analyzed, skipped, failed, facesFound, facesBySource, alreadyAnalyzed, remaining, descriptorsFilled, viewsFilled, stopped, backend, workers: w, seconds, errors } = summary;
           if (opts.json) {

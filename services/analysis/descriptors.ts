@@ -18,7 +18,7 @@ export async function fillDescriptors(ws: Workspace, images: ImageWithoutDescrip
     'recognition descriptor',
     { descriptor: true },
     (img, r) => {
-      if (!r.descriptor) throw new Error(`image ${img.imageId} (${img.originalName}): the analysis returned no recognition descriptor`);
+      if (!r.descriptor) throw new Error('the analysis returned no recognition descriptor');
       setAnalysisDescriptor(ws.db, img.imageId, r.descriptor);
     },
     options,

@@ -2,7 +2,7 @@ import type { ApiHandlers } from '../../contract/api';
 import { ApiError } from '../../contract/dispatch';
 import { countAnalyses, countPendingImages, recordIdsOfImage } from '../../db/repositories/analysis';
 import type { ServiceContext } from '../context';
-import { runAnalysis } from './run';
+import { FILL_WHAT, runAnalysis } from './run';
 import { checkWorkerCount } from './workers';
 
 /** Records whose suggestion/overlay changed are announced in batches, at most once a second. */
@@ -17,7 +17,7 @@ export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analys
       const done = countAnalyses(ctx.ws.db);
       return { images, analysed: done.total, pending, failed: done.failed, facesFound: done.facesFound };
     },
-    'analysis.start': ({ workers }) => {
+    'analysis.start': ({ workers, fillViews }) => {
       checkWorkerCount(workers);
       if (running && ctx.jobs.get(running)?.status === 'running') {
         throw new ApiError('conflict', `an analysis job (${running}) is already running`);
@@ -33,7 +33,9 @@ export function analysisHandlers(ctx: ServiceContext): Pick<ApiHandlers, 'analys
       };
       void runAnalysis(ctx.ws, {
         workers,
+        fillViews,
         signal: job.signal,
+        onFillProgress: (p) => job.progress(p.done, p.total, `giving earlier analyses their ${FILL_WHAT[p.fill]}: ${p.done} of ${p.total}`),
         onProgress: (p) =>
           job.progress(p.done, p.total, `${p.analyzed} analysed (${p.facesFound} faces found), ${p.skipped} skipped, ${p.failed} failed`, {
             analysed: p.analyzed,

@@ -18,7 +18,7 @@ export interface ReanalyseOptions {
 
 /**
  * Analyses each image again and hands the result to `apply`; returns how many were applied. Throws naming the first
- * image that cannot be read or analysed (`what` says what was being computed).
+ * image that cannot be read, analysed or applied (`what` says what was being computed; `apply` throws without naming it).
  */
 export async function reanalyse(
   ws: Workspace,
@@ -47,7 +47,11 @@ export async function reanalyse(
       }
       const r = await pool.analyze(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, analyzeOptions);
       if (!r.ok) throw new Error(`${label}: cannot compute its ${what}: ${r.error}`);
-      apply(img, r);
+      try {
+        apply(img, r);
+      } catch (err) {
+        throw new Error(`${label}: cannot compute its ${what}: ${(err as Error).message}`);
+      }
       done++;
       options.onProgress?.({ done, total });
     };

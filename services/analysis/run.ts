@@ -33,6 +33,11 @@ import { fillExpressionViews } from './expression-views';
 import { checkWorkerCount } from './workers';
 
 export const CROPS_DIR = 'crops';
+/** What earlier analyses can be given again (AnalyzeRunOptions.descriptor, fillViews). */
+export const ANALYSIS_FILLS = ['descriptors', 'views'] as const;
+export type AnalysisFill = (typeof ANALYSIS_FILLS)[number];
+/** What each fill computes, in words (progress messages). */
+export const FILL_WHAT: Record<AnalysisFill, string> = { descriptors: 'recognition descriptors', views: 'expression views' };
 export const EXPRESSION_MODEL = 'face-api-expression';
 export const AU_MODEL = 'geometric-au';
 
@@ -53,6 +58,8 @@ export interface AnalyzeRunOptions {
   /** Also give images analysed earlier with fewer than `expressionViews` views the rest (each is analysed again). */
   fillViews?: boolean;
   onProgress?: (p: { done: number; total: number; analyzed: number; skipped: number; failed: number; facesFound: number }) => void;
+  /** Progress of a fill (`descriptor`, `fillViews`): they run, one after the other, before the images not analysed yet. */
+  onFillProgress?: (p: { fill: AnalysisFill; done: number; total: number }) => void;
   /** Called after each image is committed (tests use it to interrupt a run at a known point). */
   onResult?: (imageId: number, ok: boolean) => void;
 }
@@ -105,14 +112,19 @@ export async function runAnalysis(ws: Workspace, options: AnalyzeRunOptions = {}
   const total = pending.length;
   let done = 0;
   const report = () => options.onProgress?.({ done, total, analyzed: summary.analyzed, skipped: summary.skipped, failed: summary.failed, facesFound: summary.facesFound });
-  report();
+  const fillOptions = (fill: AnalysisFill) => ({
+    workers: options.workers,
+    signal: options.signal,
+    onProgress: (p: { done: number; total: number }) => options.onFillProgress?.({ fill, ...p }),
+  });
   if (options.descriptor === true && !options.signal?.aborted) {
     // Earlier analyses made without the descriptor get it now (their other results stay as they are).
-    summary.descriptorsFilled = await fillDescriptors(ws, imagesWithoutDescriptor(db, null), { workers: options.workers, signal: options.signal });
+    summary.descriptorsFilled = await fillDescriptors(ws, imagesWithoutDescriptor(db, null), fillOptions('descriptors'));
   }
   if (options.fillViews === true && !options.signal?.aborted) {
-    summary.viewsFilled = await fillExpressionViews(ws, options.expressionViews ?? DEFAULT_EXPRESSION_VIEWS, { workers: options.workers, signal: options.signal });
+    summary.viewsFilled = await fillExpressionViews(ws, options.expressionViews ?? DEFAULT_EXPRESSION_VIEWS, fillOptions('views'));
   }
+  report();
   if (total === 0 || options.signal?.aborted) {
     summary.backend = getMeta(db, 'backend') ?? 'unknown';
     summary.stopped = !!options.signal?.aborted;

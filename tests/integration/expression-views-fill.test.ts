@@ -12,6 +12,10 @@ import { runAnalysis } from '../../services/analysis/run';
 import { EXPRESSION_FEATURE_DIM } from '../../pipelines/vision/expression-features';
 import { FACE_API_DIR } from '../../pipelines/vision/faceapi';
 import { addImageRecord } from '../support/image-record';
+import { createContext } from '../../services/context';
+import { analysisHandlers } from '../../services/analysis/handlers';
+import type { Job } from '../../contract/types';
+import { DEFAULT_EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 
 jest.setTimeout(180_000);
 
@@ -47,7 +51,10 @@ describe('filling expression views', () => {
     expect(await runAnalysis(ws, { workers: 1, expressionViews: 2 })).toMatchObject({ analyzed: 0, viewsFilled: 0 });
     ids.forEach((id) => expect(views(id)).toHaveLength(1));
 
-    expect(await runAnalysis(ws, { workers: 1, expressionViews: 2, fillViews: true })).toMatchObject({ analyzed: 0, viewsFilled: 2 });
+    const progress: string[] = [];
+    const filled = await runAnalysis(ws, { workers: 1, expressionViews: 2, fillViews: true, onFillProgress: (p) => progress.push(`${p.fill} ${p.done}/${p.total}`) });
+    expect(filled).toMatchObject({ analyzed: 0, viewsFilled: 2 });
+    expect(progress).toEqual(['views 0/2', 'views 1/2', 'views 2/2']);
     ids.forEach((id, k) => {
       const now = views(id);
       expect(now).toHaveLength(2);
@@ -56,5 +63,28 @@ describe('filling expression views', () => {
       expect(Array.from(now[1])).not.toEqual(Array.from(now[0]));
     });
     expect(await runAnalysis(ws, { workers: 1, expressionViews: 2, fillViews: true })).toMatchObject({ viewsFilled: 0 });
+  });
+
+  it("the app's analysis job fills them when asked, its progress saying so", async () => {
+    const extra = addImageRecord(ws, 'astronaut-small.png', await sharp(ASTRONAUT).resize(200).png().toBuffer(), { subject: 'small', emotion: 'happiness', status: 'labeled' }).imageId;
+    expect(await runAnalysis(ws, { workers: 1, expressionViews: 1 })).toMatchObject({ analyzed: 1 });
+    expect(views(extra)).toHaveLength(1);
+    const ctx = createContext(ws);
+    const messages: string[] = [];
+    const finished = (jobId: string) =>
+      new Promise<Job>((resolve) => {
+        const off = ctx.events.subscribe((e) => {
+          if (e.type !== 'job.progress' || e.job.id !== jobId) return;
+          messages.push(e.job.message);
+          if (e.job.status !== 'running') {
+            off();
+            resolve(e.job);
+          }
+        });
+      });
+    const { jobId } = await analysisHandlers(ctx)['analysis.start']({ workers: 1, fillViews: true });
+    expect((await finished(jobId)).status).toBe('done');
+    expect(views(extra)).toHaveLength(DEFAULT_EXPRESSION_VIEWS);
+    expect(messages).toContain('giving earlier analyses their expression views: 1 of 1');
   });
 });
