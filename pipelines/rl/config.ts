@@ -26,6 +26,13 @@ export interface RlConfig {
    * adapts only the decoder, like freezing the vision tower of a VLM.
    */
   trainEncoder: boolean;
+  /**
+   * Under the residual emotion head (PolicyConfig.expressionResidual), let RL move the head's pooled-pixel weights
+   * (`aux/emo/w`). Off by default: SFT's head fit zeroes them, as what they add is fitted to the training images and
+   * not cross-validated, and RL reopening that path cost the CK+ test part 2 faces of 183 below SFT (TRAINING.md §8).
+   * Without the residual head those weights are the head itself and RL always trains them.
+   */
+  trainPixelEmotion: boolean;
   /** Fraction of the training part's subjects held out for validation (0 = none: no selection, train on all). */
   valFraction: number;
   /** Greedy validation every this many steps (and at the last step); 0 = never. */
@@ -52,6 +59,7 @@ export const DEFAULT_RL_CONFIG: RlConfig = {
   sampleWeights: 'none',
   clipNorm: 1,
   trainEncoder: true,
+  trainPixelEmotion: false,
   valFraction: 0.1,
   evalEvery: 2,
   selectBest: true,

@@ -161,8 +161,10 @@ export class RlTrainer {
 
   /** The variables RL updates, in a fixed order (Adam's slots follow it across resumes). */
   trainable(): tf.Variable[] {
+    const pixelsFixed = !this.config.trainPixelEmotion && this.policy.config.expressionResidual === true;
     return [...this.policy.vars]
       .filter(([name]) => this.config.trainEncoder || !(name.startsWith('enc/') || name.startsWith('aux/')))
+      .filter(([name]) => !(pixelsFixed && name === 'aux/emo/w'))
       .map(([, v]) => v);
   }
 

@@ -99,6 +99,8 @@ const RlConfigSchema = z.object({
   sampleWeights: z.enum(SAMPLE_WEIGHTINGS),
   clipNorm: z.number(),
   trainEncoder: z.boolean(),
+  // runs stored before the option existed trained those weights (and a resume keeps Adam's slots in that order)
+  trainPixelEmotion: z.boolean().default(true),
   valFraction: z.number(),
   evalEvery: count,
   selectBest: z.boolean(),

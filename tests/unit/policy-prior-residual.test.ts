@@ -9,6 +9,12 @@ import { disposeInputs, expressionStatistics, makeInputs, type FaceSample } from
 import { Policy, tokenLogProbs } from '../../pipelines/model/policy';
 import { teacherBatch } from '../../pipelines/model/sequences';
 import { SftTrainer } from '../../pipelines/sft/train-sft';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { savePolicy } from '../../pipelines/model/persist';
+import { DEFAULT_RL_CONFIG } from '../../pipelines/rl/config';
+import { RlTrainer } from '../../pipelines/rl/train-rl';
 import { EMOTIONS, TINY_MODEL, syntheticSamples, tinySftConfig } from '../support/model-fixtures';
 
 const AUS = ['AU1', 'AU4', 'AU6', 'AU12'];
@@ -160,4 +166,33 @@ test('SFT builds the residual head where the policy reads the prior: no prior ma
   expect(plain.trainStep().loss).toBe(before.trainStep().loss);
   plain.dispose();
   before.dispose();
+});
+
+test("RL leaves the residual head's pooled-pixel weights where SFT's head fit put them, unless told; without the residual head they are the head and RL trains them", async () => {
+  const samples = withProbabilities(syntheticSamples(16));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-rl-pixels-'));
+  const rlConfig = { ...DEFAULT_RL_CONFIG, steps: 1, promptsPerStep: 2, groupSize: 4, lr: 1e-2, evalEvery: 0 };
+  try {
+    for (const priorResidual of [true, false]) {
+      const sft = SftTrainer.create(samples, EMOTIONS, tinySftConfig({ steps: 1, priorResidual, model: { ...TINY_MODEL, expressionPrior: [0, 1, 2, 3] } }));
+      sft.trainStep();
+      const parent = path.join(dir, `sft-${priorResidual}`);
+      await savePolicy(parent, sft.policy, sft.tokenizer);
+      sft.dispose();
+      for (const trainPixelEmotion of [false, true]) {
+        const rl = await RlTrainer.create(parent, samples, { ...rlConfig, trainPixelEmotion });
+        const pixels = rl.policy.v('aux/emo/w');
+        const before = Array.from(pixels.dataSync());
+        const updated = rl.trainable().includes(pixels);
+        expect([priorResidual, trainPixelEmotion, updated]).toEqual([priorResidual, trainPixelEmotion, !priorResidual || trainPixelEmotion]);
+        rl.trainStep();
+        if (!updated) expect(Array.from(pixels.dataSync())).toEqual(before);
+        // the rest of the head still learns from the rewards
+        expect(rl.trainable()).toContain(rl.policy.v('aux/emo/b'));
+        rl.dispose();
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

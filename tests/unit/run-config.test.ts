@@ -76,3 +76,11 @@ test('class balance and the expression input are settings; a run stored before c
   const { classBalance: _dropped, ...before } = cfg.sft;
   expect(parseRunConfig(5, JSON.stringify({ ...cfg, sft: before })).sft.classBalance).toBe('none');
 });
+
+test("RL keeps the residual head's pixel weights fixed in new runs; a run stored before the option trained them, and resumes so", () => {
+  const cfg = build('rl', {});
+  expect(cfg.rl.trainPixelEmotion).toBe(false);
+  expect(build('rl', { trainPixelEmotion: 'true' }).rl.trainPixelEmotion).toBe(true);
+  const { trainPixelEmotion: _, ...older } = cfg.rl;
+  expect(parseRunConfig(4, JSON.stringify({ ...cfg, rl: older })).rl.trainPixelEmotion).toBe(true);
+});
