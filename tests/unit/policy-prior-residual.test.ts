@@ -168,7 +168,7 @@ test('SFT builds the residual head where the policy reads the prior: no prior ma
   before.dispose();
 });
 
-test("RL leaves the residual head's pooled-pixel weights where SFT's head fit put them, unless told; without the residual head they are the head and RL trains them", async () => {
+test("RL leaves the residual head's pooled-pixel weights where SFT's head fit put them when told (trainPixelEmotion false); without the residual head they are the head and RL trains them", async () => {
   const samples = withProbabilities(syntheticSamples(16));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fea-rl-pixels-'));
   const rlConfig = { ...DEFAULT_RL_CONFIG, steps: 1, promptsPerStep: 2, groupSize: 4, lr: 1e-2, evalEvery: 0 };

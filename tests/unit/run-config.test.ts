@@ -77,10 +77,10 @@ test('class balance and the expression input are settings; a run stored before c
   expect(parseRunConfig(5, JSON.stringify({ ...cfg, sft: before })).sft.classBalance).toBe('none');
 });
 
-test("RL keeps the residual head's pixel weights fixed in new runs; a run stored before the option trained them, and resumes so", () => {
+test("RL trains the residual head's pixel weights unless told not to; a run stored before the option trained them, and resumes so", () => {
   const cfg = build('rl', {});
-  expect(cfg.rl.trainPixelEmotion).toBe(false);
-  expect(build('rl', { trainPixelEmotion: 'true' }).rl.trainPixelEmotion).toBe(true);
+  expect(cfg.rl.trainPixelEmotion).toBe(true);
+  expect(build('rl', { trainPixelEmotion: 'false' }).rl.trainPixelEmotion).toBe(false);
   const { trainPixelEmotion: _, ...older } = cfg.rl;
   expect(parseRunConfig(4, JSON.stringify({ ...cfg, rl: older })).rl.trainPixelEmotion).toBe(true);
 });
