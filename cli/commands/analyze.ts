@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_EXPRESSION_VIEWS, EXPRESSION_VIEWS } from '../../pipelines/vision/expression-views';
 import { maxAnalysisWorkers } from '../../services/analysis/workers';
+import type { AnalysisFill } from '../../services/analysis/run';
 import { withWorkspace } from '../workspace';
 import { CliError, escapeForTerminal, printJson, progressBar } from '../output';
 
@@ -37,7 +38,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
         let bar: ReturnType<typeof progressBar> | null = null;
         // one bar per fill, each stopped when the next one (or the analysis) starts
-        let fillBar: { fill: string; bar: ReturnType<typeof progressBar> } | null = null;
+        let fillBar: { fill: AnalysisFill; bar: ReturnType<typeof progressBar> } | null = null;
         const endFill = () => {
           fillBar?.bar.stop();
           fillBar = null;

@@ -33,11 +33,9 @@ import { fillExpressionViews } from './expression-views';
 import { checkWorkerCount } from './workers';
 
 export const CROPS_DIR = 'crops';
-/** What earlier analyses can be given again (AnalyzeRunOptions.descriptor, fillViews). */
-export const ANALYSIS_FILLS = ['descriptors', 'views'] as const;
-export type AnalysisFill = (typeof ANALYSIS_FILLS)[number];
-/** What each fill computes, in words (progress messages). */
-export const FILL_WHAT: Record<AnalysisFill, string> = { descriptors: 'recognition descriptors', views: 'expression views' };
+/** What earlier analyses can be given again (AnalyzeRunOptions.descriptor, fillViews), and what each computes, in words. */
+export const FILL_WHAT = { descriptors: 'recognition descriptors', views: 'expression views' } as const;
+export type AnalysisFill = keyof typeof FILL_WHAT;
 export const EXPRESSION_MODEL = 'face-api-expression';
 export const AU_MODEL = 'geometric-au';
 
